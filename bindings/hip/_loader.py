@@ -1,0 +1,171 @@
+"""Find and open ``libamdhip64`` / ``libhiprtc`` at run time, and say where and why.
+
+Search order, the same for both libraries (``NAME`` is ``amdhip64`` or ``hiprtc``,
+``MAJOR`` the HIP major version this wheel was generated for):
+
+1. ``HIP_PYTHON_LIB{NAME}_PATH`` (e.g. ``HIP_PYTHON_LIBAMDHIP64_PATH``): that exact file;
+2. ``$ROCM_PATH`` then ``$HIP_PATH``: ``lib``, ``lib64``, ``lib/x86_64-linux-gnu`` below them,
+   ``libNAME.so.MAJOR`` then ``libNAME.so``;
+3. ``libNAME.so.MAJOR`` through the dynamic loader's own search (``LD_LIBRARY_PATH``, ld.so cache);
+4. ``libNAME.so`` the same way (the system default).
+
+On HIP 5.x the hiprtc functions live in ``libamdhip64`` itself, so when no ``libhiprtc``
+is found the hiprtc module uses the library the hip module loaded.  Each step is one
+small function that returns a hit or ``None``; a miss leaves a note, and "not found"
+reports all of them.  Nothing here imports ctypes: the opener is passed in.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import Callable, NamedTuple, Optional
+
+LIB_DIRS = ("lib", "lib64", "lib/x86_64-linux-gnu")
+LIBRARIES = {"hip": "amdhip64", "hiprtc": "hiprtc"}
+
+
+class HipLibraryNotFoundError(OSError):
+    """No HIP runtime library could be opened; the message lists every place tried."""
+
+
+class HipFunctionNotFoundError(RuntimeError):
+    """The loaded HIP library does not export a function this wheel binds."""
+
+
+class Candidate(NamedTuple):
+    path: str            # a file path, or a bare soname for the dynamic loader to search
+    found_via: str
+
+
+class LoadedLibrary(NamedTuple):
+    name: str            # amdhip64 / hiprtc
+    path: str            # the file actually opened (resolved)
+    found_via: str
+    handle: int
+    attempts: tuple      # (candidate, error) for every earlier miss
+
+
+def _env_var(lib: str) -> str:
+    return f"HIP_PYTHON_LIB{lib.upper()}_PATH"
+
+
+def step_env(lib: str, major: int, env) -> list[Candidate]:
+    path = env.get(_env_var(lib))
+    return [Candidate(path, _env_var(lib))] if path else []
+
+
+def step_roots(lib: str, major: int, env) -> list[Candidate]:
+    out = []
+    for var in ("ROCM_PATH", "HIP_PATH"):
+        root = env.get(var)
+        if not root:
+            continue
+        for sub in LIB_DIRS:
+            for so in (f"lib{lib}.so.{major}", f"lib{lib}.so"):
+                path = os.path.join(root, sub, so)
+                if os.path.exists(path):
+                    out.append(Candidate(path, var))
+    return out
+
+
+def step_soname(lib: str, major: int, env) -> list[Candidate]:
+    return [Candidate(f"lib{lib}.so.{major}", "soname")]
+
+
+def step_default(lib: str, major: int, env) -> list[Candidate]:
+    return [Candidate(f"lib{lib}.so", "system default")]
+
+
+SEARCH_STEPS = (step_env, step_roots, step_soname, step_default)
+
+
+def candidates(lib: str, major: int, env=None) -> list[Candidate]:
+    """Every place to try, in order (pure: no library is opened)."""
+    env = os.environ if env is None else env
+    return [c for step in SEARCH_STEPS for c in step(lib, major, env)]
+
+
+def _resolved_path(handle_path: str) -> str:
+    """The file a soname resolved to, read from /proc/self/maps after opening it."""
+    if os.sep in handle_path:
+        return os.path.realpath(handle_path)
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.rstrip("\n").split(maxsplit=5)[-1]
+                if os.path.basename(path).startswith(handle_path):
+                    return path
+    except OSError:
+        pass
+    return handle_path
+
+
+_loaded: dict[str, LoadedLibrary] = {}
+
+
+def load(module: str, major: int, opener: Callable[[bytes], tuple]) -> LoadedLibrary:
+    """Open the library of ``module`` (``hip`` or ``hiprtc``), once per process."""
+    if module in _loaded:
+        return _loaded[module]
+    if not sys.platform.startswith("linux"):
+        raise HipLibraryNotFoundError(f"hip-python supports Linux only, not {sys.platform}")
+    lib = LIBRARIES[module]
+    attempts = []
+    for cand in candidates(lib, major):
+        handle, error = opener(os.fsencode(cand.path))
+        if handle:
+            found = LoadedLibrary(lib, _resolved_path(cand.path), cand.found_via, handle, tuple(attempts))
+            _loaded[module] = found
+            return found
+        attempts.append((cand, error))
+    if module == "hiprtc":
+        base = load("hip", major, opener)  # HIP 5.x: hiprtc is inside libamdhip64
+        found = base._replace(found_via=f"{base.found_via}, libamdhip64 exports hiprtc",
+                              attempts=tuple(attempts))
+        _loaded[module] = found
+        return found
+    tried = "\n".join(f"  {c.path} ({c.found_via}): {e}" for c, e in attempts)
+    raise HipLibraryNotFoundError(
+        f"could not open lib{lib} (HIP {major}.x); tried, in order:\n{tried}\n"
+        f"Install the HIP runtime of ROCm {major}.x, or set ROCM_PATH or {_env_var(lib)}.")
+
+
+def runtime_version(loaded: LoadedLibrary, dlsym) -> Optional[str]:
+    """The HIP version the loaded runtime reports, as MAJOR.MINOR.PATCH, if it can tell."""
+    m = re.search(r"\.so\.(\d+)\.(\d+)\.(\d+)$", loaded.path)
+    if m:
+        return ".".join(m.groups())
+    return None
+
+
+def missing_function(name: str, loaded: LoadedLibrary, wheel_hip: str, dlsym) -> HipFunctionNotFoundError:
+    version = runtime_version(loaded, dlsym)
+    have = f"HIP {version}" if version else "an unknown HIP version"
+    return HipFunctionNotFoundError(
+        f"{name} is not exported by {loaded.path} ({have}): this hip-python wheel was generated "
+        f"from the HIP {wheel_hip} headers, and that runtime lacks the function. Install the "
+        f"runtime the wheel was built for, or the wheel that matches the runtime "
+        f"(hip-python-select install).")
+
+
+def report() -> list[dict]:
+    """What was loaded and why, for every library opened so far in this process."""
+    return [{"module": m, "library": l.name, "path": l.path, "found_via": l.found_via,
+             "misses": [{"path": c.path, "found_via": c.found_via, "error": e} for c, e in l.attempts]}
+            for m, l in sorted(_loaded.items())]
+
+
+def report_json(open_libraries: bool = False) -> str:
+    """JSON of the search: with ``open_libraries`` the hip module's library is opened first."""
+    if open_libraries:
+        from hip import hip
+        hip._library()
+    plan = {lib: [c._asdict() for c in candidates(lib, _major())] for lib in LIBRARIES.values()}
+    return json.dumps({"loaded": report(), "search": plan}, indent=1)
+
+
+def _major() -> int:
+    from hip import _version
+    return int(_version.HIP_VERSION.split(".")[0])

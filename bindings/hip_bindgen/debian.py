@@ -1,0 +1,141 @@
+"""Real HIP releases from Debian's archives: download pinned packages, verify, extract.
+
+No root is needed: apt runs with a private state directory under the cache, and
+packages are unpacked with ``dpkg -x``.  Every package is pinned by version and
+sha256 in ``releases.json``; a pin that the archive no longer serves fails with a
+message that says so instead of silently taking another version.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from . import releases
+
+SUITES = ("bookworm", "trixie", "sid", "experimental")
+MIRROR = os.environ.get("HIP_PYTHON_DEBIAN_MIRROR", "http://deb.debian.org/debian")
+KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
+LISTS_MAX_AGE = 24 * 3600
+
+
+class FetchError(RuntimeError):
+    """A pinned package could not be fetched, verified or unpacked."""
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("HIP_PYTHON_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "hip-python-dist")
+    path = Path(base)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _apt_options(root: Path) -> list[str]:
+    return [
+        "-o", f"Dir={root}",
+        "-o", f"Dir::State::status={root}/var/lib/dpkg/status",
+        "-o", "Acquire::Check-Valid-Until=false",  # the archive may lag this machine's clock
+        "-o", "Debug::NoLocking=1",
+        "-o", "APT::Sandbox::User=root",
+        "-qq",
+    ]
+
+
+def apt_root(refresh: bool = False) -> Path:
+    """A private apt state that knows every suite we take releases from."""
+    root = cache_dir() / "apt"
+    for sub in ("etc/apt/sources.list.d", "etc/apt/preferences.d", "var/lib/apt/lists/partial",
+                "var/cache/apt/archives/partial", "var/lib/dpkg"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    (root / "var/lib/dpkg/status").touch()
+    keyring = f" [signed-by={KEYRING}]" if os.path.exists(KEYRING) else ""
+    sources = "".join(f"deb{keyring} {MIRROR} {suite} main\n" for suite in SUITES)
+    (root / "etc/apt/sources.list").write_text(sources)
+    stamp = root / "updated"
+    fresh = stamp.exists() and time.time() - stamp.stat().st_mtime < LISTS_MAX_AGE
+    if refresh or not fresh:
+        if shutil.which("apt-get") is None:
+            raise FetchError("apt-get is not installed: the Debian packages cannot be fetched")
+        proc = subprocess.run(["apt-get", *_apt_options(root), "update"],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise FetchError(f"apt-get update failed:\n{proc.stderr.strip()}")
+        stamp.touch()
+    return root
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(pin: dict) -> Path:
+    """The .deb of a pin (``package``, ``version``, ``sha256``), from the cache or the archive."""
+    debs = cache_dir() / "debs"
+    debs.mkdir(exist_ok=True)
+    target = debs / f"{pin['package']}_{pin['version'].replace(':', '%3a')}_amd64.deb"
+    if target.exists() and _sha256(target) == pin["sha256"]:
+        return target
+    spec = f"{pin['package']}={pin['version']}"
+    for attempt in (0, 1):
+        root = apt_root(refresh=attempt == 1)
+        with tempfile.TemporaryDirectory(dir=debs) as tmp:
+            proc = subprocess.run(["apt-get", *_apt_options(root), "download", spec],
+                                  cwd=tmp, capture_output=True, text=True)
+            got = list(Path(tmp).glob("*.deb"))
+            if proc.returncode == 0 and got:
+                digest = _sha256(got[0])
+                if digest != pin["sha256"]:
+                    raise FetchError(f"{spec}: sha256 {digest} does not match the pinned "
+                                     f"{pin['sha256']}; refusing to use it")
+                os.replace(got[0], target)
+                return target
+    raise FetchError(
+        f"{spec} is no longer served by {MIRROR} ({proc.stderr.strip() or 'not found'}). "
+        "The archive has moved on: pin the version it serves now in releases.json, "
+        "or point the build at an installed ROCm tree with --rocm-path.")
+
+
+def extract(pins: list[dict], name: str) -> Path:
+    """Unpack the pinned packages into one tree (cached); returns its root (holding ``usr/``)."""
+    key = hashlib.sha256("".join(sorted(p["sha256"] for p in pins)).encode()).hexdigest()[:12]
+    dest = cache_dir() / "trees" / f"{name}-{key}"
+    if (dest / ".complete").exists():
+        return dest
+    debs = [download(p) for p in pins]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent))
+    try:
+        for deb in debs:
+            proc = subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp)], capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise FetchError(f"dpkg-deb -x {deb.name} failed: {proc.stderr.strip()}")
+        (tmp / ".complete").touch()
+        if dest.exists():
+            shutil.rmtree(dest)
+        os.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return dest
+
+
+def headers(release: str) -> Path:
+    """The ``usr`` prefix of a release's extracted headers (``usr/include/hip/...``)."""
+    rel = releases.find(release)
+    return extract([rel["debian"]["headers"]], f"headers-{rel['hip']}") / "usr"
+
+
+def runtime(release: str) -> Path:
+    """The ``usr`` prefix of a release's runtime, hiprtc and hipconfig (runs natively only on bookworm's)."""
+    rel = releases.find(release)
+    deb = rel["debian"]
+    return extract([deb["headers"], deb["hipcc"], *deb["runtime"]], f"runtime-{rel['hip']}") / "usr"

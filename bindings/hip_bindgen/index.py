@@ -1,0 +1,73 @@
+"""``wheels/`` as an index: PEP 503 pages with sha256 fragments, index.json, manifest bundle."""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import threading
+from pathlib import Path
+
+from packaging.utils import parse_wheel_filename
+
+PROJECT = "hip-python"
+CACHE = ".build-cache.json"
+_lock = threading.Lock()
+
+
+def load_cache(out: Path) -> dict:
+    path = out / CACHE
+    with _lock:
+        return json.loads(path.read_text()) if path.exists() else {}
+
+
+def remember(out: Path, key: str, name: str) -> None:
+    path = out / CACHE
+    with _lock:
+        cache = json.loads(path.read_text()) if path.exists() else {}
+        cache[key] = name
+        path.write_text(json.dumps(cache, indent=1, sort_keys=True))
+
+
+def write_manifest(out: Path, manifest: dict) -> Path:
+    """The API manifest beside the index, so tools can compare releases without any wheel."""
+    from . import parse
+
+    path = out / "manifests" / f"{manifest['hip_version']['string']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(parse.dumps(manifest))
+    return path
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def entries(out: Path, data: dict) -> list[dict]:
+    """One record per wheel in ``out``: version, HIP version, ROCm releases, tags, sha256, size."""
+    rocm_by_hip: dict[str, list[str]] = {}
+    for rocm, hip in data["rocm"].items():
+        rocm_by_hip.setdefault(hip, []).append(rocm)
+    rows = []
+    for whl in sorted(out.glob("*.whl")):
+        _, version, _, tags = parse_wheel_filename(whl.name)
+        hip = ".".join(str(p) for p in version.release[:3])
+        rows.append({"filename": whl.name, "version": str(version), "hip_version": hip,
+                     "rocm_versions": sorted(rocm_by_hip.get(hip, [])),
+                     "tags": sorted(str(t) for t in tags), "sha256": _sha256(whl),
+                     "size": whl.stat().st_size})
+    return rows
+
+
+def write_index(out: Path, data: dict) -> None:
+    rows = entries(out, data)
+    simple = out / "simple"
+    (simple / PROJECT).mkdir(parents=True, exist_ok=True)
+    (simple / "index.html").write_text(
+        "<!DOCTYPE html>\n<html><body>\n"
+        f'<a href="{PROJECT}/">{PROJECT}</a>\n</body></html>\n')
+    links = "".join(f'<a href="../../{html.escape(r["filename"])}#sha256={r["sha256"]}" '
+                    f'data-requires-python="&gt;=3.9">{html.escape(r["filename"])}</a><br/>\n' for r in rows)
+    (simple / PROJECT / "index.html").write_text(
+        f"<!DOCTYPE html>\n<html><head><title>Links for {PROJECT}</title></head><body>\n"
+        f"<h1>Links for {PROJECT}</h1>\n{links}</body></html>\n")
+    (out / "index.json").write_text(json.dumps({"project": PROJECT, "wheels": rows}, indent=1) + "\n")

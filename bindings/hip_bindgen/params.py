@@ -1,0 +1,154 @@
+"""How each C parameter is passed from Python: the one place the out-parameter rule lives.
+
+A parameter gets a *role*:
+
+``value``    int, float or enum passed by value (Python int/float, IntEnum members are ints)
+``record``   struct/union passed by value (a struct object, or a buffer of its size)
+``pointer``  any pointer input: int address, None, buffer protocol, ``__cuda_array_interface__``,
+             a struct object, ctypes pointer
+``string``   ``const char*`` input: str (UTF-8), bytes, None, or any pointer input
+``strings``  ``const char**`` input list (``options``, ``headers``): sequence of str/bytes, or a pointer
+``pointers`` ``void**`` input list (``kernelParams``): each item a pointer input
+``launch_extra``  ``extra`` of the module-launch functions: a tuple of ctypes values/ints packed
+             into the ``HIP_LAUNCH_PARAM_BUFFER`` form, or the raw pointer array
+``handle_ref``  a handle the function takes by address to clear it (``hiprtcDestroyProgram``):
+             the caller passes the handle, the wrapper passes a pointer to a copy
+``out``      not passed by the caller: the wrapper owns the storage and returns the value
+
+The out rule: a *non-const* ``T*`` is an out-parameter when ``T`` is
+1. an integer, float or enum (``int* count``, ``size_t* free``; ``char*`` excluded: that is a buffer),
+2. a pointer to a struct/union, i.e. a handle (``hipStream_t* stream``, ``hiprtcProgram* prog``),
+3. ``const char*`` (``const char** errorString``), unless a count parameter says it is a list,
+4. ``void*`` (``void** ptr``) when the parameter's name is one of ``VOID_PTR_OUT_NAMES``.
+``OVERRIDES`` (function, parameter) -> role wins over the rule; it holds the few cases the
+headers' types cannot tell apart (arrays passed as ``T*`` with a separate count).
+"""
+from __future__ import annotations
+
+VOID_PTR_OUT_NAMES = frozenset({
+    "ptr", "devPtr", "dev_ptr", "dptr", "data", "pbase", "pHost", "hostPtr", "pDevice",
+    "dev_ptr_out", "mappedPtr", "devicePtr", "value_out",
+})
+COUNT_PREFIXES = ("num", "n")
+
+OVERRIDES: dict[tuple[str, str], str] = {
+    # arrays of attributes and their sizes, passed in with num_attributes
+    ("hipMemRangeGetAttributes", "data"): "pointers",
+    ("hipMemRangeGetAttributes", "data_sizes"): "pointer",
+    ("hipMemRangeGetAttributes", "attributes"): "pointer",
+    ("hipPointerGetAttributes", "attributes"): "pointer",
+    ("hipDrvPointerGetAttributes", "attributes"): "pointer",
+    ("hipDrvPointerGetAttributes", "data"): "pointers",
+    # graph node arrays: caller-owned arrays whose length travels in a separate in/out count
+    ("hipGraphGetNodes", "nodes"): "pointer",
+    ("hipGraphGetRootNodes", "pRootNodes"): "pointer",
+    ("hipGraphGetEdges", "from"): "pointer",
+    ("hipGraphGetEdges", "to"): "pointer",
+    ("hipGraphNodeGetDependencies", "pDependencies"): "pointer",
+    ("hipGraphNodeGetDependentNodes", "pDependentNodes"): "pointer",
+    ("hipGraphGetNodes", "numNodes"): "pointer",
+    ("hipGraphGetRootNodes", "pNumRootNodes"): "pointer",
+    ("hipGraphGetEdges", "numEdges"): "pointer",
+    ("hipGraphNodeGetDependencies", "pNumDependencies"): "pointer",
+    ("hipGraphNodeGetDependentNodes", "pNumDependentNodes"): "pointer",
+    ("hipStreamGetCaptureInfo_v2", "dependencies_out"): "out",
+    # int arrays of the runtime's device lists
+    ("hipGLGetDevices", "pHipDevices"): "pointer",
+    ("hipExtStreamCreateWithCUMask", "cuMask"): "pointer",
+    ("hipExtStreamGetCUMask", "cuMask"): "pointer",
+    ("hipDeviceGetAttribute", "pi"): "out",
+    ("hipModuleLaunchCooperativeKernelMultiDevice", "launchParamsList"): "pointer",
+    ("hipLaunchCooperativeKernelMultiDevice", "launchParamsList"): "pointer",
+    ("hipExtLaunchMultiKernelMultiDevice", "launchParamsList"): "pointer",
+    # hiprtc option arrays: options_ptr/option_values travel with num_options
+    ("hiprtcLinkCreate", "option_ptr"): "pointer",
+    ("hiprtcLinkCreate", "option_vals_pptr"): "pointers",
+    ("hiprtcLinkAddData", "options_ptr"): "pointer",
+    ("hiprtcLinkAddData", "option_values"): "pointers",
+    ("hiprtcLinkAddFile", "options_ptr"): "pointer",
+    ("hiprtcLinkAddFile", "option_values"): "pointers",
+    ("hiprtcLinkComplete", "bin_out"): "out",
+    ("hiprtcCreateProgram", "includeNames"): "strings",
+    ("hiprtcDestroyProgram", "prog"): "handle_ref",
+    ("hiprtcLinkComplete", "size_out"): "out",
+}
+LAUNCH_EXTRA = frozenset({"hipModuleLaunchKernel", "hipExtModuleLaunchKernel",
+                          "hipHccModuleLaunchKernel", "hipModuleLaunchCooperativeKernel"})
+
+
+def resolve(ref: dict, typedefs: dict) -> dict:
+    """Follow typedefs until a non-typedef TypeRef; qualifiers on the way are kept."""
+    const = ref.get("const", False)
+    while ref["kind"] == "typedef":
+        ref = typedefs[ref["name"]]["type"]
+        const = const or ref.get("const", False)
+    return dict(ref, const=True) if const and not ref.get("const") else ref
+
+
+def _is_char(ref: dict) -> bool:
+    return ref["kind"] == "int" and ref["size"] == 1 and ref["name"] in ("char", "signed char", "unsigned char")
+
+
+def role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
+    """The role of ``params[index]`` of ``func`` (see the module docstring)."""
+    p = params[index]
+    name = p["name"]
+    if (func, name) in OVERRIDES:
+        return OVERRIDES[(func, name)]
+    t = resolve(p["type"], typedefs)
+    if t["kind"] in ("int", "float", "enum"):
+        return "value"
+    if t["kind"] == "record":
+        return "record"
+    if t["kind"] == "array":
+        return "pointer"
+    if t["kind"] != "pointer":
+        raise ValueError(f"{func}({name}): unsupported parameter kind {t['kind']}")
+    to = resolve(t["to"], typedefs)
+    if to["kind"] == "function":
+        return "pointer"
+    if _is_char(to):
+        return "string" if to.get("const") else "pointer"
+    if to["kind"] == "pointer":
+        inner = resolve(to["to"], typedefs)
+        if name == "extra" and func in LAUNCH_EXTRA:
+            return "launch_extra"
+        if _is_char(inner):
+            if to.get("const") or not inner.get("const") or _has_count(params, index):
+                return "strings"
+            return "out"
+        if to.get("const"):
+            return "pointers"
+        if inner["kind"] == "record":
+            return "out"
+        if inner["kind"] == "void":
+            if name in VOID_PTR_OUT_NAMES:
+                return "out"
+            return "pointers"
+        return "pointer"
+    if to.get("const"):
+        return "pointer"
+    if to["kind"] in ("int", "float", "enum"):
+        if _has_count(params, index):
+            return "pointer"
+        if to["kind"] == "float" and to["size"] not in (4, 8):
+            return "pointer"
+        return "out"
+    return "pointer"
+
+
+def _has_count(params: list[dict], index: int) -> bool:
+    """A neighbouring integer parameter named num*/n* marks ``params[index]`` as an array."""
+    for j in (index - 1, index + 1):
+        if 0 <= j < len(params):
+            n = params[j]["name"]
+            t = params[j]["type"]
+            if t["kind"] in ("int", "typedef") and not n.startswith("nbytes") and any(
+                    n.startswith(pre) and (len(n) > len(pre) and n[len(pre)].isupper() or n[len(pre):].startswith("_"))
+                    for pre in COUNT_PREFIXES):
+                return True
+    return False
+
+
+def roles(name: str, func: dict, typedefs: dict) -> list[str]:
+    return [role(name, func["params"], i, typedefs) for i in range(len(func["params"]))]

@@ -1,0 +1,145 @@
+"""Stage a release's generated sources and build its ``hip-python`` wheel on this host."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from . import emit, parse
+
+STATIC = Path(__file__).resolve().parents[1] / "hip"
+STATIC_FILES = ("__init__.py", "_loader.py", "_runtime.pxi")
+
+SETUP_PY = '''\
+import os
+from setuptools import Extension, setup
+from Cython.Build import cythonize
+
+here = os.path.dirname(os.path.abspath(__file__))
+flags = ["-O2", "-g0", "-Wno-unused-function", "-Wno-unused-variable", f"-ffile-prefix-map={here}=."]
+modules = [Extension(f"hip.{m}", [f"hip/{m}.pyx"], include_dirs=["hip"], extra_compile_args=flags,
+                     libraries=["dl"], extra_link_args=["-Wl,--strip-all"]) for m in ("hip", "hiprtc")]
+setup(ext_modules=cythonize(modules, language_level=3, quiet=True))
+'''
+
+PYPROJECT = '''\
+[build-system]
+requires = ["setuptools>=64", "Cython>=3.0"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "hip-python"
+version = "{version}"
+description = "Python bindings for the HIP {hip} runtime and hiprtc APIs, generated from that release's headers"
+readme = "README.md"
+requires-python = ">=3.9"
+license = {{text = "MIT"}}
+classifiers = ["Operating System :: POSIX :: Linux", "Programming Language :: Cython"]
+
+[tool.setuptools]
+packages = ["hip"]
+include-package-data = false
+
+[tool.setuptools.package-data]
+hip = ["_manifest.json", "_api.h", "chip.pxd", "chiprtc.pxd"]
+'''
+
+README = """# hip-python {version}
+
+Bindings for HIP {hip} (`from hip import hip, hiprtc`), generated from the HIP {hip}
+headers by hip_bindgen {gen}. Pair it with a HIP {hip} runtime: `hip-python-select install`
+picks the right wheel for a machine.
+"""
+
+
+def generator_digest() -> str:
+    """Hash of the generator and the static package files: a change rebuilds every wheel."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.glob("*.py")) + [STATIC / f for f in STATIC_FILES]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def stage(manifest: dict, version: str, dest: Path) -> Path:
+    """Write a buildable source tree for ``manifest`` at ``dest`` (replacing it)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    pkg = dest / "hip"
+    pkg.mkdir(parents=True)
+    for name in STATIC_FILES:
+        shutil.copyfile(STATIC / name, pkg / name)
+    files = emit.generate(manifest)
+    files["chip.pxd"] = files.pop("hip.pxd")
+    files["chiprtc.pxd"] = files.pop("hiprtc.pxd")
+    for name, text in files.items():
+        (pkg / name).write_text(text)
+    (pkg / "_manifest.json").write_text(parse.dumps(manifest))
+    hip = manifest["hip_version"]["string"]
+    (pkg / "_version.py").write_text(f'__version__ = "{version}"\nHIP_VERSION = "{hip}"\n')
+    (dest / "setup.py").write_text(SETUP_PY)
+    (dest / "setup.cfg").write_text("[build_ext]\nparallel = 2\n")
+    (dest / "pyproject.toml").write_text(PYPROJECT.format(version=version, hip=hip))
+    (dest / "README.md").write_text(README.format(version=version, hip=hip, gen=emit.GENERATOR_VERSION))
+    return dest
+
+
+def build(source: Path, out_dir: Path, python: str = sys.executable, epoch: str = "1700000000") -> Path:
+    """Build the staged tree into a wheel in ``out_dir``; returns the wheel's path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = source.parent / "dist"
+    shutil.rmtree(tmp, ignore_errors=True)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, PYTHONHASHSEED="0")
+    proc = subprocess.run([python, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                           "--disable-pip-version-check", "-q", "-w", str(tmp), str(source)],
+                          capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"building {source} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    wheels = list(tmp.glob("*.whl"))
+    if len(wheels) != 1:
+        raise RuntimeError(f"expected one wheel in {tmp}, found {wheels}")
+    target = out_dir / wheels[0].name
+    os.replace(wheels[0], target)
+    shutil.rmtree(source / "build", ignore_errors=True)
+    return target
+
+
+def manifest_from(include: Path) -> dict:
+    return parse.parse(include)
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, sort_keys=True, indent=1)
+
+
+def audit(built: Path, out_dir: Path) -> Path:
+    """Retag ``built`` with the lowest manylinux tag its symbols allow; nothing is grafted in."""
+    tmp = built.parent / "audited"
+    shutil.rmtree(tmp, ignore_errors=True)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "1700000000"))
+    proc = subprocess.run([sys.executable, "-m", "auditwheel", "repair", "--strip", "-w", str(tmp), str(built)],
+                          capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"auditwheel repair {built.name} failed:\n{proc.stderr[-3000:]}")
+    (audited,) = tmp.glob("*.whl")
+    libs = [n for n in _names(audited) if ".libs/" in n]
+    if libs:
+        raise RuntimeError(f"auditwheel grafted libraries into {audited.name}: {libs}; the HIP "
+                           "libraries must be loaded at run time, never bundled")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / audited.name
+    os.replace(audited, target)
+    built.unlink()
+    return target
+
+
+def _names(whl: Path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(whl) as z:
+        return z.namelist()
