@@ -369,7 +369,7 @@ cdef class _Struct:
         self._owner = buf
         self._ptr = PyByteArray_AS_STRING(buf)
         for k, v in cls._defaults_.items():
-            _set(self._ptr + cls._fields_[k][0], cls._fields_[k][1], v)
+            _set(self._ptr + <Py_ssize_t>cls._fields_[k][0], cls._fields_[k][1], v)
         for k, v in zip(cls._order_, args):
             self.__setattr__(k, v)
         for k, v in kwargs.items():

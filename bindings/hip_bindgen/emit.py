@@ -287,6 +287,11 @@ class Emitter:
             t = self.resolve({"kind": "typedef", "name": name})
             if t["kind"] in ("record", "enum") and t["name"] != name:
                 aliases[name] = t["name"]
+        for name, a in sorted(m["aliases"].items()):
+            if a["target"] in m["records"] or a["target"] in m["enums"] or a["target"] in self.td:
+                t = self.resolve({"kind": "typedef", "name": a["target"]}) if a["target"] in self.td else {"name": a["target"]}
+                if t.get("kind", "record") in ("record", "enum"):
+                    aliases[name] = t["name"]
         lines.append(f"_ALIASES = {aliases!r}")
         consts = {n: c["value"] for n, c in sorted(m["constants"].items()) if c["module"] == module}
         lines.append(f"_CONSTANTS = {consts!r}")
@@ -297,6 +302,9 @@ class Emitter:
         lines.append("")
         for i, name in enumerate(funcs):
             lines.append(self.function(name, i))
+        for name, a in sorted(m["aliases"].items()):
+            if a["target"] in funcs:
+                lines.append(f"{name} = {a['target']}")
         return "\n".join(lines) + "\n"
 
     def function(self, name: str, index: int) -> str:

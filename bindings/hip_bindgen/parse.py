@@ -289,6 +289,8 @@ class _Collector:
         ext = list(c.get_tokens())
         if tokens[1] == "(" and ext[1].extent.start.column == ext[0].extent.end.column:
             return  # function-like macro
+        if len(tokens) == 2 and re.fullmatch(r"[A-Za-z_]\w*", tokens[1]):
+            self.m["aliases"].setdefault(name, {"module": self.module, "target": tokens[1]})
         known = {k: v["value"] for k, v in self.m["constants"].items()}
         for enum in self.m["enums"].values():
             known.update({n: v for n, v in enum["constants"]})
@@ -303,7 +305,7 @@ def parse(include: Path, extra_args: tuple[str, ...] = ()) -> dict:
 
     include = Path(include).resolve()
     manifest = {"format": FORMAT, "hip_version": read_hip_version(include), "headers": {},
-                "functions": {}, "enums": {}, "records": {}, "typedefs": {}, "constants": {}, "skipped": {}}
+                "functions": {}, "enums": {}, "records": {}, "typedefs": {}, "constants": {}, "skipped": {}, "aliases": {}}
     args = ["-x", "c++", "-std=c++17", "-D__HIP_PLATFORM_AMD__", f"-I{include}",
             "-isystem", builtin_include_dir(), *extra_args]
     index = ci.Index.create()
@@ -320,6 +322,10 @@ def parse(include: Path, extra_args: tuple[str, ...] = ()) -> dict:
         _Collector(ci, include, module, manifest).walk(tu.cursor)
     for name in manifest["functions"]:
         manifest["skipped"].pop(name, None)  # an overload beside the exported C function
+    # `#define hipGetDeviceProperties hipGetDevicePropertiesR0600`: the name users call
+    names = set(manifest["functions"]) | set(manifest["records"]) | set(manifest["typedefs"]) | set(manifest["enums"])
+    manifest["aliases"] = {k: v for k, v in sorted(manifest["aliases"].items())
+                           if v["target"] in names and k not in names}
     return manifest
 
 

@@ -1,0 +1,68 @@
+"""The out-parameter rule (hip_bindgen.params), checked on the real manifests."""
+import pytest
+
+from hip_bindgen import parse, params, sources
+
+
+@pytest.fixture(scope="module", params=["5.2.3", "7.2.4"])
+def manifest(request):
+    return parse.parse(sources.include_dir(request.param))
+
+
+CASES = [
+    ("hipMalloc", "ptr", "out"),                     # void** named ptr: allocated by the runtime
+    ("hipMalloc", "size", "value"),
+    ("hipMemcpy", "dst", "pointer"),                 # void*: caller's memory
+    ("hipMemcpy", "src", "pointer"),
+    ("hipMemcpy", "kind", "value"),                  # enum
+    ("hipGetDeviceCount", "count", "out"),           # int*
+    ("hipMemGetInfo", "free", "out"),                # size_t*
+    ("hipMemGetInfo", "total", "out"),
+    ("hipEventElapsedTime", "ms", "out"),            # float*
+    ("hipStreamCreate", "stream", "out"),            # hipStream_t*: a handle
+    ("hipModuleGetFunction", "function", "out"),
+    ("hipModuleGetFunction", "kname", "string"),     # const char*
+    ("hipGetDeviceProperties", "prop", "pointer"),   # struct*: the caller passes the struct
+    ("hipPointerGetAttributes", "attributes", "pointer"),
+    ("hipDeviceGetName", "name", "pointer"),         # char*: a caller buffer
+    ("hipModuleLaunchKernel", "kernelParams", "pointers"),
+    ("hipModuleLaunchKernel", "extra", "launch_extra"),
+    ("hipModuleLaunchKernel", "stream", "pointer"),
+    ("hipLaunchKernel", "numBlocks", "record"),      # dim3 by value
+    ("hipLaunchKernel", "args", "pointers"),
+    ("hipDrvGetErrorName", "errorString", "out"),    # const char**: a string out
+    ("hipDeviceGetAttribute", "pi", "out"),
+    ("hiprtcCreateProgram", "prog", "out"),
+    ("hiprtcCreateProgram", "src", "string"),
+    ("hiprtcCreateProgram", "headers", "strings"),   # const char** with numHeaders
+    ("hiprtcCreateProgram", "includeNames", "strings"),
+    ("hiprtcCompileProgram", "options", "strings"),
+    ("hiprtcGetCodeSize", "codeSizeRet", "out"),
+    ("hiprtcGetCode", "code", "pointer"),            # char*: caller buffer of codeSize bytes
+    ("hiprtcGetLoweredName", "lowered_name", "out"),
+    ("hiprtcDestroyProgram", "prog", "handle_ref"),
+]
+
+
+@pytest.mark.parametrize("func, param, expected", CASES)
+def test_role(manifest, func, param, expected):
+    if func not in manifest["functions"]:
+        pytest.skip(f"{func} is not in HIP {manifest['hip_version']['string']}")
+    f = manifest["functions"][func]
+    names = [p["name"] for p in f["params"]]
+    assert params.role(func, f["params"], names.index(param), manifest["typedefs"]) == expected
+
+
+def test_every_parameter_of_every_release_has_a_role(manifest):
+    known = {"value", "record", "pointer", "string", "strings", "pointers", "launch_extra", "handle_ref", "out"}
+    for name, f in manifest["functions"].items():
+        assert set(params.roles(name, f, manifest["typedefs"])) <= known, name
+
+
+def test_overrides_name_real_parameters():
+    """Every (function, parameter) in OVERRIDES exists in some supported release."""
+    seen = set()
+    for rel in ("5.2.3", "5.7.1", "6.4.3", "7.2.4"):
+        m = parse.parse(sources.include_dir(rel))
+        seen |= {(n, p["name"]) for n, f in m["functions"].items() for p in f["params"]}
+    assert set(params.OVERRIDES) - seen == set()

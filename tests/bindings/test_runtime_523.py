@@ -1,0 +1,132 @@
+"""The 5.2.3 wheel, installed in a fresh venv, against the real Debian 5.2.3 runtime."""
+import json
+
+import pytest
+
+
+def test_runtime_version(run_523):
+    assert run_523("from hip import hip; import json; e, v = hip.hipRuntimeGetVersion(); "
+                   "print(json.dumps([e.name, int(e), v]))") == ["hipSuccess", 0, 50221153]
+
+
+def test_driver_version(run_523):
+    name, value = run_523("from hip import hip; import json; e, v = hip.hipDriverGetVersion(); "
+                          "print(json.dumps([e.name, v]))")
+    assert name == "hipSuccess" and value > 0
+
+
+def test_device_count_without_gpu(run_523):
+    assert run_523("from hip import hip; import json; e, n = hip.hipGetDeviceCount(); "
+                   "print(json.dumps([type(e).__name__, e.name, n]))") == ["hipError_t", "hipErrorNoDevice", 0]
+
+
+def test_error_name_and_string_come_from_the_runtime(run_523):
+    name, string, success = run_523(
+        "from hip import hip; import json; "
+        "n, = hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice); s, = hip.hipGetErrorString(100); "
+        "ok, = hip.hipGetErrorName(0); print(json.dumps([n.decode(), s.decode(), ok.decode()]))")
+    assert (name, success) == ("hipErrorNoDevice", "hipSuccess")
+    assert string  # the runtime's own text (5.2.3 answers with the name)
+
+
+HIPRTC = r'''
+import json
+from hip import hiprtc
+src = 'extern "C" __global__ void scale(float* x, float f) { x[threadIdx.x] *= f; }'
+err, prog = hiprtc.hiprtcCreateProgram(src, "scale.cpp", 0, [], [])   # str sources: UTF-8
+assert err == hiprtc.hiprtcResult.HIPRTC_SUCCESS, err
+opts = ["--offload-arch=gfx90a"]
+err, = hiprtc.hiprtcCompileProgram(prog, len(opts), opts)
+e2, log_size = hiprtc.hiprtcGetProgramLogSize(prog)
+log = bytearray(log_size)
+hiprtc.hiprtcGetProgramLog(prog, log)
+e3, size = hiprtc.hiprtcGetCodeSize(prog)
+code = bytearray(size)
+e4, = hiprtc.hiprtcGetCode(prog, code)
+e5, = hiprtc.hiprtcDestroyProgram(prog)
+print(json.dumps([err.name, log.decode(errors="replace"), e3.name, size, e4.name, code[:4].hex(), e5.name]))
+'''
+
+
+def test_hiprtc_compiles_for_gfx90a(run_523):
+    err, log, e3, size, e4, magic, e5 = run_523(HIPRTC)
+    assert err == "HIPRTC_SUCCESS", log
+    assert (e3, e4, e5) == ("HIPRTC_SUCCESS",) * 3
+    assert size > 0
+    assert magic == "7f454c46"  # an ELF code object
+
+
+def test_pointer_arguments_accept_every_documented_form(run_523):
+    """int address, buffer, ctypes buffer and __cuda_array_interface__ all reach the C call."""
+    out = run_523(r'''
+import ctypes, json
+from hip import hiprtc
+err, prog = hiprtc.hiprtcCreateProgram(b'extern "C" __global__ void k() {}', b"k.cpp", 0, None, None)
+hiprtc.hiprtcCompileProgram(prog, 1, [b"--offload-arch=gfx90a"])
+_, n = hiprtc.hiprtcGetCodeSize(prog)
+ref = bytearray(n); hiprtc.hiprtcGetCode(prog, ref)
+cbuf = ctypes.create_string_buffer(n); hiprtc.hiprtcGetCode(prog, cbuf)
+raw = ctypes.create_string_buffer(n); hiprtc.hiprtcGetCode(prog, ctypes.addressof(raw))
+class Dev:
+    def __init__(self, addr): self.__cuda_array_interface__ = {"data": (addr, False), "shape": (n,), "typestr": "|u1", "version": 3}
+cai = ctypes.create_string_buffer(n); hiprtc.hiprtcGetCode(prog, Dev(ctypes.addressof(cai)))
+print(json.dumps([bytes(ref) == cbuf.raw[:n] == raw.raw[:n] == cai.raw[:n], n]))
+''')
+    assert out[0] is True and out[1] > 0
+
+
+def test_bad_pointer_argument_raises_type_error(run_523):
+    p = run_523.proc("from hip import hiprtc; hiprtc.hiprtcGetCode(0, object())")
+    assert p.returncode != 0 and "TypeError" in p.stderr and "__cuda_array_interface__" in p.stderr
+
+
+def test_structs_and_enums(run_523):
+    out = run_523(r'''
+import json
+from hip import hip
+d = hip.dim3(x=32)
+g = hip.dim3(4)
+p = hip.hipDeviceProp_t()
+err, = hip.hipGetDeviceProperties(p, 0)
+p.major = 9
+p.name = b"gfx-test"
+e = hip.hipMemcpyKind.hipMemcpyHostToDevice
+print(json.dumps([list(d), list(g), hip.sizeof(d), err.name, p.major, p.name.decode(), int(p) != 0,
+                  len(bytes(memoryview(p))) == hip.sizeof(hip.hipDeviceProp_t), int(e), hip.hipStreamNonBlocking,
+                  isinstance(hip.hipSuccess, hip.hipError_t), hip.HIP_VERSION_STRING]))
+''')
+    assert out[:3] == [[32, 1, 1], [4, 1, 1], 12]
+    assert out[3] == "hipErrorInvalidDevice"     # what the real 5.2.3 runtime answers with no GPU
+    assert out[4:8] == [9, "gfx-test", True, True]
+    assert out[8:] == [1, 1, True, "5.2.21153"]
+
+
+def test_loader_reports_path_and_reason(run_523, runtime_523):
+    report = run_523("from hip import hip, _loader; import json; hip.hipGetDeviceCount(); "
+                     "print(json.dumps(_loader.report()))")
+    assert report[0]["path"].endswith("libamdhip64.so.5.2.21153")
+    assert report[0]["found_via"] == "soname"
+    explicit = str(runtime_523 / "lib/x86_64-linux-gnu/libamdhip64.so.5")
+    report = run_523("from hip import hip, _loader; import json; hip.hipGetDeviceCount(); "
+                     "print(json.dumps(_loader.report()))", HIP_PYTHON_LIBAMDHIP64_PATH=explicit)
+    assert report[0]["found_via"] == "HIP_PYTHON_LIBAMDHIP64_PATH"
+
+
+def test_hiprtc_on_5x_is_found_inside_libamdhip64(run_523):
+    report = run_523("from hip import hiprtc, _loader; import json; hiprtc.hiprtcVersion(); "
+                     "print(json.dumps(_loader.report()))")
+    rtc = [r for r in report if r["module"] == "hiprtc"][0]
+    assert "libamdhip64 exports hiprtc" in rtc["found_via"]
+    assert [m["path"] for m in rtc["misses"]][:2] == ["libhiprtc.so.5", "libhiprtc.so"]
+
+
+def test_no_runtime_gives_a_clear_error(run_523, tmp_path):
+    p = run_523.proc("from hip import hip; hip.hipGetDeviceCount()", LD_LIBRARY_PATH=str(tmp_path),
+                     HIP_PYTHON_LIBAMDHIP64_PATH=str(tmp_path / "nope.so"))
+    assert p.returncode != 0
+    assert "HipLibraryNotFoundError" in p.stderr and "HIP_PYTHON_LIBAMDHIP64_PATH" in p.stderr
+
+
+def test_unknown_attribute_names_the_release(run_523):
+    p = run_523.proc("from hip import hip; hip.hipNotAFunction")
+    assert "AttributeError" in p.stderr and "HIP 5.2.21153 API" in p.stderr

@@ -1,0 +1,88 @@
+"""Shared fixtures: real Debian HIP releases (cached), wheels built from them, fresh venvs.
+
+The first run downloads the pinned Debian packages (network: Debian's archive) and builds
+wheels; later runs reuse ~/.cache/hip-python-dist and build/test-wheels.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bindings"))
+
+from hip_bindgen import debian  # noqa: E402
+
+TEST_WHEELS = ROOT / "build" / "test-wheels"
+
+
+def build_wheel(release: str) -> Path:
+    """The host-Python wheel of ``release``, built by the project's own build command."""
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_matrix.py"), "--hip", release,
+                           "--python", "current", "--allow-dirty", "--out", str(TEST_WHEELS)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    from hip_bindgen import releases
+    hip = releases.find(release)["hip"]
+    tag = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+    wheels = sorted(TEST_WHEELS.glob(f"hip_python-{hip}.*-{tag}-*.whl"), key=lambda p: p.stat().st_mtime)
+    assert wheels, proc.stdout
+    return wheels[-1]
+
+
+def make_venv(path: Path, *wheels: Path) -> Path:
+    venv.EnvBuilder(with_pip=True, clear=True).create(path)
+    py = path / "bin" / "python"
+    if wheels:
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-index", "--disable-pip-version-check",
+                        *map(str, wheels)], check=True)
+    return py
+
+
+@pytest.fixture(scope="session")
+def runtime_523() -> Path:
+    """The real HIP 5.2.3 runtime, hiprtc and hipconfig from bookworm (network on first use)."""
+    return debian.runtime("5.2.3")
+
+
+@pytest.fixture(scope="session")
+def wheel_523() -> Path:
+    return build_wheel("5.2.3")
+
+
+@pytest.fixture(scope="session")
+def venv_523(tmp_path_factory, wheel_523) -> Path:
+    return make_venv(tmp_path_factory.mktemp("venv") / "v523", wheel_523)
+
+
+class Runner:
+    """Runs Python code in a venv against a runtime; the code prints one JSON value."""
+
+    def __init__(self, python: Path, libdir: Path):
+        self.python, self.libdir = python, libdir
+
+    def env(self, **extra):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HIP_PYTHON_", "ROCM_PATH", "HIP_PATH"))}
+        env["LD_LIBRARY_PATH"] = str(self.libdir)
+        env.update(extra)
+        return env
+
+    def proc(self, code: str, **extra) -> subprocess.CompletedProcess:
+        return subprocess.run([str(self.python), "-c", code], capture_output=True, text=True,
+                              env=self.env(**extra), cwd="/")
+
+    def __call__(self, code: str, **extra):
+        p = self.proc(code, **extra)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def run_523(venv_523, runtime_523) -> Runner:
+    return Runner(venv_523, runtime_523 / "lib" / "x86_64-linux-gnu")
