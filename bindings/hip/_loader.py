@@ -16,9 +16,7 @@ reports all of them.  Nothing here imports ctypes: the opener is passed in.
 """
 from __future__ import annotations
 
-import json
 import os
-import re
 import sys
 from typing import Callable, NamedTuple, Optional
 
@@ -32,6 +30,15 @@ class HipLibraryNotFoundError(OSError):
 
 class HipFunctionNotFoundError(RuntimeError):
     """The loaded HIP library does not export a function this wheel binds."""
+
+
+class HipVersionMismatchWarning(UserWarning):
+    """The HIP runtime that will be loaded is not the release this wheel was generated for."""
+
+
+NO_CHECK_ENV = "HIP_PYTHON_NO_VERSION_CHECK"
+SYSTEM_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/usr/lib",
+               "/opt/rocm/lib")
 
 
 class Candidate(NamedTuple):
@@ -132,12 +139,83 @@ def load(module: str, major: int, opener: Callable[[bytes], tuple]) -> LoadedLib
         f"Install the HIP runtime of ROCm {major}.x, or set ROCM_PATH or {_env_var(lib)}.")
 
 
-def runtime_version(loaded: LoadedLibrary, dlsym) -> Optional[str]:
-    """The HIP version the loaded runtime reports, as MAJOR.MINOR.PATCH, if it can tell."""
-    m = re.search(r"\.so\.(\d+)\.(\d+)\.(\d+)$", loaded.path)
-    if m:
-        return ".".join(m.groups())
+def version_from_path(path: str) -> Optional[str]:
+    """MAJOR.MINOR.PATCH from a real library file name (``libamdhip64.so.5.2.21153``)."""
+    base = os.path.basename(path)
+    if ".so." not in base:
+        return None
+    parts = base.split(".so.", 1)[1].split(".")
+    if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]):
+        return ".".join(parts[:3])
     return None
+
+
+def runtime_version(loaded: LoadedLibrary, dlsym) -> Optional[str]:
+    """The HIP version of the loaded runtime, as MAJOR.MINOR.PATCH, if it can tell."""
+    return version_from_path(loaded.path)
+
+
+def grade(wheel: str, runtime: str) -> Optional[str]:
+    """None when MAJOR.MINOR.PATCH match, else same-minor / same-major / different-major."""
+    w, r = wheel.split(".")[:3], runtime.split(".")[:3]
+    if w == r:
+        return None
+    if w[:2] == r[:2]:
+        return "same-minor"
+    return "same-major" if w[0] == r[0] else "different-major"
+
+
+_warned = False
+
+
+def warn_if_mismatched(wheel_hip: str, runtime_hip: Optional[str], where: str) -> None:
+    """Warn once per process when the wheel and the runtime are different HIP releases."""
+    global _warned
+    if _warned or not runtime_hip or os.environ.get(NO_CHECK_ENV):
+        return
+    g = grade(wheel_hip, runtime_hip)
+    if g is None:
+        return
+    _warned = True
+    import warnings
+    from hip import _version
+    major, minor, patch = runtime_hip.split(".")
+    warnings.warn(
+        f"hip-python {_version.__version__} was generated from the HIP {wheel_hip} headers, but the HIP "
+        f"runtime it loads ({where}) is HIP {runtime_hip} ({g}). A function or struct that changed "
+        f"between the two can misbehave. Fix: 'hip-python-select install' (installs "
+        f"hip-python=={major}.{minor}.{patch}.*), or check what your code uses with "
+        f"'hip-python-select check --script app.py'. Silence with {NO_CHECK_ENV}=1.",
+        HipVersionMismatchWarning, stacklevel=4)
+
+
+def peek(module: str, major: int, env=None) -> Optional[str]:
+    """The file the loader would most likely open, found with stat calls only (no dlopen)."""
+    env = os.environ if env is None else env
+    lib = LIBRARIES[module]
+    for cand in candidates(lib, major, env):
+        if os.sep in cand.path:
+            if os.path.exists(cand.path):
+                return os.path.realpath(cand.path)
+            continue
+        dirs = [d for d in env.get("LD_LIBRARY_PATH", "").split(":") if d] + list(SYSTEM_DIRS)
+        for d in dirs:
+            path = os.path.join(d, cand.path)
+            if os.path.exists(path):
+                return os.path.realpath(path)
+    return None
+
+
+def check_at_import(module: str, major: int, wheel_hip: str) -> None:
+    """The cheap check ``import hip.hip`` runs: never raises, never opens the library."""
+    if os.environ.get(NO_CHECK_ENV):
+        return
+    try:
+        path = peek(module, major)
+        if path:
+            warn_if_mismatched(wheel_hip, version_from_path(path), path)
+    except Exception:  # noqa: BLE001 - a version check must never break the import
+        pass
 
 
 def missing_function(name: str, loaded: LoadedLibrary, wheel_hip: str, dlsym) -> HipFunctionNotFoundError:
@@ -159,11 +237,14 @@ def report() -> list[dict]:
 
 def report_json(open_libraries: bool = False) -> str:
     """JSON of the search: with ``open_libraries`` the hip module's library is opened first."""
+    import json
+
     if open_libraries:
         from hip import hip
         hip._library()
     plan = {lib: [c._asdict() for c in candidates(lib, _major())] for lib in LIBRARIES.values()}
-    return json.dumps({"loaded": report(), "search": plan}, indent=1)
+    return json.dumps({"loaded": report(), "search": plan,
+                       "would_load": {m: peek(m, _major()) for m in LIBRARIES}}, indent=1)
 
 
 def _major() -> int:

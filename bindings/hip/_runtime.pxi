@@ -29,6 +29,25 @@ cdef _init_runtime(str module, Py_ssize_t n, void** fp, tuple names):
     global _fpp, _names
     _fpp = fp
     _names = names
+    if module == "hip":
+        _loader.check_at_import(module, HIP_VERSION_MAJOR, HIP_VERSION_STRING)
+
+
+cdef _open_library():
+    """Open this module's library once; the hip module then checks the runtime's own version."""
+    global _handle, _lib
+    _lib = _loader.load(_MODULE, HIP_VERSION_MAJOR, _dlopen)
+    _handle = PyLong_AsVoidPtr(_lib.handle)
+    if _MODULE != "hip":
+        return
+    version = _loader.version_from_path(_lib.path)
+    cdef int (*get)(int*) noexcept nogil
+    cdef int packed = 0
+    if version is None:
+        get = <int (*)(int*) noexcept nogil>dlsym(_handle, b"hipRuntimeGetVersion")
+        if get != NULL and get(&packed) == 0 and packed > 0:
+            version = f"{packed // 10000000}.{packed // 100000 % 100}.{packed % 100000}"
+    _loader.warn_if_mismatched(HIP_VERSION_STRING, version, _lib.path)
 
 
 def _dlopen(bytes path):
@@ -46,10 +65,8 @@ def _dlsym(handle, bytes name):
 
 cdef void* _resolve(Py_ssize_t i) except NULL:
     """Look a function up in the loaded library once; a missing one raises a clear error."""
-    global _handle, _lib
     if _handle == NULL:
-        _lib = _loader.load(_MODULE, HIP_VERSION_MAJOR, _dlopen)
-        _handle = PyLong_AsVoidPtr(_lib.handle)
+        _open_library()
     cdef void* p = dlsym(_handle, <const char*>_names[i])
     if p == NULL:
         raise _loader.missing_function(_names[i].decode(), _lib, HIP_VERSION_STRING, _dlsym)
@@ -59,10 +76,8 @@ cdef void* _resolve(Py_ssize_t i) except NULL:
 
 def _library():
     """The loader's record of the library this module calls into (loading it if needed)."""
-    global _handle, _lib
     if _handle == NULL:
-        _lib = _loader.load(_MODULE, HIP_VERSION_MAJOR, _dlopen)
-        _handle = PyLong_AsVoidPtr(_lib.handle)
+        _open_library()
     return _lib
 
 

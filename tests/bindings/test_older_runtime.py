@@ -55,3 +55,28 @@ def test_functions_present_in_both_still_work(run_571_on_523):
     assert run_571_on_523("from hip import hip; import json; e, v = hip.hipRuntimeGetVersion(); "
                           "print(json.dumps([e.name, v, hip.HIP_VERSION_STRING]))") == [
         "hipSuccess", 50221153, "5.7.31921"]
+
+
+def test_import_warns_once_naming_both_versions_and_the_grade(run_571_on_523):
+    p = run_571_on_523.proc("import warnings; warnings.simplefilter('always'); from hip import hip, hiprtc; "
+                            "hip.hipRuntimeGetVersion(); hip.hipGetDeviceCount()")
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.count("HipVersionMismatchWarning") == 1, p.stderr
+    for text in ("5.7.31921", "5.2.21153", "same-major", "hip-python-select install", "HIP_PYTHON_NO_VERSION_CHECK"):
+        assert text in p.stderr
+
+
+def test_environment_variable_silences_the_warning(run_571_on_523):
+    p = run_571_on_523.proc("import warnings; warnings.simplefilter('error'); from hip import hip; "
+                            "hip.hipRuntimeGetVersion()", HIP_PYTHON_NO_VERSION_CHECK="1")
+    assert p.returncode == 0, p.stderr
+
+
+def test_load_time_check_catches_what_import_could_not_see(run_571_on_523, runtime_523, tmp_path):
+    """A runtime reached through a name without a version (libamdhip64.so) is asked for its version."""
+    link = tmp_path / "libamdhip64.so"
+    link.symlink_to(runtime_523 / "lib/x86_64-linux-gnu/libamdhip64.so.5.2.21153")
+    p = run_571_on_523.proc("import warnings; warnings.simplefilter('always'); from hip import hip; "
+                            "print(hip.hipRuntimeGetVersion()[1])", HIP_PYTHON_LIBAMDHIP64_PATH=str(link))
+    assert p.returncode == 0, p.stderr
+    assert "HipVersionMismatchWarning" in p.stderr and "5.2.21153" in p.stderr
