@@ -72,10 +72,7 @@ def select(args) -> list[dict]:
     if args.rocm_path:
         return [{"hip": None, "rocm": [], "rocm_path": args.rocm_path}]
     if args.hip:
-        try:
-            return [releases.find(name.strip()) for name in args.hip.split(",") if name.strip()]
-        except KeyError as exc:
-            raise SystemExit(f"build_matrix: {exc.args[0]}") from None
+        return [releases.find(name.strip()) for name in args.hip.split(",") if name.strip()]
     return rels
 
 
@@ -113,9 +110,20 @@ def main(argv=None) -> int:
     ap.add_argument("--list", action="store_true", help="print the supported releases and exit")
     ap.add_argument("--dry-run", action="store_true", help="print what would be built and exit")
     ap.add_argument("--github-matrix", action="store_true", help="print the CI matrix as JSON and exit")
+    ap.add_argument("--stage-only", metavar="DIR", help="write one release's buildable source tree to DIR (for cibuildwheel)")
+    ap.add_argument("--index-only", action="store_true", help="(re)write the index of the wheels already in --out")
+    ap.add_argument("--no-cache", action="store_true", help="rebuild even when nothing changed")
     args = ap.parse_args(argv)
 
-    rels = select(args)
+    if args.index_only:
+        index.write_index(Path(args.out), releases.load())
+        log(f"Index: {Path(args.out) / 'simple'}")
+        return 0
+    try:
+        rels = select(args)
+    except KeyError as exc:
+        log(f"build_matrix: {exc.args[0]}")
+        return 2
     if args.list:
         for r in releases.supported():
             d = r["debian"]
@@ -149,6 +157,16 @@ def main(argv=None) -> int:
         return 3
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.stage_only:
+        if len(rels) != 1:
+            log("build_matrix: --stage-only takes exactly one release (--hip)")
+            return 2
+        m = manifest_for(rels[0])
+        wheel.stage(m, rev.version(m["hip_version"]["string"]), Path(args.stage_only))
+        log(f"Staged HIP {m['hip_version']['string']} sources in {args.stage_only}")
+        return 0
+    if args.no_cache:
+        (out / index.CACHE).unlink(missing_ok=True)
     t0 = time.perf_counter()
     manifests = {}
     for r in rels:

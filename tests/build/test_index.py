@@ -1,0 +1,93 @@
+"""wheels/ as an index: pip, uv and --find-links install from it; wheels are audited and reproducible."""
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import ROOT, TEST_WHEELS, build_wheel, make_venv
+
+TAG = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    """An index holding two releases' wheels, written by the project's own command."""
+    out = tmp_path_factory.mktemp("index")
+    for rel in ("5.2.3", "5.7.1"):
+        shutil.copy(build_wheel(rel), out)
+    subprocess.run([sys.executable, str(ROOT / "scripts/build_matrix.py"), "--index-only", "--out", str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
+def _installed(py):
+    out = subprocess.run([str(py), "-c", "import hip, json; print(json.dumps([hip.__version__, hip.HIP_VERSION_STRING]))"],
+                         capture_output=True, text=True, check=True, cwd="/")
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("release, hip", [("5.7.1", "5.7.31921"), ("5.2.3", "5.2.21153")])
+def test_pip_installs_each_release_from_the_simple_index(index_dir, tmp_path, release, hip):
+    py = make_venv(tmp_path / "v")
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--index-url",
+                    (index_dir / "simple").as_uri(), f"hip-python=={hip}.*"], check=True)
+    version, reported = _installed(py)
+    assert reported == hip and version.startswith(hip + ".")
+
+
+def test_find_links_and_uv(index_dir, tmp_path):
+    py = make_venv(tmp_path / "v")
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(index_dir),
+                    "hip-python>=5.2.21153.0,<5.2.21154"], check=True)
+    assert _installed(py)[1] == "5.2.21153"
+    uv = shutil.which("uv") or str(__import__("pathlib").Path(sys.executable).parent / "uv")
+    py2 = make_venv(tmp_path / "v2")
+    subprocess.run([uv, "pip", "install", "-q", "--python", str(py2), "--index-url", (index_dir / "simple").as_uri(),
+                    "hip-python==5.7.31921.*"], check=True)
+    assert _installed(py2)[1] == "5.7.31921"
+
+
+def test_index_json_and_sha256_fragments(index_dir):
+    data = json.loads((index_dir / "index.json").read_text())
+    rows = {r["hip_version"]: r for r in data["wheels"]}
+    assert set(rows) == {"5.2.21153", "5.7.31921"}
+    assert rows["5.7.31921"]["rocm_versions"] == ["5.7.0", "5.7.1"]
+    page = (index_dir / "simple" / "hip-python" / "index.html").read_text()
+    for r in rows.values():
+        assert hashlib.sha256((index_dir / r["filename"]).read_bytes()).hexdigest() == r["sha256"]
+        assert f"{r['filename']}#sha256={r['sha256']}" in page
+
+
+def test_auditwheel_names_a_manylinux_tag_and_nothing_is_grafted(index_dir):
+    for whl in index_dir.glob("*.whl"):
+        proc = subprocess.run([sys.executable, "-m", "auditwheel", "show", str(whl)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        assert "manylinux_2_17_x86_64" in proc.stdout.replace("\n", " ")
+        names = zipfile.ZipFile(whl).namelist()
+        assert not [n for n in names if "libamdhip64" in n or "libhiprtc" in n or ".libs/" in n]
+        assert "hip/_manifest.json" in names
+
+
+def test_rebuild_gives_identical_bytes(tmp_path):
+    """Same commit, same headers: the wheel's sha256 does not change (SOURCE_DATE_EPOCH, fixed paths)."""
+    first = build_wheel("5.2.3")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/build_matrix.py"), "--hip", "5.2.3", "--python",
+                           "current", "--allow-dirty", "--no-cache", "--out", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (second,) = tmp_path.glob(f"*-{TAG}-*.whl")
+    assert second.name == first.name
+    assert hashlib.sha256(second.read_bytes()).digest() == hashlib.sha256(first.read_bytes()).digest()
+
+
+def test_selection_errors_are_clear():
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/build_matrix.py"), "--hip", "9.9.9"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "'9.9.9' is not a supported release" in proc.stdout
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/build_matrix.py"), "--github-matrix"],
+                          capture_output=True, text=True, check=True)
+    assert [e["hip"] for e in json.loads(proc.stdout)["include"]] == ["5.2.21153", "5.7.31921", "6.4.43484", "7.2.53211"]
