@@ -89,11 +89,13 @@ def build_one(rel, manifest, version, py_version, interpreter, out, jobs) -> tup
     cached = cache.get(key)
     if cached and (out / cached).exists():
         return out / cached, "cached"
-    src = BUILD / f"{hip}-cp{py_version.replace('.', '')}" / "src"
+    # one staging tree per output index, so concurrent builds into different indexes never collide
+    slot = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:8]
+    src = BUILD / "staging" / slot / f"{hip}-cp{py_version.replace('.', '')}" / "src"
     wheel.stage(manifest, version, src)
     if jobs > 1:
         (src / "setup.cfg").write_text("[build_ext]\nparallel = 1\n")
-    built = wheel.build(src, BUILD / "raw", python=build_python(py_version, interpreter))
+    built = wheel.build(src, src.parent / "raw", python=build_python(py_version, interpreter))
     final = wheel.audit(built, out)
     index.remember(out, key, final.name)
     return final, "built"
