@@ -86,3 +86,14 @@ class Runner:
 @pytest.fixture(scope="session")
 def run_523(venv_523, runtime_523) -> Runner:
     return Runner(venv_523, runtime_523 / "lib" / "x86_64-linux-gnu")
+
+
+# -- API manifests of the four real releases (parsed from their headers, once per session) --
+sys.path.insert(0, str(ROOT / "resolver" / "src"))
+MANIFEST_RELEASES = ("5.2.3", "5.7.1", "6.4.3", "7.2.4")
+
+
+@pytest.fixture(scope="session")
+def manifests():
+    from hip_bindgen import parse, sources
+    return {r: parse.parse(sources.include_dir(r)) for r in MANIFEST_RELEASES}

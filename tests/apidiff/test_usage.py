@@ -1,0 +1,66 @@
+"""Checking a user's script against another release: safe, risky, broken."""
+from hip_python_select import usage
+
+STABLE = '''
+from hip import hip, hiprtc
+import hip.hip as h2
+from hip.hip import hipMemcpyKind as Kind
+
+err, n = hip.hipGetDeviceCount()
+err, v = hip.hipRuntimeGetVersion()
+name, = hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice)
+err, = h2.hipDeviceSynchronize()
+k = Kind.hipMemcpyHostToDevice
+err, prog = hiprtc.hiprtcCreateProgram(b"...", b"k.cpp", 0, [], [])
+'''
+
+NEWER = '''
+from hip import hip
+err, s = hip.hipDrvGetErrorName(0)
+'''
+
+STRUCTS = '''
+from hip import hip
+props = hip.hipDeviceProp_t()
+hip.hipGetDeviceProperties(props, 0)
+print(props.gcnArchName, props.major)
+'''
+
+
+def test_long_stable_functions_are_safe_across_523_to_724(manifests):
+    uses = usage.scan_source(STABLE, "app.py")
+    names = {u.name for u in uses}
+    assert {"hipGetDeviceCount", "hipRuntimeGetVersion", "hipGetErrorName", "hipError_t",
+            "hipDeviceSynchronize", "hipMemcpyKind", "hiprtcCreateProgram"} <= names
+    result = usage.judge(uses, manifests["5.2.3"], manifests["7.2.4"])
+    assert result["verdict"] == "safe", usage.format_text(result)
+    assert all(r["status"] == "identical" for r in result["symbols"])
+
+
+def test_a_function_added_after_523_is_broken_against_523(manifests):
+    result = usage.judge(usage.scan_source(NEWER, "new.py"), manifests["7.2.4"], manifests["5.2.3"])
+    assert result["verdict"] == "broken"
+    (row,) = [r for r in result["symbols"] if r["status"] == "missing"]
+    assert row["symbol"] == "hipDrvGetErrorName" and row["where"] == ["new.py:3"]
+    assert "hipDrvGetErrorName" in usage.format_text(result)
+
+
+def test_struct_and_field_uses_are_judged(manifests):
+    uses = usage.scan_source(STRUCTS, "s.py")
+    assert ("hipDeviceProp_t", "major") in {(u.name, u.member) for u in uses}
+    same = usage.judge(uses, manifests["5.2.3"], manifests["5.2.3"])
+    assert same["verdict"] == "safe"
+    cross = usage.judge(uses, manifests["5.2.3"], manifests["7.2.4"])
+    assert cross["verdict"] in ("risky", "broken")
+    statuses = {r["symbol"]: r["status"] for r in cross["symbols"]}
+    assert statuses["hipDeviceProp_t"] == "changed"
+
+
+def test_scan_directories_and_star_imports(tmp_path, manifests):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text("from hip.hip import *\nerr, n = hipGetDeviceCount()\nx = some_local\n")
+    (pkg / "b.py").write_text("import hip\nhip.hiprtc.hiprtcVersion()\n")
+    uses = usage.scan([str(pkg)])
+    result = usage.judge(uses, manifests["5.2.3"], manifests["5.7.1"])
+    assert {r["symbol"] for r in result["symbols"]} == {"hipGetDeviceCount", "hiprtcVersion"}
