@@ -46,9 +46,11 @@ def find_pythons() -> dict[str, str]:
         v = f"3.{minor}"
         if v in found:
             continue
-        cands = [shutil.which(f"python{v}")] + sorted(pyenv.glob(f"{v}.*/bin/python{v}"))
+        # pyenv's real interpreters before PATH, whose pyenv shims fail for inactive versions
+        cands = sorted(pyenv.glob(f"{v}.*/bin/python{v}"), reverse=True) + [shutil.which(f"python{v}")]
         for c in cands:
-            if c and os.access(c, os.X_OK):
+            if c and os.access(c, os.X_OK) and subprocess.run(
+                    [str(c), "-c", "import venv"], capture_output=True).returncode == 0:
                 found[v] = str(c)
                 break
     return dict(sorted(found.items(), key=lambda kv: int(kv[0].split(".")[1])))
