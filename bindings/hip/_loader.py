@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, NamedTuple, Optional
 
 LIB_DIRS = ("lib", "lib64", "lib/x86_64-linux-gnu")
 LIBRARIES = {"hip": "amdhip64", "hiprtc": "hiprtc"}
@@ -41,17 +40,38 @@ SYSTEM_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "
                "/opt/rocm/lib")
 
 
-class Candidate(NamedTuple):
-    path: str            # a file path, or a bare soname for the dynamic loader to search
-    found_via: str
+class _Record:
+    """A tiny immutable record (``typing.NamedTuple`` would cost ~6 ms of import time)."""
+    __slots__ = ()
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def _asdict(self) -> dict:
+        return {n: getattr(self, n) for n in self.__slots__}
+
+    def _replace(self, **changes):
+        return type(self)(*(changes.get(n, getattr(self, n)) for n in self.__slots__))
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._asdict() == other._asdict()
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._asdict().items())})"
 
 
-class LoadedLibrary(NamedTuple):
-    name: str            # amdhip64 / hiprtc
-    path: str            # the file actually opened (resolved)
-    found_via: str
-    handle: int
-    attempts: tuple      # (candidate, error) for every earlier miss
+class Candidate(_Record):
+    """A place to try: a file path, or a bare soname for the dynamic loader to search."""
+    __slots__ = ("path", "found_via")
+
+
+class LoadedLibrary(_Record):
+    """The library opened: its resolved file, why it was chosen, and every earlier miss."""
+    __slots__ = ("name", "path", "found_via", "handle", "attempts")
 
 
 def _env_var(lib: str) -> str:
@@ -112,7 +132,7 @@ def _resolved_path(handle_path: str) -> str:
 _loaded: dict[str, LoadedLibrary] = {}
 
 
-def load(module: str, major: int, opener: Callable[[bytes], tuple]) -> LoadedLibrary:
+def load(module: str, major: int, opener) -> LoadedLibrary:
     """Open the library of ``module`` (``hip`` or ``hiprtc``), once per process."""
     if module in _loaded:
         return _loaded[module]
@@ -139,7 +159,7 @@ def load(module: str, major: int, opener: Callable[[bytes], tuple]) -> LoadedLib
         f"Install the HIP runtime of ROCm {major}.x, or set ROCM_PATH or {_env_var(lib)}.")
 
 
-def version_from_path(path: str) -> Optional[str]:
+def version_from_path(path: str) -> "str | None":
     """MAJOR.MINOR.PATCH from a real library file name (``libamdhip64.so.5.2.21153``)."""
     base = os.path.basename(path)
     if ".so." not in base:
@@ -150,12 +170,12 @@ def version_from_path(path: str) -> Optional[str]:
     return None
 
 
-def runtime_version(loaded: LoadedLibrary, dlsym) -> Optional[str]:
+def runtime_version(loaded: LoadedLibrary, dlsym) -> "str | None":
     """The HIP version of the loaded runtime, as MAJOR.MINOR.PATCH, if it can tell."""
     return version_from_path(loaded.path)
 
 
-def grade(wheel: str, runtime: str) -> Optional[str]:
+def grade(wheel: str, runtime: str) -> "str | None":
     """None when MAJOR.MINOR.PATCH match, else same-minor / same-major / different-major."""
     w, r = wheel.split(".")[:3], runtime.split(".")[:3]
     if w == r:
@@ -168,7 +188,7 @@ def grade(wheel: str, runtime: str) -> Optional[str]:
 _warned = False
 
 
-def warn_if_mismatched(wheel_hip: str, runtime_hip: Optional[str], where: str) -> None:
+def warn_if_mismatched(wheel_hip: str, runtime_hip: "str | None", where: str) -> None:
     """Warn once per process when the wheel and the runtime are different HIP releases."""
     global _warned
     if _warned or not runtime_hip or os.environ.get(NO_CHECK_ENV):
@@ -189,7 +209,7 @@ def warn_if_mismatched(wheel_hip: str, runtime_hip: Optional[str], where: str) -
         HipVersionMismatchWarning, stacklevel=4)
 
 
-def peek(module: str, major: int, env=None) -> Optional[str]:
+def peek(module: str, major: int, env=None) -> "str | None":
     """The file the loader would most likely open, found with stat calls only (no dlopen)."""
     env = os.environ if env is None else env
     lib = LIBRARIES[module]

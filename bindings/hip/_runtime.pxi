@@ -8,7 +8,6 @@ from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy, memset
 from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
-import enum as _enum_mod
 from hip import _loader
 
 cdef void** _fpp = NULL
@@ -210,7 +209,8 @@ cdef object _build_enum(Py_ssize_t i):
     if module != _MODULE:
         cls = getattr(_other_module(), name)
     else:
-        cls = _enum_mod.IntEnum(name, constants or (("_empty", 0),), module=__name__)
+        import enum  # here, not at import: enum costs ~1 ms that many programs never need
+        cls = enum.IntEnum(name, constants or (("_empty", 0),), module=__name__)
     _enum_maps[i] = {int(m): m for m in cls}
     globals()[name] = cls
     return _enum_maps[i]
