@@ -149,10 +149,11 @@ def record_changes(name: str, a: dict, b: dict) -> list[str]:
         out.append(f"field {n or '(anonymous)'} added")
     for n in [f["name"] for f in ra["fields"] if f["name"] in fb]:
         x, y = fa[n], fb[n]
+        label = n or "(anonymous member)"
         if x["offset"] != y["offset"]:
-            out.append(f"field {n} offset {x['offset']} -> {y['offset']}")
+            out.append(f"field {label} offset {x['offset']} -> {y['offset']}")
         elif _deep(x["type"], a, frozenset({name})) != _deep(y["type"], b, frozenset({name})) or x.get("bits") != y.get("bits"):
-            out.append(f"field {n} type {spell(x['type'])} -> {spell(y['type'])}")
+            out.append(f"field {label} type {spell(x['type'])} -> {spell(y['type'])}{_why(x['type'], y['type'], a, b)}")
     if not out and _deep({"kind": "record", "name": name}, a) != _deep({"kind": "record", "name": name}, b):
         out.append("layout changed")
     return out
