@@ -12,7 +12,7 @@ from pathlib import Path
 from . import emit, parse
 
 STATIC = Path(__file__).resolve().parents[1] / "hip"
-STATIC_FILES = ("__init__.py", "_loader.py", "_runtime.pxi")
+STATIC_FILES = ("__init__.py", "__main__.py", "_loader.py", "_runtime.pxi")
 
 SETUP_PY = '''\
 import os

@@ -136,3 +136,12 @@ def test_matching_pair_imports_silently(run_523):
     p = run_523.proc("import warnings; warnings.simplefilter('error'); from hip import hip, hiprtc; "
                      "hip.hipRuntimeGetVersion(); hiprtc.hiprtcVersion()")
     assert p.returncode == 0 and p.stderr == "", p.stderr
+
+
+def test_python_m_hip_says_what_was_loaded_and_why(run_523):
+    out = run_523("import runpy, sys, io, contextlib, json\nsys.argv = ['hip', '--json']\n"
+                  "buf = io.StringIO()\nwith contextlib.redirect_stdout(buf):\n"
+                  "    try: runpy.run_module('hip', run_name='__main__')\n    except SystemExit: pass\n"
+                  "print(json.dumps(json.loads(buf.getvalue())))")
+    assert out["runtime_hip_version"] == "5.2.21153" == out["generated_from_hip"]
+    assert {lib["module"] for lib in out["libraries"]} == {"hip", "hiprtc"}
