@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -107,14 +106,6 @@ def build(source: Path, out_dir: Path, python: str = sys.executable, epoch: str 
     os.replace(wheels[0], target)
     shutil.rmtree(source / "build", ignore_errors=True)
     return target
-
-
-def manifest_from(include: Path) -> dict:
-    return parse.parse(include)
-
-
-def dumps(obj) -> str:
-    return json.dumps(obj, sort_keys=True, indent=1)
 
 
 def audit(built: Path, out_dir: Path) -> Path:
