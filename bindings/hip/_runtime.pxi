@@ -1,11 +1,14 @@
 # The hand-written half of every generated module: library loading, argument conversion,
 # lazily built enums and structs.  Included (not imported) so each module is one shared object.
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromString, PyBytes_FromStringAndSize
 from cpython.bytearray cimport PyByteArray_AS_STRING
 from cpython.long cimport PyLong_AsVoidPtr
 from cpython.memoryview cimport PyMemoryView_GET_BUFFER
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy, memset
+cdef extern from "Python.h":
+    const char* _utf8 "PyUnicode_AsUTF8AndSize"(object, Py_ssize_t*) except? NULL
 from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
 from hip import _loader
@@ -15,6 +18,8 @@ cdef tuple _names = ()
 cdef void* _handle = NULL
 cdef object _lib = None            # the loader's LoadedLibrary for this module's library
 cdef list _enum_maps = []
+cdef list _ok = []                 # per enum: its member of value 0 (hipSuccess), once built
+cdef list _ok1 = []                # per enum: (that member,); tuples are immutable, so shared
 cdef dict _enum_by_name = {}
 cdef dict _const_to_enum = {}
 cdef dict _records = {}
@@ -107,10 +112,14 @@ cdef inline bint _fast_str(object o, void** out):
     if o is None:
         out[0] = NULL
         return True
+    if type(o) is str:
+        # the str caches its UTF-8 form and outlives the call; a lone surrogate raises here
+        out[0] = <void*>_utf8(o, NULL)
+        return True
     return False
 
 
-cdef void* _slow_ptr(object o, str name, list keep) except? NULL:
+cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1) except? NULL:
     cdef void* p
     if _fast_ptr(o, &p):
         return p
@@ -129,8 +138,11 @@ cdef void* _slow_ptr(object o, str name, list keep) except? NULL:
     if hasattr(o, "_handle") or type(o).__name__ == "CFunctionType":
         import ctypes
         return PyLong_AsVoidPtr(ctypes.cast(o, ctypes.c_void_p).value or 0)
-    if hasattr(o, "__index__") or hasattr(o, "__int__"):
-        return PyLong_AsVoidPtr(int(o))
+    if hasattr(type(o), "__index__"):  # numpy integers; not __int__: a float is no address
+        import operator
+        return PyLong_AsVoidPtr(operator.index(o))
+    if index >= 0:
+        name = f"{name}[{index}]"
     raise TypeError(f"{name}: expected an int address, None, a buffer, an object with "
                     f"__cuda_array_interface__ or a HIP struct, not {type(o).__name__}")
 
@@ -140,11 +152,21 @@ cdef class _Holder:
     cdef void* ptr
     cdef void** array
     cdef list keep
+    cdef Py_buffer view
+    cdef bint has_view
 
     def __cinit__(self, object o, str name, int kind=0):
         self.keep = []
         self.array = NULL
-        if kind == 1 and isinstance(o, str):
+        self.has_view = False
+        if type(o) is bytes:
+            self.ptr = <void*>PyBytes_AS_STRING(o)   # immutable, and the caller holds it
+        elif type(o) is bytearray or type(o) is memoryview:
+            # an exported buffer (no temporary object): the memory cannot move during the call
+            PyObject_GetBuffer(o, &self.view, PyBUF_SIMPLE)
+            self.has_view = True
+            self.ptr = self.view.buf
+        elif kind == 1 and isinstance(o, str):
             b = (<str>o).encode()
             self.keep.append(b)
             self.ptr = <void*>PyBytes_AS_STRING(b)
@@ -155,10 +177,13 @@ cdef class _Holder:
             if self.array == NULL:
                 raise MemoryError()
             for i, item in enumerate(o):
+                if type(item) is bytes:
+                    self.array[i] = <void*>PyBytes_AS_STRING(item)
+                    continue
                 if kind == 2 and isinstance(item, str):
                     item = (<str>item).encode()
                     self.keep.append(item)
-                self.array[i] = _slow_ptr(item, f"{name}[{i}]", self.keep)
+                self.array[i] = _slow_ptr(item, name, self.keep, i)
             self.ptr = <void*>self.array
         else:
             self.ptr = _slow_ptr(o, name, self.keep)
@@ -166,6 +191,8 @@ cdef class _Holder:
     def __dealloc__(self):
         if self.array != NULL:
             free(self.array)
+        if self.has_view:
+            PyBuffer_Release(&self.view)
 
 
 cdef bint _is_raw_extra(object o):
@@ -194,12 +221,14 @@ cdef list _pack_extra(object items, list keep):
 
 # -- enums -----------------------------------------------------------------------------------
 cdef _init_tables(tuple enums, dict records, dict aliases, str other):
-    global _enums, _records, _aliases, _other, _enum_maps
+    global _enums, _records, _aliases, _other, _enum_maps, _ok, _ok1
     _enums = enums
     _records = records
     _aliases = aliases
     _other = other
     _enum_maps = [None] * len(enums)
+    _ok = [None] * len(enums)
+    _ok1 = [None] * len(enums)
     for i, e in enumerate(enums):
         _enum_by_name[e[0]] = i
 
@@ -212,6 +241,9 @@ cdef object _build_enum(Py_ssize_t i):
         import enum  # here, not at import: enum costs ~1 ms that many programs never need
         cls = enum.IntEnum(name, constants or (("_empty", 0),), module=__name__)
     _enum_maps[i] = {int(m): m for m in cls}
+    if 0 in _enum_maps[i]:
+        _ok[i] = _enum_maps[i][0]
+        _ok1[i] = (_ok[i],)
     globals()[name] = cls
     return _enum_maps[i]
 
@@ -222,6 +254,24 @@ cdef object _enum_member(Py_ssize_t i, int64_t v):
         m = _build_enum(i)
     r = (<dict>m).get(v)
     return v if r is None else r
+
+
+cdef inline object _e(Py_ssize_t i, int64_t v):
+    """Enum ``i``'s member of value ``v`` (the plain int when it has none)."""
+    if v == 0:
+        r = _ok[i]
+        if r is not None:
+            return r
+    return _enum_member(i, v)
+
+
+cdef inline tuple _e1(Py_ssize_t i, int64_t v):
+    """``(_e(i, v),)``, without building a tuple on success."""
+    if v == 0:
+        r = _ok1[i]
+        if r is not None:
+            return <tuple>r
+    return (_enum_member(i, v),)
 
 
 def _other_module():

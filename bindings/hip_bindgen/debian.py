@@ -7,6 +7,8 @@ message that says so instead of silently taking another version.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -33,6 +35,17 @@ def cache_dir() -> Path:
     path = Path(base)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@contextlib.contextmanager
+def file_lock(path: Path):
+    """Exclusive lock on ``path`` (created): parallel builds share one apt state and cache."""
+    with open(path, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _apt_options(root: Path) -> list[str]:
@@ -110,8 +123,15 @@ def extract(pins: list[dict], name: str) -> Path:
     dest = cache_dir() / "trees" / f"{name}-{key}"
     if (dest / ".complete").exists():
         return dest
-    debs = [download(p) for p in pins]
     dest.parent.mkdir(parents=True, exist_ok=True)
+    with file_lock(dest.parent / ".lock"):  # apt's state and the tree: one process at a time
+        if (dest / ".complete").exists():
+            return dest
+        return _extract(pins, dest)
+
+
+def _extract(pins: list[dict], dest: Path) -> Path:
+    debs = [download(p) for p in pins]
     tmp = Path(tempfile.mkdtemp(dir=dest.parent))
     try:
         for deb in debs:

@@ -298,8 +298,6 @@ class Emitter:
         lines.append("globals().update(_CONSTANTS)")
         lines.append(f"_init_tables(_ENUMS, _RECORDS, _ALIASES, {other!r})")
         lines.append("")
-        lines.append("cdef object _e(Py_ssize_t i, int64_t v):\n    return _enum_member(i, v)")
-        lines.append("")
         for i, name in enumerate(funcs):
             lines.append(self.function(name, i))
         for name, a in sorted(m["aliases"].items()):
@@ -358,13 +356,14 @@ class Emitter:
                     pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, 1); _p{i} = (<_Holder>_k{i}).ptr")
                 else:
                     kind = {"strings": 2, "pointers": 3, "launch_extra": 4}[role]
-                    pre.append(f"    _k{i} = _Holder({pn}, {p['name']!r}, {kind}); _p{i} = (<_Holder>_k{i}).ptr")
+                    pre.append(f"    if {pn} is None:\n        _p{i} = NULL\n    else:")
+                    pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, {kind}); _p{i} = (<_Holder>_k{i}).ptr")
                 call.append(f"_p{i}")
         rc = self.carrier(f["returns"])
         body = list(pre)
         body.append(f"    cdef void* _f_ = _fp[{index}]")
         body.append(f"    if _f_ == NULL: _f_ = _resolve({index})")
-        nogil = ret["kind"] == "enum" and ret["name"] in ERROR_ENUMS
+        nogil = ret["kind"] == "enum" and ret["name"] in ERROR_ENUMS and name not in P.KEEP_GIL
         argl = ", ".join(["_f_"] + call)
         if ret["kind"] == "record":
             body.append(f"    _r_ = _new_record({ret['name']!r})")
@@ -389,7 +388,10 @@ class Emitter:
                 result = "bool(_r_)"
             else:
                 result = "_r_"
-        body.append(f"    return ({', '.join([result] + outs)},)")
+        if result.startswith("_e(") and not outs:
+            body.append(f"    return _e1({result[3:]}")  # the shared (hipSuccess,) on success
+        else:
+            body.append(f"    return ({', '.join([result] + outs)},)")
         c_sig = self.cdecl(f["returns"], f"{name}(" + ", ".join(self.cdecl(p["type"], p["name"]) for p in f["params"]) + ")")
         out_names = [p["name"] for p, r in zip(f["params"], roles) if r == "out"]
         doc = f"{name}({', '.join(self.pyname(p['name']) for p, r in zip(f['params'], roles) if r != 'out')}) -> ({', '.join(['result'] + out_names)})\\n\\nC: {c_sig}"

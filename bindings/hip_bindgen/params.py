@@ -74,6 +74,13 @@ OVERRIDES: dict[tuple[str, str], str] = {
 }
 LAUNCH_EXTRA = frozenset({"hipModuleLaunchKernel", "hipExtModuleLaunchKernel",
                           "hipHccModuleLaunchKernel", "hipModuleLaunchCooperativeKernel"})
+# Calls that return at once and take no lock a HIP callback thread could hold: they keep the
+# GIL, because dropping and retaking it costs ~20 ns, as much as the rest of the wrapper.
+# Every other call returning an error code releases the GIL (it may wait on the device).
+KEEP_GIL = frozenset({"hipGetLastError", "hipPeekAtLastError", "hipExtGetLastError",
+                      "hipGetDevice", "hipSetDevice", "hipGetDeviceCount",
+                      "hipRuntimeGetVersion", "hipDriverGetVersion", "hipDeviceGetAttribute",
+                      "hipDrvGetErrorName", "hipDrvGetErrorString", "hiprtcVersion"})
 
 
 def resolve(ref: dict, typedefs: dict) -> dict:

@@ -80,6 +80,43 @@ def test_bad_pointer_argument_raises_type_error(run_523):
     assert p.returncode != 0 and "TypeError" in p.stderr and "__cuda_array_interface__" in p.stderr
 
 
+def test_float_is_not_an_address(run_523):
+    """__int__ would turn 1.5 into address 1: only ints and __index__ objects are addresses."""
+    p = run_523.proc("from hip import hiprtc; hiprtc.hiprtcGetCode(0, 1.5)")
+    assert p.returncode != 0 and "TypeError" in p.stderr and "not float" in p.stderr
+
+
+def test_strings_and_string_lists_in_every_form(run_523):
+    """str/bytes sources, options as str or bytes lists, memoryview outputs, clear errors."""
+    out = run_523(r'''
+import json
+from hip import hiprtc
+err, prog = hiprtc.hiprtcCreateProgram('extern "C" __global__ void k() {}', "k.cpp", 0, None, None)
+e1, = hiprtc.hiprtcCompileProgram(prog, 2, ["--offload-arch=gfx90a", b"-O1"])
+_, n = hiprtc.hiprtcGetCodeSize(prog)
+buf = bytearray(n); e2, = hiprtc.hiprtcGetCode(prog, memoryview(buf))
+errors = []
+for bad in (lambda: hiprtc.hiprtcCompileProgram(prog, 2, [b"-O1", 2.5]),
+            lambda: hiprtc.hiprtcCreateProgram("\ud800", b"k.cpp", 0, None, None)):
+    try:
+        bad()
+    except (TypeError, UnicodeError) as e:
+        errors.append(f"{type(e).__name__}: {e}")
+print(json.dumps([err.name, e1.name, e2.name, buf[:4].hex(), errors]))
+''')
+    assert out[:4] == ["HIPRTC_SUCCESS"] * 3 + ["7f454c46"]
+    assert out[4][0].startswith("TypeError: options[1]:") and out[4][1].startswith("UnicodeEncodeError")
+
+
+def test_success_is_the_enum_member(run_523):
+    """The shared success tuple is still (HIPRTC_SUCCESS,), a real IntEnum member; failures too."""
+    out = run_523("import json; from hip import hip, hiprtc; a = hip.hipSetDevice(0); "
+                  "_, p = hiprtc.hiprtcCreateProgram(b'', b'k.cpp', 0, None, None); "
+                  "r = hiprtc.hiprtcDestroyProgram(p); "
+                  "print(json.dumps([type(r).__name__, len(r), repr(r[0]), r[0] == 0, repr(a[0])]))")
+    assert out == ["tuple", 1, "<hiprtcResult.HIPRTC_SUCCESS: 0>", True, "<hipError_t.hipErrorInvalidDevice: 101>"]
+
+
 def test_structs_and_enums(run_523):
     out = run_523(r'''
 import json

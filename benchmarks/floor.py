@@ -1,0 +1,77 @@
+"""The floor: the least a hand-written Cython binding can do per call.
+
+A tiny module, built with Cython + setuptools in the cache directory (same compiler flags as
+the wheels), that looks each function up once with dlsym and calls it through the cached
+pointer: convert the argument, call, build the Python result.  No tuple, no enum, no checks.
+``hipGetDevice`` returns ``(err, value)`` so an out-parameter call has a floor too.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+from _common import CACHE, run
+
+PYX = r'''
+# cython: language_level=3
+from posix.dlfcn cimport dlopen, dlsym, RTLD_NOW, RTLD_GLOBAL
+from cpython.bytes cimport PyBytes_FromString
+
+ctypedef const char* (*name_fn)(int) noexcept nogil
+ctypedef int (*int_fn)(int) noexcept nogil
+ctypedef int (*out_fn)(int*) noexcept nogil
+cdef name_fn _name = NULL
+cdef int_fn _set = NULL
+cdef out_fn _get = NULL
+
+def load(bytes path):
+    global _name, _set, _get
+    cdef void* h = dlopen(path, RTLD_NOW | RTLD_GLOBAL)
+    if h == NULL:
+        raise OSError(path)
+    _name = <name_fn>dlsym(h, b"hipGetErrorName")
+    _set = <int_fn>dlsym(h, b"hipSetDevice")
+    _get = <out_fn>dlsym(h, b"hipGetDevice")
+
+def hipGetErrorName(int e):
+    cdef const char* s = _name(e)
+    if s == NULL:
+        return None
+    return PyBytes_FromString(s)
+
+def hipSetDevice(int d):
+    return _set(d)
+
+def hipGetDevice():
+    cdef int v = 0
+    cdef int r = _get(&v)
+    return r, v
+'''
+
+SETUP = '''
+from setuptools import Extension, setup
+from Cython.Build import cythonize
+LIMITED = {limited!r}   # the stable ABI (abi3): one wheel for every CPython >= 3.11
+macros = [("Py_LIMITED_API", "0x030B0000"), ("CYTHON_LIMITED_API", "1")] if LIMITED else []
+setup(ext_modules=cythonize([Extension("hipfloor", ["hipfloor.pyx"], extra_compile_args=["-O2", "-g0"],
+                                       define_macros=macros, py_limited_api=LIMITED,
+                                       libraries=["dl"])], quiet=True))
+'''
+
+
+def build(python: str = sys.executable, limited: bool = False) -> Path:
+    """Build (once per source and interpreter) and return the directory holding ``hipfloor``."""
+    setup = SETUP.format(limited=limited)
+    key = hashlib.sha256((PYX + setup + python).encode()).hexdigest()[:12]
+    d = CACHE / f"floor-{key}"
+    if not list(d.glob("hipfloor*.so")):
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "hipfloor.pyx").write_text(PYX)
+        (d / "setup.py").write_text(setup)
+        run([python, "setup.py", "-q", "build_ext", "--inplace"], cwd=d)
+    return d
+
+
+if __name__ == "__main__":
+    print(build())

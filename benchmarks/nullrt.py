@@ -1,0 +1,62 @@
+"""A "null runtime": every function of an API manifest, doing nothing, as ``libamdhip64.so.5``.
+
+Each function has its real prototype (from the manifest, through the generator's own C type
+printer) and returns 0 at once -- a zeroed struct for struct returns, NULL for pointers; it
+never writes its out-parameters.  Timing the bindings against it measures argument conversion
+and result building alone, for signatures the real runtime would spend microseconds in.
+
+    python benchmarks/nullrt.py MANIFEST.json OUTDIR    # prints the library's path
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from _common import ROOT, run
+
+sys.path.insert(0, str(ROOT / "bindings"))
+
+
+def c_source(manifest: dict) -> str:
+    from hip_bindgen import emit
+
+    e = emit.Emitter(manifest)
+    out = [e.header(), "#include <string.h>", "#define EXPORT __attribute__((visibility(\"default\")))", ""]
+    for name in sorted(manifest["functions"]):
+        f = manifest["functions"][name]
+        params = ", ".join(e.cdecl(p["type"], f"a{i}") for i, p in enumerate(f["params"])) or "void"
+        if f["variadic"]:
+            params += ", ..."
+        ret = f["returns"]
+        label = f' __asm__("{f["symbol"]}")' if "symbol" in f else ""
+        proto = e.cdecl(dict(ret, const=False), f"{name}({params})")
+        kind = e.resolve(ret)["kind"]
+        if kind == "void":
+            body = "{ }"
+        elif kind == "record":
+            rtype = e.cdecl(dict(ret, const=False))
+            body = f"{{ {rtype} r; memset(&r, 0, sizeof r); return r; }}"
+        else:
+            body = "{ return 0; }"
+        out.append(f"EXPORT {proto}{label};\n{proto} {body}")
+    return "\n".join(out) + "\n"
+
+
+def build(manifest: dict, outdir: Path) -> Path:
+    """Compile the null runtime into ``outdir``; returns ``outdir/libamdhip64.so.5``."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    src = outdir / "nullrt.c"
+    src.write_text(c_source(manifest))
+    lib = outdir / f"libamdhip64.so.{manifest['hip_version']['major']}"
+    run(["gcc", "-O1", "-shared", "-fPIC", "-fvisibility=hidden", "-w", "-o", lib, src])
+    for alias in ("libamdhip64.so", "libhiprtc.so"):   # AMD's wheel dlopens the unversioned names
+        link = outdir / alias
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(lib.name)
+    return lib
+
+
+if __name__ == "__main__":
+    print(build(json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2])))

@@ -1,0 +1,132 @@
+"""Every wheel against every real HIP runtime (4 x 4), and the user path on each, as root.
+
+One run of ``scripts/runtime_matrix.py`` (the command the README shows) provisions the four
+Debian root filesystems (cached in ~/.cache/hip-python-dist/rootfs), builds the wheels for
+each suite's Python, runs the sixteen cells and the four user paths, and writes JSON; the
+tests below read that JSON, so every cell and every environment is its own test result.
+
+Needs root (debootstrap, chroot, mount /proc) and network access to Debian's archive and
+PyPI.  CI runs as root; anywhere else these tests fail and say so, they are never skipped.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RELEASES = ("5.2.3", "5.7.1", "6.4.3", "7.2.4")
+HIP = {"5.2.3": "5.2.21153", "5.7.1": "5.7.31921", "6.4.3": "6.4.43484", "7.2.4": "7.2.53211"}
+PACKED = {"5.2.3": 50221153, "5.7.1": 50731921, "6.4.3": 60443484, "7.2.4": 70253211}
+
+# The import-time warning each wheel (row) must give on each runtime (column), by eye:
+# None on the diagonal, the grade of the difference everywhere else.
+EXPECTED_WARNING = {
+    "5.2.3": {"5.2.3": None,              "5.7.1": "same-major",      "6.4.3": "different-major", "7.2.4": "different-major"},
+    "5.7.1": {"5.2.3": "same-major",      "5.7.1": None,              "6.4.3": "different-major", "7.2.4": "different-major"},
+    "6.4.3": {"5.2.3": "different-major", "5.7.1": "different-major", "6.4.3": None,              "7.2.4": "different-major"},
+    "7.2.4": {"5.2.3": "different-major", "5.7.1": "different-major", "6.4.3": "different-major", "7.2.4": None},
+}
+GRADES = ("same-minor", "same-major", "different-major")
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory) -> dict:
+    if os.geteuid() != 0:
+        pytest.fail("the runtime matrix needs root (debootstrap, chroot, mount /proc): run './dev test' as root, "
+                    "as CI does; or run 'sudo python scripts/runtime_matrix.py' alone", pytrace=False)
+    out = tmp_path_factory.mktemp("matrix") / "runtime-matrix.json"
+    logfile = out.with_suffix(".log")
+    with open(logfile, "w") as log:
+        proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "runtime_matrix.py"), "--json", str(out)],
+                              stdout=log, stderr=subprocess.STDOUT, timeout=3600)
+    text = logfile.read_text()
+    print(text[-6000:])
+    assert out.exists(), f"runtime_matrix.py wrote no results (exit {proc.returncode}):\n{text[-6000:]}"
+    data = json.loads(out.read_text())
+    assert "setup_error" not in data, f"setup failed:\n{data['setup_error']}\n\n{text[-4000:]}"
+    assert proc.returncode in (0, 1), text[-6000:]
+    data["returncode"] = proc.returncode
+    return data
+
+
+def _cell(matrix, wheel, runtime) -> dict:
+    found = [c for c in matrix["cells"] if c["wheel"] == HIP[wheel] and c["runtime"] == HIP[runtime]]
+    assert len(found) == 1, f"no cell for the {wheel} wheel on the {runtime} runtime"
+    return found[0]
+
+
+@pytest.mark.parametrize("runtime", RELEASES)
+@pytest.mark.parametrize("wheel", RELEASES)
+def test_cell(matrix, wheel, runtime):
+    c = _cell(matrix, wheel, runtime)
+    want = EXPECTED_WARNING[wheel][runtime]
+    r = c["result"]
+    assert c["returncode"] == 0, f"the interpreter died: {c['stderr']}"
+    assert r.get("stage") == "done", r
+    mism = [w for w in r["import_warnings"] if w["category"] == "HipVersionMismatchWarning"]
+    if want is None:
+        assert mism == [], mism
+    else:
+        assert len(mism) == 1, r["import_warnings"]
+        msg = mism[0]["message"]
+        assert f"({want})" in msg and HIP[wheel] in msg and HIP[runtime] in msg, msg
+        assert [g for g in GRADES if f"({g})" in msg] == [want], msg
+    assert r["later_warnings"] == []                  # once, at import: never again on a call
+    assert r["hipRuntimeGetVersion"] == ["hipSuccess", PACKED[runtime]]
+    assert r["hipGetDeviceCount"][0] == "hipErrorNoDevice"
+    assert r["hipGetErrorName"] == "hipErrorNoDevice"
+    if c["missing_count"]:
+        m = r["missing"]
+        assert m["raised"] == "HipFunctionNotFoundError", m
+        loaded = [x for x in r["loaded"] if x["module"] == "hip"][0]["path"]
+        assert m["function"] in m["message"] and os.path.basename(loaded) in m["message"], m
+        assert HIP[runtime] in m["message"], m
+    assert c["ok"], c["problems"]
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_user_path(matrix, release):
+    """hip-python-select install picks the release's wheel from its hipconfig; the wheel works."""
+    u = [x for x in matrix["user_path"] if x["release"] == HIP[release]]
+    assert len(u) == 1, f"no user path for {release}"
+    u = u[0]
+    steps = u["steps"]
+    for name in ("venv", "pip install resolver", "detect", "install"):
+        assert steps[name]["returncode"] == 0, f"{name}: {steps[name]['stdout'][-1500:]}{steps[name]['stderr'][-1500:]}"
+    assert u["hipconfig"] and u["hipconfig"]["value"] == HIP[release], u["hipconfig"]
+    assert u["hipconfig"]["path"].endswith("/hipconfig")
+    calls = u["calls"]
+    assert calls["wheel"]["hip"] == HIP[release], calls["wheel"]
+    silent = steps["import silent"]
+    assert (silent["returncode"], silent["stdout"], silent["stderr"]) == (0, "", "")
+    assert calls["import_warnings"] == []
+    assert calls["hipRuntimeGetVersion"] == ["hipSuccess", PACKED[release]]
+    assert calls["hipGetDeviceCount"][0] == "hipErrorNoDevice"
+    rtc = calls["hiprtc"]
+    assert (rtc["create"], rtc["compile"], rtc["get_code"], rtc["destroy"]) == ("HIPRTC_SUCCESS",) * 4, rtc["log"]
+    assert rtc["code_size"][0] == "HIPRTC_SUCCESS" and rtc["code_size"][1] > 0
+    assert u["ok"], u["problems"]
+
+
+def test_one_command_reports_every_cell(matrix):
+    assert len(matrix["cells"]) == 16 and len(matrix["user_path"]) == 4
+    assert matrix["returncode"] == (0 if all(c["ok"] for c in matrix["cells"] + matrix["user_path"]) else 1)
+    assert matrix["ok"] is (matrix["returncode"] == 0)
+
+
+def test_a_pin_the_archive_no_longer_serves_fails_clearly(matrix):
+    """Asked in a provisioned root filesystem's own apt: the message names the pin and what is served."""
+    sys.path.insert(0, str(ROOT / "bindings"))
+    from hip_bindgen import rootfs
+
+    spec = rootfs.env_spec("6.4.3")
+    spec["packages"]["libamdhip64-6"] = "6.4.3-0"
+    with pytest.raises(rootfs.RootfsError) as err:
+        rootfs._check_served(rootfs.env_path("6.4.3"), spec)
+    msg = str(err.value)
+    assert "libamdhip64-6=6.4.3-0" in msg and "serves: 6.4.3-5" in msg and "releases.json" in msg
