@@ -57,3 +57,15 @@ def test_check_script_verdicts_and_exit_codes(venv_571, bundle, tmp_path):
     data = json.loads(p.stdout)
     assert data["script"]["verdict"] == "broken"
     assert [r["symbol"] for r in data["script"]["symbols"] if r["status"] == "missing"] == ["hipDrvGetErrorName"]
+
+
+def test_check_a_wheel_that_is_not_installed(bundle, tmp_path):
+    """--wheel asks the question before anything is installed (this interpreter has no hip-python)."""
+    app = tmp_path / "app.py"
+    app.write_text("from hip import hip\nerr, s = hip.hipDrvGetErrorName(0)\n")
+    p = run("check", "--script", app, "--wheel", "7.2.4", "--against", "6.4.3", "--manifests", bundle)
+    assert p.returncode == 0 and "the hip-python wheel for HIP 7.2.53211 (--wheel 7.2.4)" in p.stdout, p.stdout
+    p = run("check", "--script", app, "--wheel", "7.2.4", "--against", "5.2.3", "--manifests", bundle)
+    assert p.returncode == 10 and "Verdict: broken" in p.stdout, p.stdout + p.stderr
+    p = run("check", "--script", app, "--wheel", "banana", "--against", "5.2.3", "--manifests", bundle)
+    assert p.returncode == 2 and "--wheel" in p.stderr and "'banana'" in p.stderr

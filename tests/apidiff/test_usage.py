@@ -64,3 +64,42 @@ def test_scan_directories_and_star_imports(tmp_path, manifests):
     uses = usage.scan([str(pkg)])
     result = usage.judge(uses, manifests["5.2.3"], manifests["5.7.1"])
     assert {r["symbol"] for r in result["symbols"]} == {"hipGetDeviceCount", "hiprtcVersion"}
+
+
+def test_code_written_for_the_newer_release_is_broken_on_the_older_wheel(manifests):
+    """The wheel itself lacks the name (AttributeError), whatever the runtime has."""
+    result = usage.judge(usage.scan_source(NEWER, "new.py"), manifests["5.2.3"], manifests["7.2.4"])
+    assert result["verdict"] == "broken"
+    (row,) = result["symbols"]
+    assert row["symbol"] == "hipDrvGetErrorName" and "not in the wheel's HIP 5.2.21153" in row["how"]
+
+
+def test_an_import_alone_is_a_use(manifests):
+    uses = usage.scan_source("from hip.hip import hipDrvGetErrorName as name\n", "i.py")
+    assert [(u.name, u.line) for u in uses] == [("hipDrvGetErrorName", 1)]
+    assert usage.judge(uses, manifests["7.2.4"], manifests["5.2.3"])["verdict"] == "broken"
+
+
+def test_field_reports_name_only_what_changed(manifests):
+    result = usage.judge(usage.scan_source(STRUCTS, "s.py"), manifests["5.2.3"], manifests["7.2.4"])
+    rows = {r["symbol"]: r for r in result["symbols"]}
+    assert rows["hipDeviceProp_t.gcnArchName"]["how"] == "offset 396 -> 1160"   # same char[256]
+    text = usage.format_text(result)
+    assert "more (--json lists all)" in text and len(max(text.splitlines(), key=len)) < 400
+
+
+def test_a_directory_with_unparsable_files_is_judged_on_the_rest(tmp_path, manifests):
+    (tmp_path / "ok.py").write_text("from hip import hip\nhip.hipGetDeviceCount()\n")
+    (tmp_path / "py2.py").write_text("print 'old'\n")
+    unread = []
+    uses = usage.scan([str(tmp_path)], unread)
+    assert [u.name for u in uses] == ["hipGetDeviceCount"]
+    assert [f for f, _ in unread] == [str(tmp_path / "py2.py")]
+    result = usage.judge(uses, manifests["5.2.3"], manifests["5.7.1"], unread)
+    assert "1 file(s) could not be parsed" in usage.format_text(result)
+    try:
+        usage.scan([str(tmp_path / "py2.py")], unread)   # named directly: the error is the answer
+    except SyntaxError:
+        pass
+    else:
+        raise AssertionError("a file named directly must not be skipped")

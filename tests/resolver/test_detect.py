@@ -104,6 +104,23 @@ def test_conclude_prefers_the_runtime_and_lists_disagreements():
     assert len(warnings) == 1 and "6.4.43484: hipconfig /usr/bin/hipconfig" in warnings[0]
 
 
+def test_the_installation_named_on_the_command_line_wins(tree_523, tree_571):
+    """The real 5.2.3 runtime is what loads, but the user asked about 5.7.1's hipconfig."""
+    libdir = tree_523 / "lib" / "x86_64-linux-gnu"
+    env = clean_env(PATH="/usr/bin:/bin", LD_LIBRARY_PATH=str(libdir))
+    r = D.detect(ctx(env, hipconfig=str(tree_571 / "bin" / "hipconfig")))
+    assert r.hip_version == "5.7.31921" and r.chosen_from.found_via == "--hipconfig"
+    assert by_name(r, "runtime")[0].value == "5.2.21153"
+    assert any("sources disagree" in w and "using 5.7.31921" in w for w in r.warnings)
+
+
+def test_a_runtime_import_hip_cannot_reach_is_pointed_out(tree_523):
+    r = D.detect(ctx(rocm_path=str(tree_523)))
+    assert r.hip_version == "5.2.21153" and r.library is None
+    hint = [w for w in r.warnings if "will not find it" in w]
+    assert hint and f"HIP_PYTHON_LIBAMDHIP64_PATH={tree_523}" in hint[0]
+
+
 def test_debian_package_versions_map_through_the_table():
     f = D._package_finding("dpkg", "libamdhip64-5", "5.2.3-8")
     assert (f.value, f.rocm) == ("5.2.21153", "5.2.3")

@@ -8,6 +8,7 @@ Examples:
   hip-python-select install --uv --python .venv/bin/python --find-links wheels/
   hip-python-select check                        # installed wheel vs the runtime it will load
   hip-python-select check --script app.py --against 7.2.4   # is what app.py uses the same there?
+  hip-python-select check --script app.py --wheel 5.2.3 --against 7.2.4   # no hip-python installed
   hip-python-select diff 5.2.3 7.2.4             # API changes between two releases (HIP or ROCm)
   hip-python-select doctor                       # all of the above, plus /dev/kfd, /dev/dri, groups
   hip-python-select constraints --rocm-version 6.4.3 > constraints.txt   # no ROCm needed here
@@ -85,13 +86,16 @@ def _target_hip(args, quick: bool, meanwhile=None):
             raise
     report = detect(ctx, QUICK_SOURCES if quick else SOURCES)
     if report.hip_version is None:
-        tried = "\n".join(f"  {f.name} {f.path}: {f.error}" for f in report.sources) or "  (no hipconfig, " \
-            "hip_version.h, version file or runtime found in PATH, ROCM_PATH, HIP_PATH, /opt/rocm*)"
+        tried = "\n".join(f"  {f.name} {f.path}: {f.error}" for f in report.sources) or f"  {NOTHING_FOUND}"
         raise Exit(NO_HIP, f"no HIP installation detected; looked at:\n{tried}\n"
                            f"Pass --hip-version X (or --rocm-version Y), --hipconfig PATH or --rocm-path DIR.")
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     return version.parse(report.hip_version), report
+
+
+NOTHING_FOUND = ("no hipconfig, .info/version, hip_version.h, runtime library or HIP package found "
+                 "in PATH, ROCM_PATH, HIP_PATH, /opt/rocm*")
 
 
 def _links(args):
@@ -182,7 +186,7 @@ def cmd_detect(args) -> int:
     lib = report.library
     lines.append(f"'import hip' loads: {lib.path} (via {lib.found_via})" if lib else
                  "'import hip' loads: nothing found (" + "; ".join(report.library_misses) + ")")
-    lines.append("sources:")
+    lines.append("sources:" if report.sources else f"sources: none ({NOTHING_FOUND})")
     for f in report.sources:
         val = f.full or f.value or (f"ROCm {f.rocm}" if f.rocm else "")
         lines.append(f"  {f.name:18} {val or 'error':22} {f.path} ({f.found_via})"
@@ -263,21 +267,32 @@ def _check(args):
     from . import loader, version
     from .detect import Context, src_runtime
 
+    from .apicheck import hip_version_of
+
+    def release(option):
+        try:
+            return hip_version_of(getattr(args, option))
+        except ValueError as e:
+            raise Exit(USAGE, f"--{option}: {e}") from None
+
     interp = _interpreter(args, loader=True)
     inst = interp.installed
-    if not inst:
+    if getattr(args, "wheel", None):
+        # the question asked for a wheel that is not (or not yet) installed: no hip-python needed
+        wheel_hip = version.parse(release("wheel"))
+        data = {"python": interp.executable, "installed": None, "wheel_hip_version": str(wheel_hip)}
+        lines = [f"the hip-python wheel for HIP {wheel_hip} (--wheel {args.wheel})"]
+    elif not inst:
         return NOT_INSTALLED, {"installed": None}, [
-            f"hip-python is not installed in {interp.executable}: run 'hip-python-select install'"]
-    hv = (inst.get("hip_version") or {}).get("string") or ".".join(inst["version"].split(".")[:3])
-    wheel_hip = version.parse(hv)
-    data = {"python": interp.executable, "installed": inst["version"], "wheel_hip_version": str(wheel_hip)}
-    lines = [f"hip-python {inst['version']} (HIP {wheel_hip}) in {interp.executable}"]
+            f"hip-python is not installed in {interp.executable}: run 'hip-python-select install', "
+            f"or name the wheel's release with --wheel VERSION"]
+    else:
+        hv = (inst.get("hip_version") or {}).get("string") or ".".join(inst["version"].split(".")[:3])
+        wheel_hip = version.parse(hv)
+        data = {"python": interp.executable, "installed": inst["version"], "wheel_hip_version": str(wheel_hip)}
+        lines = [f"hip-python {inst['version']} (HIP {wheel_hip}) in {interp.executable}"]
     if getattr(args, "against", None):
-        from .apicheck import hip_version_of
-        try:
-            rt = hip_version_of(args.against)
-        except ValueError as e:
-            raise Exit(USAGE, str(e)) from None
+        rt = release("against")
         g = version.grade(wheel_hip, version.parse(rt))
         data.update(runtime=None, runtime_hip_version=rt, against=args.against, grade=g, ok=g == "exact")
         lines.append(f"against HIP {rt} (--against {args.against})")
@@ -339,12 +354,13 @@ def _script_check(args, interp, wheel_hip: str, runtime_hip: str, data: dict) ->
     except manifests.ManifestNotFound as e:
         data["script"] = {"error": str(e)}
         return [f"--script: {e}"]
+    unread: list = []
     try:
-        uses = usage.scan(args.script)
-    except (OSError, SyntaxError) as e:
+        uses = usage.scan(args.script, unread)
+    except (OSError, SyntaxError, ValueError) as e:
         data["script"] = {"error": f"cannot read the code: {e}"}
         return [f"--script: cannot read the code: {e}"]
-    result = usage.judge(uses, a, b)
+    result = usage.judge(uses, a, b, unread)
     data["script"] = result
     return usage.format_text(result).splitlines()
 
@@ -486,6 +502,8 @@ def parser() -> argparse.ArgumentParser:
                    help="where the releases' API manifests are (the manifests/ folder beside the wheel index)")
     s.add_argument("--against", metavar="VERSION", help="judge against this HIP or ROCm release instead of "
                    "the runtime found here (no ROCm needed)")
+    s.add_argument("--wheel", metavar="VERSION", help="judge the wheel of this HIP or ROCm release instead of "
+                   "the installed one (no hip-python needed)")
     s = add("diff", cmd_diff, "API differences between two releases: functions, enums, structs, typedefs, "
             "constants", "hip-python-select diff 5.2.3 7.2.4 --manifests wheels/manifests")
     s.add_argument("a", metavar="A", help="HIP version (5.2.21153) or ROCm release (5.2.3)")

@@ -4,7 +4,8 @@ A source is one small function ``(ctx) -> list[Finding]``; ``SOURCES`` is their 
 adding a source is one function and one tuple entry.  A finding holds a value or an
 error, never both.  :func:`detect` runs them, then :func:`conclude` picks the answer by
 precedence (``PRECEDENCE``: the runtime ``import hip`` will load beats the tools that
-describe an installation) and lists every disagreement.
+describe an installation; an installation named with ``--hipconfig``/``--rocm-path`` beats
+both) and lists every disagreement.
 
 Sources: ``hipconfig`` (``--hipconfig``, ``PATH``, ``$ROCM_PATH``, ``$HIP_PATH``,
 ``/opt/rocm*``; run with a timeout, its whole process group killed on expiry),
@@ -232,9 +233,10 @@ def library(ctx: Context, found: List[Finding], cache=None) -> Tuple[Optional[lo
     misses: List[str] = []
     for major in _majors(ctx, found):
         hit, miss = loader.search(major, ctx.env, cache)
+        # the unversioned name is tried for every major: say each miss once
+        misses += [m for m in miss if m not in misses]
         if hit:
-            return hit, misses + miss
-        misses += miss
+            return hit, misses
     return None, misses
 
 
@@ -359,10 +361,18 @@ class Report(NamedTuple):
         }
 
 
+EXPLICIT = ("--hipconfig", "--rocm-path")
+
+
+def _asked_for(f: Finding) -> bool:
+    return any(e in f.found_via for e in EXPLICIT)
+
+
 def conclude(found: List[Finding]) -> Tuple[Optional[Finding], List[str]]:
-    """The finding that decides (by ``PRECEDENCE``) and a warning per disagreement (pure)."""
+    """The finding that decides (the installation the user named, then ``PRECEDENCE``) and a
+    warning per disagreement (pure)."""
     ok = [f for f in found if f.value]
-    chosen = min(ok, key=lambda f: PRECEDENCE.index(f.name), default=None)
+    chosen = min(ok, key=lambda f: (not _asked_for(f), PRECEDENCE.index(f.name)), default=None)
     warnings = []
     values: Dict[str, List[Finding]] = {}
     for f in ok:
@@ -403,6 +413,11 @@ def _shadowing(ctx: Context, found: List[Finding], hit: Optional[loader.Hit], li
         chosen = f"'import hip' loads {hit.path} (via {hit.found_via})" if hit else "none of them is found by the loader"
         out.append(f"{len(libs)} HIP runtimes shadow each other: {listed}; {chosen}. Set ROCM_PATH or "
                    f"{loader.ENV_VAR} to choose one.")
+    if hit is None and libs:
+        path = next(iter(libs))
+        out.append(f"{path} is here ({'/'.join(libs[path])}) but 'import hip' will not find it: "
+                   f"export {loader.ENV_VAR}={path} (or ROCM_PATH to its installation, or "
+                   f"LD_LIBRARY_PATH={os.path.dirname(path)})")
     hcs = [f for f in found if f.name == "hipconfig"]
     rocm_hc = [f for f in hcs[1:] if f.found_via in ("--rocm-path", "ROCM_PATH", "HIP_PATH")]
     if hcs and hcs[0].found_via == "PATH" and rocm_hc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from . import apidiff
 
@@ -36,6 +36,7 @@ class _Scanner(ast.NodeVisitor):
         self.star: list[str] = []              # modules imported with *
         self.instances: dict[str, tuple] = {}  # variable -> (module, struct name)
         self.uses: list[Use] = []
+        self.seen: set[int] = set()
 
     # imports ------------------------------------------------------------
     def visit_Import(self, node):
@@ -49,6 +50,9 @@ class _Scanner(ast.NodeVisitor):
                 self.packages.add(a.asname or "hip")
 
     def visit_ImportFrom(self, node):
+        if id(node) in self.seen:   # imports are read first, then met again in the full walk
+            return
+        self.seen.add(id(node))
         mod = node.module or ""
         for a in node.names:
             if mod == "hip" and a.name in MODULES:
@@ -59,6 +63,7 @@ class _Scanner(ast.NodeVisitor):
                     self.star.append(m)
                 else:
                     self.symbols[a.asname or a.name] = (m, a.name)
+                    self.uses.append(Use(m, a.name, None, self.file, node.lineno))  # the import needs it
 
     # uses ------------------------------------------------------------------
     def _chain(self, node):
@@ -129,13 +134,22 @@ def scan_source(text: str, file: str = "<string>") -> list[Use]:
     return s.uses
 
 
-def scan(paths: list[str]) -> list[Use]:
-    """Uses in the given files; directories are searched for ``*.py``."""
+def scan(paths: list[str], unread: Optional[list] = None) -> list[Use]:
+    """Uses in the given files; directories are searched for ``*.py``.
+
+    A file named directly that cannot be parsed raises; one found in a directory (a Python 2
+    leftover, a template) is skipped and appended to ``unread`` as ``(file, reason)``, when given.
+    """
     uses = []
     for p in map(Path, paths):
-        files = sorted(p.rglob("*.py")) if p.is_dir() else [p]
-        for f in files:
-            uses.extend(scan_source(f.read_text(encoding="utf-8", errors="replace"), str(f)))
+        found = p.is_dir()
+        for f in sorted(p.rglob("*.py")) if found else [p]:
+            try:
+                uses.extend(scan_source(f.read_text(encoding="utf-8", errors="replace"), str(f)))
+            except (SyntaxError, ValueError) as e:
+                if not found or unread is None:
+                    raise
+                unread.append((str(f), f"{type(e).__name__}: {e}"))
     return uses
 
 
@@ -184,9 +198,12 @@ def judge_one(use: Use, a: dict, b: dict) -> Optional[dict]:
             if use.member not in fb:
                 return {"kind": "field", "status": "missing", "how": f"{name}.{use.member} is not in HIP {b['hip_version']['string']}"}
             x, y = fa[use.member], fb[use.member]
-            same = x["offset"] == y["offset"] and apidiff._deep(x["type"], a) == apidiff._deep(y["type"], b)
-            how = "" if same else f"offset {x['offset']} -> {y['offset']}, type {apidiff.spell(x['type'])} -> {apidiff.spell(y['type'])}"
-            return {"kind": "field", "status": "identical" if same else "changed", "how": how}
+            how = []
+            if x["offset"] != y["offset"]:
+                how.append(f"offset {x['offset']} -> {y['offset']}")
+            if apidiff._deep(x["type"], a) != apidiff._deep(y["type"], b):
+                how.append(f"type {apidiff.spell(x['type'])} -> {apidiff.spell(y['type'])}")
+            return {"kind": "field", "status": "changed" if how else "identical", "how": ", ".join(how)}
         rename = [f"{name} is {bname} there"] if bname != name else []
         how = rename + apidiff.record_changes(name, a, {**b, "records": {**b["records"], name: b["records"][bname]}})
         return {"kind": "struct", "status": "changed" if how else "identical", "how": "; ".join(how)}
@@ -195,11 +212,20 @@ def judge_one(use: Use, a: dict, b: dict) -> Optional[dict]:
             return {"kind": "constant", "status": "missing", "how": f"{name} is not in HIP {b['hip_version']['string']}"}
         va, vb = a["constants"][name]["value"], b["constants"][name]["value"]
         return {"kind": "constant", "status": "identical" if va == vb else "changed", "how": "" if va == vb else f"{va} -> {vb}"}
+    if use.member is None and _declares(b, use.name) and not _declares(a, use.name):
+        # written for the other release: the wheel itself has no such name (AttributeError)
+        return {"kind": "symbol", "status": "missing",
+                "how": f"{use.name} is not in the wheel's HIP {a['hip_version']['string']} "
+                       f"(it is in {b['hip_version']['string']})"}
     return None
 
 
-def judge(uses: list[Use], a: dict, b: dict) -> dict:
-    """Per symbol status and the overall verdict (safe / risky / broken)."""
+def _declares(m: dict, name: str) -> bool:
+    return any(name in m.get(k, ()) for k in ("functions", "enums", "records", "constants", "aliases"))
+
+
+def judge(uses: list[Use], a: dict, b: dict, unread: Iterable = ()) -> dict:
+    """Per symbol status and the overall verdict (safe / risky / broken) of the code that was read."""
     rows: dict[tuple, dict] = {}
     for u in uses:
         r = judge_one(u, a, b)
@@ -214,15 +240,25 @@ def judge(uses: list[Use], a: dict, b: dict) -> dict:
     statuses = {r["status"] for r in rows.values()}
     verdict = "broken" if "missing" in statuses else "risky" if "changed" in statuses else "safe"
     return {"wheel": a["hip_version"]["string"], "runtime": b["hip_version"]["string"], "verdict": verdict,
-            "symbols": sorted(rows.values(), key=lambda r: (r["status"] == "identical", r["module"], r["symbol"]))}
+            "symbols": sorted(rows.values(), key=lambda r: (r["status"] == "identical", r["module"], r["symbol"])),
+            "unread": [{"file": f, "reason": why} for f, why in unread]}
+
+
+def _shorten(how: str, keep: int = 6) -> str:
+    """A struct can change in a hundred ways; the text shows the first few (``--json`` has all)."""
+    items = how.split("; ")
+    return how if len(items) <= keep else "; ".join(items[:keep]) + f"; and {len(items) - keep} more (--json lists all)"
 
 
 def format_text(result: dict) -> str:
     lines = [f"Code checked: wheel HIP {result['wheel']} against runtime HIP {result['runtime']}"]
     for r in result["symbols"]:
-        how = f" ({r['how']})" if r["how"] else ""
+        how = f" ({_shorten(r['how'])})" if r["how"] else ""
         lines.append(f"  {r['status']:<9} {r['module']}.{r['symbol']}{how}  [{r['where'][0]}]")
     if not result["symbols"]:
         lines.append("  no HIP symbols found")
-    lines.append(f"Verdict: {result['verdict']}")
+    for u in result.get("unread", ()):
+        lines.append(f"  not read  {u['file']} ({u['reason']})")
+    n = len(result.get("unread", ()))
+    lines.append(f"Verdict: {result['verdict']}" + (f" (for the code read; {n} file(s) could not be parsed)" if n else ""))
     return "\n".join(lines)
