@@ -151,7 +151,7 @@ def main(argv=None) -> int:
         return 0
     plan = [(r, v) for r in rels for v in chosen]
     log(f"Selected {len(rels)} release(s) x {len(chosen)} Python(s): " +
-        ", ".join(f"hip{r['hip'] or 'rocm-path'}-cp{v.replace('.', '')}" for r, v in plan))
+        ", ".join(f"{'hip' + r['hip'] if r['hip'] else r['rocm_path']}-cp{v.replace('.', '')}" for r, v in plan))
     if args.dry_run:
         return 0
     try:

@@ -119,3 +119,15 @@ def test_coverage_command_prints_all_releases():
 ])
 def test_macro_evaluation(text, expected):
     assert parse.eval_macro(text, {"FOO": 2}) == expected
+
+
+def test_an_installed_rocm_tree_reads_like_its_release(tmp_path):
+    """--rocm-path: a tree laid out as /opt/rocm-X (include/hip/...), here made from 7.2.4's headers."""
+    import shutil
+
+    tree = tmp_path / "rocm-7.2.4"
+    shutil.copytree(sources.include_dir("7.2.4"), tree / "include")
+    assert parse.dumps(parse.parse(sources.include_dir(rocm_path=str(tree)))) == \
+        parse.dumps(parse.parse(sources.include_dir("7.2.4")))
+    with pytest.raises(parse.ParseError, match="no include/hip/hip_runtime_api.h"):
+        sources.include_dir(rocm_path=str(tmp_path / "empty"))
