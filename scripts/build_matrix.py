@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bindings"))
 
-from hip_bindgen import gitversion, index, parse, releases, sources, wheel  # noqa: E402
+from hip_bindgen import debian, gitversion, index, parse, releases, sources, wheel  # noqa: E402
 
 BUILD = ROOT / "build"
 
@@ -61,11 +61,17 @@ def build_python(version: str, interpreter: str) -> str:
     if interpreter == sys.executable:
         return interpreter
     venv = BUILD / "venvs" / f"cp{version.replace('.', '')}"
-    py = venv / "bin" / "python"
-    if not py.exists():
-        subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        "Cython>=3.0", "setuptools>=70", "wheel"], check=True)
+    py, ready = venv / "bin" / "python", venv / ".ready"
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    # two releases for one Python build side by side: one makes the venv, the other waits;
+    # a venv left half-made by an interrupted run is made again
+    with debian.file_lock(venv.parent / f".{venv.name}.lock"):
+        if not ready.exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                            "Cython>=3.0", "setuptools>=70", "wheel"], check=True)
+            ready.touch()
     return str(py)
 
 
