@@ -365,6 +365,7 @@ class Emitter:
         body.append(f"    if _f_ == NULL: _f_ = _resolve({index})")
         nogil = ret["kind"] == "enum" and ret["name"] in ERROR_ENUMS and name not in P.KEEP_GIL
         argl = ", ".join(["_f_"] + call)
+        enum_args = None  # (enum index, value) when the result is an enum member
         if ret["kind"] == "record":
             body.append(f"    _r_ = _new_record({ret['name']!r})")
             body.append(f"    _call_{name}(_f_, (<_Struct>_r_)._ptr{', ' if call else ''}{', '.join(call)})")
@@ -380,7 +381,8 @@ class Emitter:
             else:
                 body.append(f"    _r_ = _call_{name}({argl})")
             if ret["kind"] == "enum":
-                result = f"_e({self.enum_index[ret['name']]}, _r_)"
+                enum_args = f"{self.enum_index[ret['name']]}, _r_"
+                result = f"_e({enum_args})"
             elif ret["kind"] == "pointer":
                 to = self.resolve(ret["to"])
                 result = "_cstr(<const char*>_r_)" if to["kind"] == "int" and to["size"] == 1 else "PyLong_FromVoidPtr(<void*>_r_)"
@@ -388,8 +390,8 @@ class Emitter:
                 result = "bool(_r_)"
             else:
                 result = "_r_"
-        if result.startswith("_e(") and not outs:
-            body.append(f"    return _e1({result[3:]}")  # the shared (hipSuccess,) on success
+        if enum_args and not outs:
+            body.append(f"    return _e1({enum_args})")  # the shared (hipSuccess,) on success
         else:
             body.append(f"    return ({', '.join([result] + outs)},)")
         c_sig = self.cdecl(f["returns"], f"{name}(" + ", ".join(self.cdecl(p["type"], p["name"]) for p in f["params"]) + ")")

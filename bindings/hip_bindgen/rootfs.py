@@ -342,6 +342,30 @@ def _stale(prefix: str, keep: Path) -> list[Path]:
     return [p for p in root_dir().glob(f"{prefix}-*") if p.is_dir() and p != keep]
 
 
+@contextlib.contextmanager
+def _fresh(path: Path, stale_prefix: str, timings: dict, label: str) -> Iterator[Path]:
+    """A new tree for ``path``, built in ``path.partial`` and moved into place only when the
+    block completes; older trees of ``stale_prefix`` and any half-built one go first."""
+    for old in _stale(stale_prefix, path):
+        with _timed(timings, "remove stale", f"{label} {old.name}"):
+            remove(old)
+    remove(path)
+    tmp = path.with_name(path.name + ".partial")
+    remove(tmp)
+    try:
+        yield tmp
+        os.rename(tmp, path)
+    finally:
+        remove(tmp)
+
+
+def _write_stamp(tree: Path, spec: dict, timings: dict, **extra) -> dict:
+    stamp = {"spec": spec, **extra, "python": python_version(tree),
+             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "timings": dict(timings)}
+    (tree / STAMP).write_text(json.dumps(stamp, indent=1) + "\n")
+    return stamp
+
+
 # -- the steps -----------------------------------------------------------------------------
 
 def provision_base(suite: str, timings: Optional[dict] = None) -> tuple[Path, bool]:
@@ -354,13 +378,7 @@ def provision_base(suite: str, timings: Optional[dict] = None) -> tuple[Path, bo
     with _locked(path.name):
         if _stamp_ok(path, spec):
             return path, True
-        for old in _stale(f"base-{spec['suite']}", path):
-            with _timed(timings, "remove stale", f"{label} {old.name}"):
-                remove(old)
-        remove(path)
-        tmp = path.with_name(path.name + ".partial")
-        remove(tmp)
-        try:
+        with _fresh(path, f"base-{spec['suite']}", timings, label) as tmp:
             with _timed(timings, "debootstrap", label):
                 proc = subprocess.run(["debootstrap", "--variant=minbase", f"--include={','.join(BASE_INCLUDE)}",
                                        spec["suite"], str(tmp), debian.MIRROR], capture_output=True, text=True)
@@ -373,12 +391,7 @@ def provision_base(suite: str, timings: Optional[dict] = None) -> tuple[Path, bo
             with _timed(timings, "base install tools", label):
                 _apt_install(tmp, list(BASE_TOOLS), f"installing {' '.join(BASE_TOOLS)}", f"base-{spec['suite']}")
             run(tmp, ["apt-get", "clean"], "apt-get clean")
-            stamp = {"spec": spec, "python": python_version(tmp), "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                     "timings": dict(timings)}
-            (tmp / STAMP).write_text(json.dumps(stamp, indent=1) + "\n")
-            os.rename(tmp, path)
-        finally:
-            remove(tmp)
+            _write_stamp(tmp, spec, timings)
     return path, False
 
 
@@ -398,13 +411,7 @@ def provision(release: str, log: Callable[[str], None] = _log) -> Rootfs:
             log(f"[{label}] cached: {path}")
             return Rootfs(rel["hip"], spec["suite"], path, stamp, True, timings)
         base, _ = provision_base(spec["suite"], timings)
-        for old in _stale(spec["suite"], path):
-            with _timed(timings, "remove stale", f"{label} {old.name}"):
-                remove(old)
-        remove(path)
-        tmp = path.with_name(path.name + ".partial")
-        remove(tmp)
-        try:
+        with _fresh(path, spec["suite"], timings, label) as tmp:
             with _timed(timings, "copy base", label):
                 subprocess.run(["cp", "-a", "--reflink=auto", str(base), str(tmp)], check=True)
                 (tmp / STAMP).unlink()
@@ -418,11 +425,6 @@ def provision(release: str, log: Callable[[str], None] = _log) -> Rootfs:
                 _apt_install(tmp, wanted, f"installing {' '.join(wanted)}", spec["suite"], spec["target"])
             versions = _check_pins(tmp, spec)
             run(tmp, ["apt-get", "clean"], "apt-get clean")
-            stamp = {"spec": spec, "installed": versions, "python": python_version(tmp),
-                     "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "timings": dict(timings)}
-            (tmp / STAMP).write_text(json.dumps(stamp, indent=1) + "\n")
-            os.rename(tmp, path)
-        finally:
-            remove(tmp)
+            stamp = _write_stamp(tmp, spec, timings, installed=versions)
     log(f"[{label}] ready in {sum(v for k, v in timings.items()):.1f}s: {path}")
     return Rootfs(rel["hip"], spec["suite"], path, stamp, False, timings)

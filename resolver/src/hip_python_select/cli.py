@@ -265,9 +265,8 @@ def _bindings_choice(report: dict):
 def _check(args):
     """(code, data, lines) of the installed wheel against the runtime it will load."""
     from . import loader, version
-    from .detect import Context, src_runtime
-
     from .apicheck import hip_version_of
+    from .detect import Context, src_runtime
 
     def release(option):
         try:

@@ -51,8 +51,9 @@ def installed(python: str = sys.executable) -> Optional[dict]:
 def default_places() -> list[str]:
     places = [p for p in os.environ.get("HIP_PYTHON_MANIFESTS", "").split(os.pathsep) if p]
     for d in (Path.cwd() / "wheels", Path(__file__).resolve().parents[3] / "wheels"):
-        if d.is_dir() and str(d.resolve()) not in places:
-            places.append(str(d.resolve()))
+        d = d.resolve()
+        if d.is_dir() and str(d) not in places:
+            places.append(str(d))
     return places
 
 

@@ -36,10 +36,12 @@ class _Scanner(ast.NodeVisitor):
         self.star: list[str] = []              # modules imported with *
         self.instances: dict[str, tuple] = {}  # variable -> (module, struct name)
         self.uses: list[Use] = []
-        self.seen: set[int] = set()
+        self.imports_read = False              # set after the first pass over the imports
 
     # imports ------------------------------------------------------------
     def visit_Import(self, node):
+        if self.imports_read:
+            return
         for a in node.names:
             parts = a.name.split(".")
             if parts[0] != "hip":
@@ -50,9 +52,8 @@ class _Scanner(ast.NodeVisitor):
                 self.packages.add(a.asname or "hip")
 
     def visit_ImportFrom(self, node):
-        if id(node) in self.seen:   # imports are read first, then met again in the full walk
+        if self.imports_read:
             return
-        self.seen.add(id(node))
         mod = node.module or ""
         for a in node.names:
             if mod == "hip" and a.name in MODULES:
@@ -130,6 +131,7 @@ def scan_source(text: str, file: str = "<string>") -> list[Use]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             s.visit(node)
+    s.imports_read = True
     s.visit(tree)
     return s.uses
 
