@@ -78,8 +78,8 @@ def test_constraints_without_rocm(cli, args, line, tmp_path):
 
 
 def test_constraints_refuses_unknown_input(cli):
-    proc = cli("constraints", "--rocm-version", "5.5.1")
-    assert proc.returncode == C.USAGE and "'5.5.1' is not in the ROCm -> HIP table" in proc.stderr
+    proc = cli("constraints", "--rocm-version", "5.8.1")   # no such ROCm release
+    assert proc.returncode == C.USAGE and "'5.8.1' is not in the ROCm -> HIP table" in proc.stderr
     proc = cli("constraints", "--hip-version", "5.2")
     assert proc.returncode == C.USAGE and "'5.2'" in proc.stderr
 

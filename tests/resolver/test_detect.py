@@ -129,6 +129,8 @@ def test_debian_package_versions_map_through_the_table():
     f = D._package_finding("rpm", "hip-runtime-amd", "6.1.40091.60100")
     assert f.value == "6.1.40091"
     f = D._package_finding("dpkg", "libamdhip64-5", "5.5.1-1")
+    assert (f.value, f.rocm) == ("5.5.30202", "5.5.1")
+    f = D._package_finding("dpkg", "libamdhip64-5", "5.8.0-1")   # no such ROCm release
     assert f.value is None and "not in the ROCm -> HIP table" in f.error
 
 

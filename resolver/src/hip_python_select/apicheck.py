@@ -6,7 +6,6 @@ Exit codes of ``check --script`` follow the verdict: 0 safe, 3 risky, 4 broken
 from __future__ import annotations
 
 import json
-import re
 
 from . import apidiff, manifests, usage
 
@@ -16,18 +15,12 @@ VERDICT_EXIT = {"safe": 0, "risky": 3, "broken": 4}
 def hip_version_of(name: str) -> str:
     """MAJOR.MINOR.PATCH of a HIP version or ROCm release given on the command line."""
     from . import rocm
+    from .version import InvalidHipVersion
 
-    table = rocm.table()
-    if name in table:
-        return str(table[name])
-    m = re.match(r"^\s*(\d+)\.(\d+)\.(\d+)", name)
-    if not m:
-        raise ValueError(f"not a HIP or ROCm version: {name!r}")
-    major, minor, patch = m.groups()
-    if int(patch) < 1000:  # a ROCm release (x.y.z with a small z) missing from the table
-        raise ValueError(f"ROCm {name} is not in the ROCm -> HIP table (releases.json); give its HIP "
-                         f"version (hipconfig --version) instead")
-    return f"{major}.{minor}.{patch}"
+    try:
+        return str(rocm.hip_of_name(name))
+    except InvalidHipVersion as e:
+        raise ValueError(str(e)) from None
 
 
 def run_diff(a: str, b: str, places=(), as_json=False, limit=0) -> tuple[str, int]:

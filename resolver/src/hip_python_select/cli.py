@@ -12,6 +12,7 @@ Examples:
   hip-python-select diff 5.2.3 7.2.4             # API changes between two releases (HIP or ROCm)
   hip-python-select doctor                       # all of the above, plus /dev/kfd, /dev/dri, groups
   hip-python-select constraints --rocm-version 6.4.3 > constraints.txt   # no ROCm needed here
+  hip-python-select releases                     # the ROCm -> HIP table and its evidence
   pip install -c constraints.txt hip-python
 
 Exit codes (every command):
@@ -429,22 +430,46 @@ def cmd_doctor(args) -> int:
 
 def cmd_constraints(args) -> int:
     from . import rocm
-    from .resolve import constraint, rocm_constraint
+    from .resolve import constraint, minor_constraint, rocm_constraint
+    from .version import InvalidHipVersion, parse_rocm_version
 
     if args.amd:
         if not args.rocm_version:
             raise Exit(USAGE, "--amd (AMD's ROCm-keyed releases) needs --rocm-version")
-        from .version import InvalidHipVersion, parse_rocm_version
-
         try:
             line = rocm_constraint(str(parse_rocm_version(args.rocm_version)))
         except InvalidHipVersion as e:
             raise Exit(USAGE, str(e)) from None
         hip = rocm.hip_for_rocm(args.rocm_version)
+    elif args.rocm_version and not args.hip_version:
+        try:
+            rel = rocm.require_release(args.rocm_version)
+        except InvalidHipVersion as e:
+            raise Exit(USAGE, str(e)) from None
+        data = {"rocm": rel.rocm, "hip_version": str(rel.hip) if rel.hip else None,
+                "hip_major_minor": ".".join(map(str, rel.major_minor)), "exact": rel.exact,
+                "sources": rel.as_dict()["sources"]}
+        if rel.exact:
+            data["constraint"] = line = constraint(rel.hip)
+            _emit(args, data, line)
+            return OK
+        data["constraint"] = line = minor_constraint(*rel.major_minor)
+        data["warning"] = rel.warning()
+        print(f"warning: {data['warning']}", file=sys.stderr)
+        # pip and uv accept an inline comment: a constraints file written from stdout says it too
+        _emit(args, data, f"{line}  # HIP {rel.hip_text}: patch unknown for ROCm {rel.rocm}")
+        return OK
     else:
         hip, _ = _target_hip(args, quick=True)
         line = constraint(hip)
     _emit(args, {"constraint": line, "hip_version": str(hip) if hip else None}, line)
+    return OK
+
+
+def cmd_releases(args) -> int:
+    from . import rocm
+
+    _emit(args, {"releases": rocm.as_dicts(), "source_kinds": rocm.SOURCE_KINDS}, rocm.format_table())
     return OK
 
 
@@ -518,6 +543,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--hip-version", metavar="X")
     s.add_argument("--rocm-version", metavar="Y")
     s.add_argument("--amd", action="store_true", help="for AMD's ROCm-keyed releases (6.2.0.499.16 style)")
+    s = add("releases", cmd_releases, "print the ROCm -> HIP table: every ROCm release known, its HIP version "
+            "and the evidence", "hip-python-select releases --json")
     return p
 
 

@@ -201,7 +201,7 @@ def _files(ctx: Context, name: str, rels: Tuple[str, ...], parse, rocm=False) ->
 
                 hip = table.hip_for_rocm(v)
                 out.append(Finding(name, path, via, str(hip) if hip else None, None, str(v),
-                                   None if hip else f"ROCm {v} is not in the ROCm -> HIP table"))
+                                   None if hip else table.why_no_hip(v)))
             else:
                 out.append(Finding(name, path, via, str(v), v.full))
     return out
@@ -301,11 +301,16 @@ def _package_finding(tool: str, pkg: str, ver: str) -> Optional[Finding]:
     if len(parts) < 3 or not all(p.isdigit() for p in parts[:3]):
         return Finding(tool, pkg, tool, error=f"version {ver!r} has no MAJOR.MINOR.PATCH")
     a, b, c = parts[:3]
-    if pkg.startswith("hip-runtime-amd") and int(c) >= 1000:
-        return Finding(tool, pkg, tool, f"{a}.{b}.{c}", ver)
+    if pkg.startswith("hip-runtime-amd"):
+        # HIP version then packed ROCm (7.15.0.100000: HIP 7.15.0 of ROCm 10.0.0, a patch of 0)
+        split = table.split_amd_package(upstream)
+        if split:
+            return Finding(tool, pkg, tool, split[0], ver, split[1])
+        if int(c) >= 1000:
+            return Finding(tool, pkg, tool, f"{a}.{b}.{c}", ver)
     rocm = f"{a}.{b}.{c}"
     hip = table.table().get(rocm)
-    return Finding(tool, pkg, tool, hip, ver, rocm, None if hip else f"ROCm {rocm} is not in the ROCm -> HIP table")
+    return Finding(tool, pkg, tool, hip, ver, rocm, None if hip else table.why_no_hip(rocm))
 
 
 def src_packages(ctx: Context) -> List[Finding]:

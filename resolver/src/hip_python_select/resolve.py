@@ -6,8 +6,10 @@ Two version schemes share the ``hip-python`` name:
 * AMD's published releases, keyed by ROCm: ``ROCM_MAJOR.ROCM_MINOR.ROCM_PATCH.X.Y``
   (``6.2.0.499.16``), mapped to HIP through the ROCm table.
 
-They are told apart by the third field: HIP patch numbers are five digits (21153), ROCm's
-are below 100.  The choice: the wheels whose HIP MAJOR.MINOR.PATCH equals the target's,
+They are told apart by the number of release fields: this project's have four
+(``5.2.21153.37``, ``7.15.0.2``), AMD's five or more (``6.2.0.499.16``, ``10.0.0.0.1.2``: ROCm
+10.0.0 + generator 0.1.2).  The third field cannot tell them apart any more: from ROCm 10.0 the
+HIP patch restarts at 0 (HIP 7.15.0), so a small third field no longer means "a ROCm release".  The choice: the wheels whose HIP MAJOR.MINOR.PATCH equals the target's,
 not yanked, allowed by ``Requires-Python``, with a tag the target interpreter supports,
 final releases only unless ``pre``; highest version wins (this project's scheme before
 AMD's, then the interpreter's most preferred tag).  With no exact match the nearest
@@ -27,7 +29,8 @@ from .index import Link
 from .version import HipVersion, grade
 
 GRADES = ("exact", "same-minor", "same-major", "different-major")
-_NAME = re.compile(r"hip_python-([0-9]+)\.([0-9]+)\.([0-9]+)(?:\.[0-9A-Za-z.+!]*)?-", re.ASCII)
+_NAME = re.compile(r"hip_python-([0-9]+)\.([0-9]+)\.([0-9]+)((?:\.[0-9]+)*)(?:[.+!a-zA-Z][0-9A-Za-z.+!]*)?-",
+                   re.ASCII)
 ROCM_KEYED_MAX_PATCH = 1000
 
 
@@ -53,13 +56,17 @@ class Choice(NamedTuple):
 
 
 def hip_key(filename: str, rocm_table: Dict[str, str]) -> Optional[Tuple[HipVersion, str]]:
-    """(HIP version, scheme) of a wheel file name, from its first three version fields."""
+    """(HIP version, scheme) of a wheel file name: ``hip`` for this project's four-field
+    versions, ``rocm`` for AMD's ROCm-keyed ones (mapped through ``rocm_table``)."""
     m = _NAME.match(filename)
     if not m:
         return None
-    a, b, c = (int(x) for x in m.groups())
-    if c >= ROCM_KEYED_MAX_PATCH:
+    a, b, c = (int(x) for x in m.groups()[:3])
+    extra = m.group(4).count(".")
+    if extra == 1 or (extra == 0 and c >= ROCM_KEYED_MAX_PATCH):
         return HipVersion(a, b, c), "hip"
+    if extra < 2:  # "0.0.2", a placeholder AMD once published: neither scheme
+        return None
     hip = rocm_table.get(f"{a}.{b}.{c}")
     if hip is None:
         return None
@@ -112,8 +119,11 @@ def _evaluate(links: Iterable[Tuple[Link, str]], target: Target, priority: Dict[
 
 
 def choose(links: Sequence[Link], hip: HipVersion, target: Target, rocm_table: Dict[str, str],
-           pre: bool = False, allow_mismatch: bool = False, notes: Optional[List[str]] = None) -> Choice:
-    """The wheel for ``hip`` (see the module docstring); raises :class:`NoMatchingWheel`."""
+           pre: bool = False, allow_mismatch: bool = False, notes: Optional[List[str]] = None,
+           scheme: Optional[str] = None) -> Choice:
+    """The wheel for ``hip`` (see the module docstring); raises :class:`NoMatchingWheel`.
+
+    ``scheme`` ``"rocm"`` considers AMD's ROCm-keyed releases only, ``"hip"`` this project's only."""
     notes = [] if notes is None else notes
     groups: Dict[HipVersion, List[Tuple[Link, str]]] = {}
     unknown = 0
@@ -121,6 +131,8 @@ def choose(links: Sequence[Link], hip: HipVersion, target: Target, rocm_table: D
         key = hip_key(link.filename, rocm_table)
         if key is None:
             unknown += link.filename.startswith("hip_python-")
+            continue
+        if scheme is not None and key[1] != scheme:
             continue
         groups.setdefault(key[0], []).append((link, key[1]))
     if unknown:
@@ -149,7 +161,7 @@ def choose(links: Sequence[Link], hip: HipVersion, target: Target, rocm_table: D
             break
     if nearest is not None and allow_mismatch:
         return nearest
-    where = f"{len(links)} wheel link(s)"
+    where = f"{len(links)} wheel link(s)" + (" (AMD's ROCm-keyed releases only)" if scheme == "rocm" else "")
     if nearest is None:
         raise NoMatchingWheel(f"no hip-python wheel for HIP {hip} (nor any other HIP release) that "
                               f"this interpreter can install among {where}")
@@ -161,8 +173,14 @@ def choose(links: Sequence[Link], hip: HipVersion, target: Target, rocm_table: D
 
 
 def constraint(hip: HipVersion) -> str:
-    """The pip/uv constraint admitting exactly the wheels of ``hip`` (this project's scheme)."""
+    """The pip/uv constraint admitting exactly the wheels of ``hip`` (this project's scheme):
+    ``hip-python>=7.15.0.0,<7.15.1`` admits 7.15.0.N and nothing of 7.15.1 or 7.16."""
     return f"hip-python>={hip}.0,<{hip.next_patch()}"
+
+
+def minor_constraint(major: int, minor: int) -> str:
+    """The constraint admitting every wheel of HIP ``major.minor`` (when the patch is unknown)."""
+    return f"hip-python>={major}.{minor}.0,<{major}.{minor + 1}"
 
 
 def rocm_constraint(rocm: str) -> str:
