@@ -74,7 +74,7 @@ REAL_PAIRS = [
     ("7.2.4", "7.2.53211", "debian"),         # experimental libamdhip64-7 7.2.4-1~exp2
     ("10.0.0", "7.15.0", "project-brief"),    # HIP != ROCm from here; the patch restarts at 0
 ]
-MINOR_ONLY = [("5.0.1", (5, 0)), ("5.2.1", (5, 2)), ("7.14.0", (7, 13)), ("10.2.0", (7, 17))]
+MINOR_ONLY = [("5.0.1", (5, 0)), ("5.2.1", (5, 2)), ("6.2.3", (6, 2)), ("7.14.0", (7, 13)), ("10.2.0", (7, 17))]
 
 
 @pytest.mark.parametrize("rocm_v, hip, kind", REAL_PAIRS, ids=[p[0] for p in REAL_PAIRS])
@@ -101,7 +101,7 @@ def test_every_release_from_5_0_0_to_7_2_4_is_listed():
     expected = {p[0] for p in REAL_PAIRS} | {m[0] for m in MINOR_ONLY}
     assert expected <= listed
     between = [r for r in rocm.releases() if (5, 0, 0) <= rocm._key(r.rocm) <= (7, 2, 4)]
-    assert len(between) == 54 and sum(r.exact for r in between) == 52
+    assert len(between) == 55 and sum(r.exact for r in between) == 52
 
 
 def test_the_table_is_consistent():
@@ -154,7 +154,7 @@ def test_hip_of_name_tells_rocm_from_hip():
     assert str(rocm.hip_of_name("7.15.0")) == "7.15.0"     # HIP 7.15.0, not an unknown ROCm 7.15.0
     assert str(rocm.hip_of_name("6.4.43484")) == "6.4.43484"
     with pytest.raises(V.InvalidHipVersion, match="not in the ROCm -> HIP table"):
-        rocm.hip_of_name("6.2.3")                           # AMD skipped 6.2.3
+        rocm.hip_of_name("6.2.5")                           # no such release
     with pytest.raises(V.InvalidHipVersion, match="patch is not published"):
         rocm.hip_of_name("5.2.1")
     with pytest.raises(V.InvalidHipVersion):
@@ -188,7 +188,7 @@ def test_constraints_json_says_exact_or_not(cli):
 
 
 def test_constraints_for_an_unknown_release_names_the_table(cli):
-    proc = cli("constraints", "--rocm-version", "6.2.3")
+    proc = cli("constraints", "--rocm-version", "6.2.5")
     assert proc.returncode == C.USAGE
     assert "not in the ROCm -> HIP table" in proc.stderr and "hip-python-select releases" in proc.stderr
 
@@ -196,7 +196,7 @@ def test_constraints_for_an_unknown_release_names_the_table(cli):
 def test_releases_command_prints_the_table(cli):
     out = cli("releases", check=0).stdout
     n = len(rocm.releases())
-    assert out.startswith(f"{n} ROCm releases (3.5.0 to 10.2.0): {n - 4} with the exact HIP version, 4 with HIP "
+    assert out.startswith(f"{n} ROCm releases (3.5.0 to 10.2.0): {n - 5} with the exact HIP version, 5 with HIP "
                           f"MAJOR.MINOR only")
     assert "\n7.2.4    7.2.53211   debian, amd-package\n" in out
     assert "\n10.2.0   7.17.x      MAJOR.MINOR only" in out
@@ -265,3 +265,15 @@ def test_json_of_the_table_round_trips():
     assert d[0]["rocm"] == "3.5.0" and d[-1] == {
         "rocm": "10.2.0", "hip": None, "hip_major_minor": "7.17", "exact": False, "sources": [],
         "why_minor_only": rocm.load()["rocm_minor_only"]["10.2.0"]["why"]}
+
+
+def test_readme_states_the_table_as_it_is():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    rels = rocm.releases()
+    exact = sum(r.exact for r in rels)
+    assert f"**{len(rels)} ROCm releases, {rels[0].rocm} to {rels[-1].rocm}, {exact} with the exact HIP\n" \
+           f"version and {len(rels) - exact} with HIP MAJOR.MINOR only**" in readme
+    minor = ", ".join(r.rocm for r in rels if not r.exact)
+    assert f"Where no evidence gives the patch (ROCm {minor})" in readme
