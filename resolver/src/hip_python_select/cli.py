@@ -4,6 +4,7 @@ Examples:
   hip-python-select detect                       # HIP version, every source, which libamdhip64 loads
   hip-python-select detect --json --hipconfig /opt/rocm-6.4.2/bin/hipconfig
   hip-python-select resolve --find-links wheels/ # -> hip-python==5.2.21153.37
+  hip-python-select resolve --amd --json         # which of AMD's PyPI releases fits, and why
   hip-python-select install --index-url file://$PWD/wheels/simple
   hip-python-select install --uv --python .venv/bin/python --find-links wheels/
   hip-python-select check                        # installed wheel vs the runtime it will load
@@ -150,7 +151,8 @@ def _choose(args, hip, links, target):
 
     notes: List[str] = []
     try:
-        return choose(links, hip, target, rocm.table(), args.pre, args.allow_mismatch, notes), notes
+        return choose(links, hip, target, rocm.table(), args.pre, args.allow_mismatch, notes,
+                      scheme="rocm" if getattr(args, "amd", False) else None), notes
     except NoMatchingWheel as e:
         raise Exit(NO_WHEEL, str(e)) from None
 
@@ -202,6 +204,15 @@ def cmd_resolve(args) -> int:
     data = {"hip_version": str(hip), "requirement": choice.requirement, "wheel": choice.link.filename,
             "url": choice.link.url, "wheel_hip_version": str(choice.hip), "grade": choice.grade,
             "scheme": choice.scheme, "tag": choice.tag, "notes": notes}
+    if choice.scheme == "rocm":
+        from . import rocm
+
+        keyed = ".".join(choice.version.split(".")[:3])
+        data["rocm_release"] = keyed
+        data["why"] = (f"AMD's hip-python {choice.version} is built for ROCm {keyed}, which ships HIP "
+                       f"{choice.hip} (ROCm releases shipping it: {', '.join(rocm.rocm_for_hip(choice.hip))}); "
+                       f"this machine's HIP is {hip} ({choice.grade}); the highest such release with a "
+                       f"wheel for this interpreter ({choice.tag}) wins")
     if choice.grade != "exact":
         print(f"warning: {choice.requirement} is for HIP {choice.hip}, not {hip} ({choice.grade}; "
               f"--allow-mismatch)", file=sys.stderr)
@@ -504,6 +515,8 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--allow-mismatch", action="store_true",
                        help="take the nearest wheel when none matches MAJOR.MINOR.PATCH")
         s.add_argument("--python", metavar="EXE", help="target interpreter (default: this one)")
+        s.add_argument("--amd", action="store_true", help="choose among AMD's ROCm-keyed releases only "
+                       "(hip-python 6.2.0.499.16 ... 10.0.0.0.1.2 on PyPI), through the ROCm -> HIP table")
 
     s = add("detect", cmd_detect, "show the HIP version, every source's answer and the library 'import hip' loads",
             "hip-python-select detect --json")
