@@ -1,11 +1,17 @@
 """Find a release's API manifest: a bundle directory or URL, an index's manifests/, or a wheel.
 
 The build matrix publishes ``manifests/<HIP version>.json`` beside the wheel index, so
-comparing releases needs neither ROCm nor the wheels themselves.
+comparing releases needs neither ROCm nor the wheels themselves.  Where nothing is named,
+the places searched are ``$HIP_PYTHON_MANIFESTS``, ``./wheels``, the ``manifests/`` beside
+``$PIP_INDEX_URL`` (the index the wheels come from), and last the copy shipped inside this
+package (``manifests/<HIP version>.json.xz``, the supported releases, written by
+``scripts/ship_manifests.py`` from the real headers), so ``diff`` and ``check --script`` work
+in a fresh venv outside the checkout.
 """
 from __future__ import annotations
 
 import json
+import lzma
 import os
 import subprocess
 import sys
@@ -48,12 +54,34 @@ def installed(python: str = sys.executable) -> Optional[dict]:
     return json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else None
 
 
+SHIPPED = Path(__file__).with_name("manifests")
+
+
+def shipped(hip: str) -> Optional[dict]:
+    """The copy of ``hip``'s manifest shipped with the resolver, if it ships one."""
+    path = SHIPPED / f"{hip}.json.xz"
+    return json.loads(lzma.decompress(path.read_bytes())) if path.is_file() else None
+
+
+def shipped_versions() -> list[str]:
+    return sorted(p.name[:-len(".json.xz")] for p in SHIPPED.glob("*.json.xz"))
+
+
+def _index_base(url: str) -> Optional[str]:
+    """The folder an index's ``simple/`` lives in (the build publishes ``manifests/`` there)."""
+    url = url.strip().rstrip("/")
+    return url[:-len("/simple")] if url.endswith("/simple") else None
+
+
 def default_places() -> list[str]:
     places = [p for p in os.environ.get("HIP_PYTHON_MANIFESTS", "").split(os.pathsep) if p]
     for d in (Path.cwd() / "wheels", Path(__file__).resolve().parents[3] / "wheels"):
         d = d.resolve()
         if d.is_dir() and str(d) not in places:
             places.append(str(d))
+    base = _index_base(os.environ.get("PIP_INDEX_URL", ""))
+    if base and base not in places:
+        places.append(base)
     return places
 
 
@@ -69,6 +97,10 @@ def load(hip: str, places: Iterable[str] = (), python: Optional[str] = None) -> 
         if m is not None:
             return m
         tried.append(place)
-    raise ManifestNotFound(f"no API manifest for HIP {hip}; looked in: {', '.join(tried) or '(nowhere)'}. "
+    m = shipped(hip)
+    if m is not None:
+        return m
+    tried.append(f"the copy shipped with hip-python-select (HIP {', '.join(shipped_versions())})")
+    raise ManifestNotFound(f"no API manifest for HIP {hip}; looked in: {', '.join(tried)}. "
                            "Pass --manifests DIR_OR_URL (the manifests/ folder published beside the wheel "
                            "index), or build it with scripts/build_matrix.py.")

@@ -1,0 +1,579 @@
+"""hip-python-select: find this machine's HIP version and install the matching hip-python wheel.
+
+Examples:
+  hip-python-select detect                       # HIP version, every source, which libamdhip64 loads
+  hip-python-select detect --json --hipconfig /opt/rocm-6.4.2/bin/hipconfig
+  hip-python-select resolve --find-links wheels/ # -> hip-python==5.2.21153.37
+  hip-python-select resolve --amd --json         # which of AMD's PyPI releases fits, and why
+  hip-python-select install --index-url file://$PWD/wheels/simple
+  hip-python-select install --uv --python .venv/bin/python --find-links wheels/
+  hip-python-select check                        # installed wheel vs the runtime it will load
+  hip-python-select check --script app.py --against 7.2.4   # is what app.py uses the same there?
+  hip-python-select check --script app.py --wheel 5.2.3 --against 7.2.4   # no hip-python installed
+  hip-python-select diff 5.2.3 7.2.4             # API changes between two releases (HIP or ROCm)
+  hip-python-select doctor                       # all of the above, plus /dev/kfd, /dev/dri, groups
+  hip-python-select constraints --rocm-version 6.4.3 > constraints.txt   # no ROCm needed here
+  hip-python-select releases                     # the ROCm -> HIP table and its evidence
+  pip install -c constraints.txt hip-python
+
+Exit codes (every command):
+  0  success
+  1  check/doctor found a problem (each printed with what to do)
+  2  usage error
+  3  no HIP installation detected (give --hip-version, --hipconfig or --rocm-path)
+  4  no wheel for this HIP version (the nearest is named; --allow-mismatch takes it)
+  5  an index, find-links location or download failed (nothing was changed)
+  6  pip/uv failed installing (the previously installed hip-python is unchanged)
+  7  hip-python is not installed in the target interpreter (check)
+  8  the installed hip-python does not match the HIP runtime it will load (check)
+  9  check --script: risky, something the code uses changed between the two releases
+  10 check --script: broken, something the code uses is missing from the runtime's release
+  130 interrupted
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import List, Optional
+
+OK, PROBLEM, USAGE, NO_HIP, NO_WHEEL, INDEX_FAILED, INSTALL_FAILED, NOT_INSTALLED, MISMATCH = 0, 1, 2, 3, 4, 5, 6, 7, 8
+VERDICT_EXIT = {"safe": OK, "risky": 9, "broken": 10}
+INTERRUPTED = 130
+
+
+class Exit(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _emit(args, data: dict, text: str) -> None:
+    print(json.dumps(data, indent=1) if args.json else text)
+
+
+# -- shared steps ------------------------------------------------------------------------------
+
+def _context(args, quick: bool = False, major: Optional[int] = None):
+    from .detect import Context
+
+    return Context(os.environ, args.hipconfig, args.rocm_path, args.timeout, quick, major)
+
+
+def _target_hip(args, quick: bool, meanwhile=None):
+    """(HipVersion, detect report or None): from --hip-version, --rocm-version or detection.
+
+    ``meanwhile`` runs while the first hipconfig does (resolve's own start-up work)."""
+    from . import rocm, version
+
+    try:
+        if getattr(args, "hip_version", None):
+            return version.parse(args.hip_version), None
+        if getattr(args, "rocm_version", None):
+            return rocm.require_hip_for_rocm(args.rocm_version), None
+    except version.InvalidHipVersion as e:
+        raise Exit(USAGE, str(e)) from None
+    from .detect import detect, QUICK_SOURCES, SOURCES, start_first_hipconfig
+
+    ctx = _context(args, quick)
+    if meanwhile is not None:
+        ctx = start_first_hipconfig(ctx)
+        try:
+            meanwhile()
+        except BaseException:
+            for proc in (ctx.started or {}).values():
+                proc.kill()
+                proc.wait()
+            raise
+    report = detect(ctx, QUICK_SOURCES if quick else SOURCES)
+    if report.hip_version is None:
+        tried = "\n".join(f"  {f.name} {f.path}: {f.error}" for f in report.sources) or f"  {NOTHING_FOUND}"
+        raise Exit(NO_HIP, f"no HIP installation detected; looked at:\n{tried}\n"
+                           f"Pass --hip-version X (or --rocm-version Y), --hipconfig PATH or --rocm-path DIR.")
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return version.parse(report.hip_version), report
+
+
+NOTHING_FOUND = ("no hipconfig, .info/version, hip_version.h, runtime library or HIP package found "
+                 "in PATH, ROCM_PATH, HIP_PATH, /opt/rocm*")
+
+
+def _links(args):
+    from . import index
+
+    index_urls: List[str] = []
+    if not args.no_index:
+        index_urls.append(args.index_url or os.environ.get("PIP_INDEX_URL") or index.DEFAULT_INDEX)
+        index_urls += args.extra_index_url
+    try:
+        return index.collect(index_urls, args.find_links, args.no_index)
+    except index.IndexUnavailable as e:
+        raise Exit(INDEX_FAILED, f"{e}. Nothing was installed or changed; check the URL (no other index is tried).") \
+            from None
+
+
+def _interpreter(args, loader: bool = False):
+    from .interpreter import ProbeError, probe
+
+    try:
+        return probe(args.python, loader=loader)
+    except ProbeError as e:
+        raise Exit(USAGE, str(e)) from None
+
+
+def _wheels_and_target(args):
+    """(links, target interpreter): everything resolution needs besides the HIP version."""
+    links = _links(args)
+    if args.python:
+        return links, _interpreter(args).target
+    from .interpreter import current_target
+
+    return links, current_target()
+
+
+def _resolved(args):
+    """(HipVersion, Choice, notes); the index is read while hipconfig runs."""
+    got = {}
+
+    def meanwhile():
+        got["lt"] = _wheels_and_target(args)
+
+    hip, _ = _target_hip(args, quick=True, meanwhile=meanwhile)
+    choice, notes = _choose(args, hip, *(got.get("lt") or _wheels_and_target(args)))
+    return hip, choice, notes
+
+
+def _choose(args, hip, links, target):
+    from . import rocm
+    from .resolve import NoMatchingWheel, choose
+
+    notes: List[str] = []
+    try:
+        return choose(links, hip, target, rocm.table(), args.pre, args.allow_mismatch, notes,
+                      scheme="rocm" if getattr(args, "amd", False) else None), notes
+    except NoMatchingWheel as e:
+        raise Exit(NO_WHEEL, str(e)) from None
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+def _ask_bindings(args, report):
+    """Replace the library found by our own search with the installed bindings' own answer."""
+    from . import loader
+    from .interpreter import ProbeError, probe
+
+    try:
+        interp = probe(args.python, loader=True)
+    except ProbeError:
+        return report
+    path, via = _bindings_choice(interp.loader) if interp.loader else (None, None)
+    if path is None:
+        return report
+    return report._replace(library=loader.Hit(path, via, path))
+
+
+def cmd_detect(args) -> int:
+    from .detect import detect
+
+    report = _ask_bindings(args, detect(_context(args)))
+    lines = []
+    if report.hip_version:
+        lines.append(f"HIP {report.hip_version} ({report.hip_version_full}), from {report.chosen_from.name} "
+                     f"{report.chosen_from.path}")
+    else:
+        lines.append("no HIP installation detected")
+    if report.rocm_versions:
+        lines.append(f"ROCm {', '.join(report.rocm_versions)}")
+    lib = report.library
+    lines.append(f"'import hip' loads: {lib.path} (via {lib.found_via})" if lib else
+                 "'import hip' loads: nothing found (" + "; ".join(report.library_misses) + ")")
+    lines.append("sources:" if report.sources else f"sources: none ({NOTHING_FOUND})")
+    for f in report.sources:
+        val = f.full or f.value or (f"ROCm {f.rocm}" if f.rocm else "")
+        lines.append(f"  {f.name:18} {val or 'error':22} {f.path} ({f.found_via})"
+                     + (f"\n  {'':18} {f.error}" if f.error else ""))
+    lines += [f"warning: {w}" for w in report.warnings]
+    _emit(args, report.as_dict(), "\n".join(lines))
+    return OK if report.hip_version else NO_HIP
+
+
+def cmd_resolve(args) -> int:
+    hip, choice, notes = _resolved(args)
+    data = {"hip_version": str(hip), "requirement": choice.requirement, "wheel": choice.link.filename,
+            "url": choice.link.url, "wheel_hip_version": str(choice.hip), "grade": choice.grade,
+            "scheme": choice.scheme, "tag": choice.tag, "notes": notes}
+    if choice.scheme == "rocm":
+        from . import rocm
+
+        keyed = ".".join(choice.version.split(".")[:3])
+        data["rocm_release"] = keyed
+        data["why"] = (f"AMD's hip-python {choice.version} is built for ROCm {keyed}, which ships HIP "
+                       f"{choice.hip} (ROCm releases shipping it: {', '.join(rocm.rocm_for_hip(choice.hip))}); "
+                       f"this machine's HIP is {hip} ({choice.grade}); the highest such release with a "
+                       f"wheel for this interpreter ({choice.tag}) wins")
+    if choice.grade != "exact":
+        print(f"warning: {choice.requirement} is for HIP {choice.hip}, not {hip} ({choice.grade}; "
+              f"--allow-mismatch)", file=sys.stderr)
+    _emit(args, data, choice.requirement)
+    return OK
+
+
+def cmd_install(args) -> int:
+    from .install import FetchError, InstallFailed, install
+
+    hip, choice, notes = _resolved(args)
+    interp = _interpreter(args)
+    import shutil
+
+    use_uv = args.uv or (interp.uv_env and shutil.which("uv") is not None)
+    if not use_uv and not interp.has_pip:
+        raise Exit(INSTALL_FAILED, f"{interp.executable} has no pip; pass --uv to install with uv")
+    passthrough = []
+    if args.index_url:
+        passthrough += ["--index-url", args.index_url]
+    for url in args.extra_index_url:
+        passthrough += ["--extra-index-url", url]
+    for loc in args.find_links:
+        passthrough += ["--find-links", loc]
+    if args.no_index:
+        passthrough.append("--no-index")
+    print(f"installing {choice.requirement} ({choice.link.filename}) into {interp.executable}"
+          + (" with uv" if use_uv else ""), file=sys.stderr)
+    if args.dry_run:
+        _emit(args, {"requirement": choice.requirement, "url": choice.link.url, "uv": use_uv}, choice.requirement)
+        return OK
+    try:
+        install(choice.link, interp.executable, use_uv, passthrough, args.timeout * 6)
+    except FetchError as e:
+        raise Exit(INDEX_FAILED, str(e)) from None
+    except InstallFailed as e:
+        raise Exit(INSTALL_FAILED, str(e)) from None
+    _emit(args, {"installed": choice.requirement, "wheel": choice.link.filename, "python": interp.executable,
+                 "uv": use_uv}, f"installed {choice.requirement}")
+    return OK
+
+
+def _bindings_choice(report: dict):
+    """The library the installed bindings' loader reports it would open (newer wheels say so
+    directly; older ones give their search plan, which is followed here step by step)."""
+    from . import loader
+
+    if (report.get("would_load") or {}).get("hip"):
+        return report["would_load"]["hip"], "the installed bindings' loader"
+    for cand in (report.get("search") or {}).get("amdhip64", []):
+        p, via = cand.get("path") or "", cand.get("found_via", "?")
+        if os.sep in p:
+            if os.path.exists(p):
+                return os.path.realpath(p), f"the installed bindings' search ({via})"
+            continue
+        hit = loader.dynamic(p, os.environ, loader.ld_cache())
+        if hit:
+            return hit.path, f"the installed bindings' search ({via}, {hit.found_via})"
+    return None, None
+
+
+def _check(args):
+    """(code, data, lines) of the installed wheel against the runtime it will load."""
+    from . import loader, version
+    from .apicheck import hip_version_of
+    from .detect import Context, src_runtime
+
+    def release(option):
+        try:
+            return hip_version_of(getattr(args, option))
+        except ValueError as e:
+            raise Exit(USAGE, f"--{option}: {e}") from None
+
+    interp = _interpreter(args, loader=True)
+    inst = interp.installed
+    if getattr(args, "wheel", None):
+        # the question asked for a wheel that is not (or not yet) installed: no hip-python needed
+        wheel_hip = version.parse(release("wheel"))
+        data = {"python": interp.executable, "installed": None, "wheel_hip_version": str(wheel_hip)}
+        lines = [f"the hip-python wheel for HIP {wheel_hip} (--wheel {args.wheel})"]
+    elif not inst:
+        return NOT_INSTALLED, {"installed": None}, [
+            f"hip-python is not installed in {interp.executable}: run 'hip-python-select install', "
+            f"or name the wheel's release with --wheel VERSION"]
+    else:
+        hv = (inst.get("hip_version") or {}).get("string") or ".".join(inst["version"].split(".")[:3])
+        wheel_hip = version.parse(hv)
+        data = {"python": interp.executable, "installed": inst["version"], "wheel_hip_version": str(wheel_hip)}
+        lines = [f"hip-python {inst['version']} (HIP {wheel_hip}) in {interp.executable}"]
+    if getattr(args, "against", None):
+        rt = release("against")
+        g = version.grade(wheel_hip, version.parse(rt))
+        data.update(runtime=None, runtime_hip_version=rt, against=args.against, grade=g, ok=g == "exact")
+        lines.append(f"against HIP {rt} (--against {args.against})")
+        if args.script:
+            lines += _script_check(args, interp, str(wheel_hip), rt, data)
+        return _verdict_code(data, OK if g == "exact" else MISMATCH), data, lines
+    path, via = _bindings_choice(interp.loader) if interp.loader else (None, None)
+    if path is None:
+        if interp.loader_error:
+            lines.append(f"note: the installed bindings could not be asked ({interp.loader_error}); "
+                         f"applying their search order here")
+        hit, misses = loader.search(wheel_hip.major, os.environ)
+        if hit:
+            path, via = hit.path, hit.found_via
+    if path is None:
+        data.update(runtime=None, ok=False)
+        return PROBLEM, data, lines + [f"no libamdhip64 for HIP {wheel_hip.major}.x will be found: install the "
+                                       f"HIP runtime or set ROCM_PATH / HIP_PYTHON_LIBAMDHIP64_PATH"]
+    ctx = Context(dict(os.environ, HIP_PYTHON_LIBAMDHIP64_PATH=path), timeout=args.timeout, major=wheel_hip.major)
+    probe = src_runtime(ctx, [])
+    rt = probe[0].value if probe and probe[0].value else loader.version_from_path(path)
+    data.update(runtime=path, runtime_found_via=via, runtime_hip_version=rt,
+                runtime_error=probe[0].error if probe else None)
+    if rt is None:
+        data["ok"] = False
+        return PROBLEM, data, lines + [f"the runtime {path} did not tell its version: "
+                                       f"{probe[0].error if probe else 'unknown'}"]
+    g = version.grade(wheel_hip, version.parse(rt))
+    data.update(grade=g, ok=g == "exact")
+    lines.append(f"runtime {path} (via {via}): HIP {rt}")
+    if getattr(args, "script", None):
+        lines += _script_check(args, interp, str(wheel_hip), rt, data)
+    if g == "exact":
+        return _verdict_code(data, OK), data, lines + ["OK: the wheel matches the runtime"]
+    return _verdict_code(data, MISMATCH), data, lines + [
+        f"MISMATCH ({g}): run 'hip-python-select install' to get the wheel for HIP {rt}"]
+
+
+def cmd_diff(args) -> int:
+    from . import apicheck, manifests
+
+    try:
+        text, code = apicheck.run_diff(args.a, args.b, args.manifests, args.json, args.limit)
+    except ValueError as e:
+        raise Exit(USAGE, str(e)) from None
+    except manifests.ManifestNotFound as e:
+        raise Exit(PROBLEM, str(e)) from None
+    print(text)
+    return code
+
+
+def _script_check(args, interp, wheel_hip: str, runtime_hip: str, data: dict) -> List[str]:
+    """What the user's code uses, judged between the wheel's and the runtime's API manifests."""
+    from . import manifests, usage
+
+    try:
+        a = manifests.load(wheel_hip, args.manifests, interp.executable)
+        b = manifests.load(runtime_hip, args.manifests, interp.executable)
+    except manifests.ManifestNotFound as e:
+        data["script"] = {"error": str(e)}
+        return [f"--script: {e}"]
+    unread: list = []
+    try:
+        uses = usage.scan(args.script, unread)
+    except (OSError, SyntaxError, ValueError) as e:
+        data["script"] = {"error": f"cannot read the code: {e}"}
+        return [f"--script: cannot read the code: {e}"]
+    result = usage.judge(uses, a, b, unread)
+    data["script"] = result
+    return usage.format_text(result).splitlines()
+
+
+def _verdict_code(data: dict, code: int) -> int:
+    """With --script, the exit code follows the verdict on the code, not the version pair."""
+    script = data.get("script")
+    if script is None:
+        return code
+    return VERDICT_EXIT.get(script.get("verdict"), PROBLEM)
+
+
+def cmd_check(args) -> int:
+    code, data, lines = _check(args)
+    _emit(args, data, "\n".join(lines))
+    return code
+
+
+def _devices() -> dict:
+    import grp
+
+    groups = set()
+    for gid in os.getgroups():
+        try:
+            groups.add(grp.getgrgid(gid).gr_name)
+        except KeyError:
+            pass
+    return {"/dev/kfd": os.path.exists("/dev/kfd"), "/dev/dri": os.path.isdir("/dev/dri"),
+            "render_nodes": sorted(n for n in (os.listdir("/dev/dri") if os.path.isdir("/dev/dri") else ())
+                                   if n.startswith("renderD")),
+            "groups": {g: g in groups or os.geteuid() == 0 for g in ("video", "render")}}
+
+
+def cmd_doctor(args) -> int:
+    from .detect import detect
+
+    report = _ask_bindings(args, detect(_context(args)))
+    problems = list(report.warnings)
+    if not report.hip_version:
+        problems.append("no HIP installation detected")
+    dev = _devices()
+    if not dev["/dev/kfd"]:
+        problems.append("/dev/kfd is missing: no AMD GPU driver (amdgpu) is loaded, or the container lacks "
+                        "--device=/dev/kfd; HIP will report no devices")
+    if not dev["render_nodes"]:
+        problems.append("no /dev/dri/renderD* node: pass --device=/dev/dri to the container, or load amdgpu")
+    for g, member in dev["groups"].items():
+        if not member:
+            problems.append(f"you are not in the '{g}' group: sudo usermod -aG {g} $USER, then log in again")
+    code, check, check_lines = _check(args)
+    if code != OK:
+        problems.append(check_lines[-1])
+    data = {"detect": report.as_dict(), "devices": dev, "check": check, "problems": problems}
+    lines = [f"HIP: {report.hip_version_full or 'not found'}",
+             f"'import hip' loads: {report.library.path if report.library else 'nothing'}",
+             *(f"  source {f.name}: {f.full or f.value or f.error} ({f.path})" for f in report.sources),
+             f"/dev/kfd: {'present' if dev['/dev/kfd'] else 'missing'}; render nodes: "
+             f"{', '.join(dev['render_nodes']) or 'none'}; groups: "
+             + ", ".join(f"{g} {'yes' if m else 'no'}" for g, m in dev["groups"].items()),
+             *check_lines,
+             *(f"problem: {p}" for p in problems)]
+    if not problems:
+        lines.append("no problems found")
+    _emit(args, data, "\n".join(lines))
+    return PROBLEM if problems else OK
+
+
+def cmd_constraints(args) -> int:
+    from . import rocm
+    from .resolve import constraint, minor_constraint, rocm_constraint
+    from .version import InvalidHipVersion, parse_rocm_version
+
+    if args.amd:
+        if not args.rocm_version:
+            raise Exit(USAGE, "--amd (AMD's ROCm-keyed releases) needs --rocm-version")
+        try:
+            line = rocm_constraint(str(parse_rocm_version(args.rocm_version)))
+        except InvalidHipVersion as e:
+            raise Exit(USAGE, str(e)) from None
+        hip = rocm.hip_for_rocm(args.rocm_version)
+    elif args.rocm_version and not args.hip_version:
+        try:
+            rel = rocm.require_release(args.rocm_version)
+        except InvalidHipVersion as e:
+            raise Exit(USAGE, str(e)) from None
+        data = {"rocm": rel.rocm, "hip_version": str(rel.hip) if rel.hip else None,
+                "hip_major_minor": ".".join(map(str, rel.major_minor)), "exact": rel.exact,
+                "sources": rel.as_dict()["sources"]}
+        if rel.exact:
+            data["constraint"] = line = constraint(rel.hip)
+            _emit(args, data, line)
+            return OK
+        data["constraint"] = line = minor_constraint(*rel.major_minor)
+        data["warning"] = rel.warning()
+        print(f"warning: {data['warning']}", file=sys.stderr)
+        # pip and uv accept an inline comment: a constraints file written from stdout says it too
+        _emit(args, data, f"{line}  # HIP {rel.hip_text}: patch unknown for ROCm {rel.rocm}")
+        return OK
+    else:
+        hip, _ = _target_hip(args, quick=True)
+        line = constraint(hip)
+    _emit(args, {"constraint": line, "hip_version": str(hip) if hip else None}, line)
+    return OK
+
+
+def cmd_releases(args) -> int:
+    from . import rocm
+
+    _emit(args, {"releases": rocm.as_dicts(), "source_kinds": rocm.SOURCE_KINDS}, rocm.format_table())
+    return OK
+
+
+# -- argument parsing --------------------------------------------------------------------------
+
+def parser() -> argparse.ArgumentParser:
+    doc = __doc__.split("\n", 2)[2]
+    p = argparse.ArgumentParser(prog="hip-python-select", description=__doc__.split("\n")[0],
+                                epilog=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name, fn, help_, example):
+        s = sub.add_parser(name, help=help_, description=f"{help_}\n\nexample:\n  {example}",
+                           epilog=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+        s.set_defaults(fn=fn)
+        s.add_argument("--json", action="store_true", help="print JSON")
+        s.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                       help="kill hipconfig/runtime probes after S seconds (default 10)")
+        s.add_argument("--hipconfig", metavar="PATH", help="use this hipconfig only")
+        s.add_argument("--rocm-path", metavar="DIR", help="the ROCm/HIP tree to inspect (like ROCM_PATH)")
+        return s
+
+    def wheels(s):
+        s.add_argument("--hip-version", metavar="X", help="target this HIP version instead of detecting it")
+        s.add_argument("--rocm-version", metavar="Y", help="target the HIP version ROCm Y ships")
+        s.add_argument("--index-url", metavar="URL", help="PEP 503 index (file:// or http://; default "
+                       "$PIP_INDEX_URL or PyPI)")
+        s.add_argument("--extra-index-url", metavar="URL", action="append", default=[])
+        s.add_argument("--find-links", "-f", metavar="DIR|URL", action="append", default=[])
+        s.add_argument("--no-index", action="store_true", help="use --find-links only")
+        s.add_argument("--pre", action="store_true", help="allow .devN builds")
+        s.add_argument("--allow-mismatch", action="store_true",
+                       help="take the nearest wheel when none matches MAJOR.MINOR.PATCH")
+        s.add_argument("--python", metavar="EXE", help="target interpreter (default: this one)")
+        s.add_argument("--amd", action="store_true", help="choose among AMD's ROCm-keyed releases only "
+                       "(hip-python 6.2.0.499.16 ... 10.0.0.0.1.2 on PyPI), through the ROCm -> HIP table")
+
+    s = add("detect", cmd_detect, "show the HIP version, every source's answer and the library 'import hip' loads",
+            "hip-python-select detect --json")
+    s.add_argument("--python", metavar="EXE", help="ask this interpreter's installed hip-python which library "
+                   "it loads (default: this one)")
+    s = add("resolve", cmd_resolve, "print the requirement line of the matching wheel",
+            "hip-python-select resolve --find-links wheels/   # hip-python==5.2.21153.37")
+    wheels(s)
+    s = add("install", cmd_install, "install the matching wheel (download first; nothing lost on failure)",
+            "hip-python-select install --index-url file://$PWD/wheels/simple --python .venv/bin/python")
+    wheels(s)
+    s.add_argument("--uv", action="store_true", help="install with 'uv pip install' (default in a uv venv without pip)")
+    s.add_argument("--dry-run", action="store_true", help="resolve and print, install nothing")
+    s = add("check", cmd_check, "compare the installed wheel with the runtime it will load",
+            "hip-python-select check --python .venv/bin/python --script app.py")
+    s.add_argument("--python", metavar="EXE", help="target interpreter (default: this one)")
+    s.add_argument("--script", metavar="PATH", action="append", default=[],
+                   help="also judge what this code (file or directory) uses between the two releases' APIs")
+    s.add_argument("--manifests", metavar="DIR|URL", action="append", default=[],
+                   help="where the releases' API manifests are (the manifests/ folder beside the wheel index)")
+    s.add_argument("--against", metavar="VERSION", help="judge against this HIP or ROCm release instead of "
+                   "the runtime found here (no ROCm needed)")
+    s.add_argument("--wheel", metavar="VERSION", help="judge the wheel of this HIP or ROCm release instead of "
+                   "the installed one (no hip-python needed)")
+    s = add("diff", cmd_diff, "API differences between two releases: functions, enums, structs, typedefs, "
+            "constants", "hip-python-select diff 5.2.3 7.2.4 --manifests wheels/manifests")
+    s.add_argument("a", metavar="A", help="HIP version (5.2.21153) or ROCm release (5.2.3)")
+    s.add_argument("b", metavar="B")
+    s.add_argument("--manifests", metavar="DIR|URL", action="append", default=[],
+                   help="where the releases' API manifests are (default: ./wheels, $HIP_PYTHON_MANIFESTS)")
+    s.add_argument("--limit", type=int, default=0, metavar="N", help="list at most N names per section (text)")
+    s = add("doctor", cmd_doctor, "detect + check + /dev/kfd, /dev/dri, video/render groups",
+            "hip-python-select doctor")
+    s.add_argument("--python", metavar="EXE", help="target interpreter (default: this one)")
+    s = add("constraints", cmd_constraints, "print a pip/uv constraints line (works without ROCm)",
+            "hip-python-select constraints --rocm-version 6.4.3   # hip-python>=6.4.43484.0,<6.4.43485")
+    s.add_argument("--hip-version", metavar="X")
+    s.add_argument("--rocm-version", metavar="Y")
+    s.add_argument("--amd", action="store_true", help="for AMD's ROCm-keyed releases (6.2.0.499.16 style)")
+    s = add("releases", cmd_releases, "print the ROCm -> HIP table: every ROCm release known, its HIP version "
+            "and the evidence", "hip-python-select releases --json")
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except Exit as e:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": str(e), "exit_code": e.code}, indent=1))
+        print(f"hip-python-select {args.command}: {e}", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        print(f"hip-python-select {args.command}: interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

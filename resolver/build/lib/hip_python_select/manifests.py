@@ -1,0 +1,106 @@
+"""Find a release's API manifest: a bundle directory or URL, an index's manifests/, or a wheel.
+
+The build matrix publishes ``manifests/<HIP version>.json`` beside the wheel index, so
+comparing releases needs neither ROCm nor the wheels themselves.  Where nothing is named,
+the places searched are ``$HIP_PYTHON_MANIFESTS``, ``./wheels``, the ``manifests/`` beside
+``$PIP_INDEX_URL`` (the index the wheels come from), and last the copy shipped inside this
+package (``manifests/<HIP version>.json.xz``, the supported releases, written by
+``scripts/ship_manifests.py`` from the real headers), so ``diff`` and ``check --script`` work
+in a fresh venv outside the checkout.
+"""
+from __future__ import annotations
+
+import json
+import lzma
+import os
+import subprocess
+import sys
+import urllib.request
+import zipfile
+from pathlib import Path
+from typing import Iterable, Optional
+
+
+class ManifestNotFound(LookupError):
+    """No manifest for a HIP version in any of the places searched (all listed in the message)."""
+
+
+def _from_dir(d: Path, hip: str) -> Optional[dict]:
+    for cand in (d / f"{hip}.json", d / "manifests" / f"{hip}.json"):
+        if cand.is_file():
+            return json.loads(cand.read_text())
+    for whl in sorted(d.glob(f"hip_python-{hip}.*.whl")) if d.is_dir() else []:
+        with zipfile.ZipFile(whl) as z:
+            return json.loads(z.read("hip/_manifest.json"))
+    return None
+
+
+def _from_url(base: str, hip: str) -> Optional[dict]:
+    base = base.rstrip("/")
+    for url in (f"{base}/{hip}.json", f"{base}/manifests/{hip}.json"):
+        try:
+            with urllib.request.urlopen(url, timeout=20) as r:  # noqa: S310 - user-given location
+                return json.loads(r.read())
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def installed(python: str = sys.executable) -> Optional[dict]:
+    """The manifest of the hip-python wheel installed for ``python`` (read, not imported)."""
+    code = ("import importlib.util, sys; s = importlib.util.find_spec('hip'); "
+            "sys.stdout.write(open(s.submodule_search_locations[0] + '/_manifest.json').read()) if s else None")
+    proc = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd="/")
+    return json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else None
+
+
+SHIPPED = Path(__file__).with_name("manifests")
+
+
+def shipped(hip: str) -> Optional[dict]:
+    """The copy of ``hip``'s manifest shipped with the resolver, if it ships one."""
+    path = SHIPPED / f"{hip}.json.xz"
+    return json.loads(lzma.decompress(path.read_bytes())) if path.is_file() else None
+
+
+def shipped_versions() -> list[str]:
+    return sorted(p.name[:-len(".json.xz")] for p in SHIPPED.glob("*.json.xz"))
+
+
+def _index_base(url: str) -> Optional[str]:
+    """The folder an index's ``simple/`` lives in (the build publishes ``manifests/`` there)."""
+    url = url.strip().rstrip("/")
+    return url[:-len("/simple")] if url.endswith("/simple") else None
+
+
+def default_places() -> list[str]:
+    places = [p for p in os.environ.get("HIP_PYTHON_MANIFESTS", "").split(os.pathsep) if p]
+    for d in (Path.cwd() / "wheels", Path(__file__).resolve().parents[3] / "wheels"):
+        d = d.resolve()
+        if d.is_dir() and str(d) not in places:
+            places.append(str(d))
+    base = _index_base(os.environ.get("PIP_INDEX_URL", ""))
+    if base and base not in places:
+        places.append(base)
+    return places
+
+
+def load(hip: str, places: Iterable[str] = (), python: Optional[str] = None) -> dict:
+    """The manifest of HIP ``hip`` (MAJOR.MINOR.PATCH) from the first place that has it."""
+    tried = []
+    inst = installed(python) if python else None
+    if inst and inst["hip_version"]["string"] == hip:
+        return inst
+    for place in list(places) + default_places():
+        m = _from_url(place, hip) if "://" in place and not place.startswith("file://") else \
+            _from_dir(Path(place[7:] if place.startswith("file://") else place), hip)
+        if m is not None:
+            return m
+        tried.append(place)
+    m = shipped(hip)
+    if m is not None:
+        return m
+    tried.append(f"the copy shipped with hip-python-select (HIP {', '.join(shipped_versions())})")
+    raise ManifestNotFound(f"no API manifest for HIP {hip}; looked in: {', '.join(tried)}. "
+                           "Pass --manifests DIR_OR_URL (the manifests/ folder published beside the wheel "
+                           "index), or build it with scripts/build_matrix.py.")

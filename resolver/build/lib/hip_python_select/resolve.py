@@ -1,0 +1,189 @@
+"""Choose the wheel for a HIP version from a list of links (pure: no I/O).
+
+Two version schemes share the ``hip-python`` name:
+
+* this project's, keyed by HIP: ``MAJOR.MINOR.PATCH.N[.devM]`` (``5.2.21153.37``);
+* AMD's published releases, keyed by ROCm: ``ROCM_MAJOR.ROCM_MINOR.ROCM_PATCH.X.Y``
+  (``6.2.0.499.16``), mapped to HIP through the ROCm table.
+
+They are told apart by the number of release fields: this project's have four
+(``5.2.21153.37``, ``7.15.0.2``), AMD's five or more (``6.2.0.499.16``, ``10.0.0.0.1.2``: ROCm
+10.0.0 + generator 0.1.2).  The third field cannot tell them apart any more: from ROCm 10.0 the
+HIP patch restarts at 0 (HIP 7.15.0), so a small third field no longer means "a ROCm release".  The choice: the wheels whose HIP MAJOR.MINOR.PATCH equals the target's,
+not yanked, allowed by ``Requires-Python``, with a tag the target interpreter supports,
+final releases only unless ``pre``; highest version wins (this project's scheme before
+AMD's, then the interpreter's most preferred tag).  With no exact match the nearest
+usable wheel is named and graded (``same-minor`` / ``same-major`` / ``different-major``),
+and chosen only with ``allow_mismatch``.
+
+Speed: names are grouped by HIP version with one regex; only the groups that are
+looked at are fully parsed (``packaging.utils.parse_wheel_filename``), so choosing from
+10,000 links parses a handful.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+
+from .index import Link
+from .version import HipVersion, grade
+
+GRADES = ("exact", "same-minor", "same-major", "different-major")
+_NAME = re.compile(r"hip_python-([0-9]+)\.([0-9]+)\.([0-9]+)((?:\.[0-9]+)*)(?:[.+!a-zA-Z][0-9A-Za-z.+!]*)?-",
+                   re.ASCII)
+ROCM_KEYED_MAX_PATCH = 1000
+
+
+class NoMatchingWheel(LookupError):
+    """No usable wheel for the HIP version (the message names the nearest, if any)."""
+
+    def __init__(self, message: str, nearest: Optional["Choice"] = None):
+        super().__init__(message)
+        self.nearest = nearest
+
+
+class Choice(NamedTuple):
+    link: Link
+    version: str            # the wheel's version (``5.2.21153.37``)
+    hip: HipVersion         # the HIP release it was built for
+    scheme: str             # "hip" (this project) or "rocm" (AMD's ROCm-keyed releases)
+    grade: str              # exact / same-minor / same-major / different-major
+    tag: str                # the supported tag it matched
+
+    @property
+    def requirement(self) -> str:
+        return f"hip-python=={self.version}"
+
+
+def hip_key(filename: str, rocm_table: Dict[str, str]) -> Optional[Tuple[HipVersion, str]]:
+    """(HIP version, scheme) of a wheel file name: ``hip`` for this project's four-field
+    versions, ``rocm`` for AMD's ROCm-keyed ones (mapped through ``rocm_table``)."""
+    m = _NAME.match(filename)
+    if not m:
+        return None
+    a, b, c = (int(x) for x in m.groups()[:3])
+    extra = m.group(4).count(".")
+    if extra == 1 or (extra == 0 and c >= ROCM_KEYED_MAX_PATCH):
+        return HipVersion(a, b, c), "hip"
+    if extra < 2:  # "0.0.2", a placeholder AMD once published: neither scheme
+        return None
+    hip = rocm_table.get(f"{a}.{b}.{c}")
+    if hip is None:
+        return None
+    x, y, z = (int(p) for p in hip.split("."))
+    return HipVersion(x, y, z), "rocm"
+
+
+class Target(NamedTuple):
+    """The interpreter a wheel is chosen for."""
+
+    python_version: Tuple[int, int, int]
+    tags: Sequence[str]     # supported tags, most preferred first
+
+
+def _evaluate(links: Iterable[Tuple[Link, str]], target: Target, priority: Dict[str, int], pre: bool, notes: List[str]) -> Optional[Tuple[tuple, Link, str, str, str]]:
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    pyver = ".".join(map(str, target.python_version))
+    best = None
+    for link, scheme in links:
+        try:
+            _name, version, _build, tags = parse_wheel_filename(link.filename)
+        except InvalidWheelFilename as e:
+            notes.append(f"{link.filename}: skipped, {e}")
+            continue
+        if link.yanked:
+            notes.append(f"{link.filename}: skipped, yanked")
+            continue
+        if version.is_prerelease and not pre:
+            notes.append(f"{link.filename}: skipped, a pre-release (use --pre)")
+            continue
+        if link.requires_python:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only pages carry it
+
+            try:
+                if not SpecifierSet(link.requires_python).contains(pyver, prereleases=True):
+                    notes.append(f"{link.filename}: skipped, Requires-Python {link.requires_python}")
+                    continue
+            except InvalidSpecifier:
+                pass  # pip ignores a bad data-requires-python too
+        ranks = [(priority[str(t)], str(t)) for t in tags if str(t) in priority]
+        if not ranks:
+            notes.append(f"{link.filename}: skipped, no tag this interpreter supports")
+            continue
+        rank, tag = min(ranks)
+        key = (scheme == "hip", version, -rank)
+        if best is None or key > best[0]:
+            best = (key, link, str(version), scheme, tag)
+    return best
+
+
+def choose(links: Sequence[Link], hip: HipVersion, target: Target, rocm_table: Dict[str, str],
+           pre: bool = False, allow_mismatch: bool = False, notes: Optional[List[str]] = None,
+           scheme: Optional[str] = None) -> Choice:
+    """The wheel for ``hip`` (see the module docstring); raises :class:`NoMatchingWheel`.
+
+    ``scheme`` ``"rocm"`` considers AMD's ROCm-keyed releases only, ``"hip"`` this project's only."""
+    notes = [] if notes is None else notes
+    groups: Dict[HipVersion, List[Tuple[Link, str]]] = {}
+    unknown = 0
+    for link in links:
+        key = hip_key(link.filename, rocm_table)
+        if key is None:
+            unknown += link.filename.startswith("hip_python-")
+            continue
+        if scheme is not None and key[1] != scheme:
+            continue
+        groups.setdefault(key[0], []).append((link, key[1]))
+    if unknown:
+        notes.append(f"{unknown} hip_python wheel(s) ignored: version keyed by a ROCm release the "
+                     f"table does not know, or not a hip-python version")
+    priority = {t: i for i, t in enumerate(target.tags)}
+
+    def pick(h: HipVersion) -> Optional[Choice]:
+        found = _evaluate(groups[h], target, priority, pre, notes)
+        if found is None:
+            return None
+        _key, link, version, scheme, tag = found
+        return Choice(link, version, h, scheme, grade(h, hip), tag)
+
+    if hip in groups:
+        exact = pick(hip)
+        if exact is not None:
+            return exact
+    rank = {g: i for i, g in enumerate(GRADES)}
+    others = sorted((h for h in groups if h != hip),
+                    key=lambda h: (rank[grade(h, hip)], abs(h.packed - hip.packed), -h.packed))
+    nearest = None
+    for h in others:
+        nearest = pick(h)
+        if nearest is not None:
+            break
+    if nearest is not None and allow_mismatch:
+        return nearest
+    where = f"{len(links)} wheel link(s)" + (" (AMD's ROCm-keyed releases only)" if scheme == "rocm" else "")
+    if nearest is None:
+        raise NoMatchingWheel(f"no hip-python wheel for HIP {hip} (nor any other HIP release) that "
+                              f"this interpreter can install among {where}")
+    raise NoMatchingWheel(
+        f"no hip-python wheel for HIP {hip} among {where}; nearest: {nearest.requirement} "
+        f"(HIP {nearest.hip}, {nearest.grade}). A wheel built for another HIP release can misbehave "
+        f"with this runtime: pass --allow-mismatch to take it anyway, or build the matching one "
+        f"(scripts/build_matrix.py --hip {hip}).", nearest)
+
+
+def constraint(hip: HipVersion) -> str:
+    """The pip/uv constraint admitting exactly the wheels of ``hip`` (this project's scheme):
+    ``hip-python>=7.15.0.0,<7.15.1`` admits 7.15.0.N and nothing of 7.15.1 or 7.16."""
+    return f"hip-python>={hip}.0,<{hip.next_patch()}"
+
+
+def minor_constraint(major: int, minor: int) -> str:
+    """The constraint admitting every wheel of HIP ``major.minor`` (when the patch is unknown)."""
+    return f"hip-python>={major}.{minor}.0,<{major}.{minor + 1}"
+
+
+def rocm_constraint(rocm: str) -> str:
+    """The constraint for AMD's ROCm-keyed releases of one ROCm version."""
+    a, b, c = (int(x) for x in rocm.split(".")[:3])
+    return f"hip-python>={a}.{b}.{c}.0,<{a}.{b}.{c + 1}"
