@@ -17,22 +17,30 @@ PYX = r'''
 # cython: language_level=3
 from posix.dlfcn cimport dlopen, dlsym, RTLD_NOW, RTLD_GLOBAL
 from cpython.bytes cimport PyBytes_FromString
+from cpython.long cimport PyLong_AsVoidPtr
 
 ctypedef const char* (*name_fn)(int) noexcept nogil
 ctypedef int (*int_fn)(int) noexcept nogil
 ctypedef int (*out_fn)(int*) noexcept nogil
+ctypedef int (*memcpy_fn)(void*, const void*, size_t, int) noexcept nogil
+ctypedef int (*launch_fn)(void*, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
+                          unsigned, void*, void**, void**) noexcept nogil
+cdef memcpy_fn _memcpy = NULL
+cdef launch_fn _launch = NULL
 cdef name_fn _name = NULL
 cdef int_fn _set = NULL
 cdef out_fn _get = NULL
 
 def load(bytes path):
-    global _name, _set, _get
+    global _name, _set, _get, _memcpy, _launch
     cdef void* h = dlopen(path, RTLD_NOW | RTLD_GLOBAL)
     if h == NULL:
         raise OSError(path)
     _name = <name_fn>dlsym(h, b"hipGetErrorName")
     _set = <int_fn>dlsym(h, b"hipSetDevice")
     _get = <out_fn>dlsym(h, b"hipGetDevice")
+    _memcpy = <memcpy_fn>dlsym(h, b"hipMemcpy")
+    _launch = <launch_fn>dlsym(h, b"hipModuleLaunchKernel")
 
 def hipGetErrorName(int e):
     cdef const char* s = _name(e)
@@ -42,6 +50,15 @@ def hipGetErrorName(int e):
 
 def hipSetDevice(int d):
     return _set(d)
+
+def hipMemcpy(dst, src, size_t n, int kind):
+    """Pointers as int addresses only: the least a binding can do."""
+    return _memcpy(PyLong_AsVoidPtr(dst), PyLong_AsVoidPtr(src), n, kind)
+
+def hipModuleLaunchKernel(f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
+                          unsigned bz, unsigned shared, stream, params, extra):
+    return _launch(PyLong_AsVoidPtr(f), gx, gy, gz, bx, by, bz, shared, PyLong_AsVoidPtr(stream),
+                   NULL, NULL)
 
 def hipGetDevice():
     cdef int v = 0

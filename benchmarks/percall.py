@@ -32,6 +32,9 @@ CASES = {
     "str_str": "hipModuleGetFunction(0, 'kernel'): const char* from str + handle out",
     "str_list": "hiprtcCompileProgram(0, 2, [b'-O3', b'-DX=1']): const char** from a list",
     "struct_by_value": "hipLaunchKernel(0, dim3, dim3, None, 0, 0): two structs by value",
+    "enum_in": "hipGetErrorName(e): e the hipError_t member an earlier call returned",
+    "memcpy_returned": "hipMemcpy(d, b, 16, kind): d what hipMalloc returned, kind an enum member",
+    "launch_returned": "hipModuleLaunchKernel(f, 1,1,1, 1,1,1, 0, s, None, None): f, s returned handles",
 }
 
 
@@ -51,6 +54,22 @@ def ours_cases():
         "str_str": ("f(0, 'kernel')", {"f": hip.hipModuleGetFunction}),
         "str_list": ("f(0, 2, o)", {"f": hiprtc.hiprtcCompileProgram, "o": [b"-O3", b"-DX=1"]}),
         "struct_by_value": ("f(0, d, d, None, 0, 0)", {"f": hip.hipLaunchKernel, "d": hip.dim3(1, 1, 1)}),
+        **returned_cases(hip),
+    }
+
+
+def returned_cases(hip):
+    """Calls passing back what earlier calls returned (enum members, device memory, handles)."""
+    e = hip.hipGetDeviceCount()[0]             # an enum member (hipErrorNoDevice or hipSuccess)
+    d = hip.hipMalloc(16)[1]
+    f = hip.hipModuleGetFunction(hip.hipModuleLoadData(b"x")[1], b"k")[1]
+    s = hip.hipStreamCreate()[1]
+    return {
+        "enum_in": ("f(e)", {"f": hip.hipGetErrorName, "e": e}),
+        "memcpy_returned": ("f(d, b, 16, k)", {"f": hip.hipMemcpy, "d": d, "b": bytearray(16),
+                                               "k": hip.hipMemcpyKind.hipMemcpyHostToDevice}),
+        "launch_returned": ("f(fn, 1, 1, 1, 1, 1, 1, 0, s, None, None)",
+                            {"f": hip.hipModuleLaunchKernel, "fn": f, "s": s}),
     }
 
 
@@ -143,6 +162,9 @@ def floor_cases(lib_path: str, floor_dir: str):
         "error_name": ("f(100)", {"f": hipfloor.hipGetErrorName}),
         "scalar_in": ("f(0)", {"f": hipfloor.hipSetDevice}),
         "out_int": ("f()", {"f": hipfloor.hipGetDevice}),
+        "enum_in": ("f(100)", {"f": hipfloor.hipGetErrorName}),
+        "memcpy_returned": ("f(4096, 8192, 16, 1)", {"f": hipfloor.hipMemcpy}),
+        "launch_returned": ("f(4096, 1, 1, 1, 1, 1, 1, 0, 0, None, None)", {"f": hipfloor.hipModuleLaunchKernel}),
     }
 
 

@@ -4,9 +4,30 @@
 the HIP release this wheel was built for (``hip.HIP_VERSION_STRING``).  Importing
 ``hip.hip`` warns once (``HipVersionMismatchWarning``) when the runtime it will load is
 another release; ``HIP_PYTHON_NO_VERSION_CHECK=1`` silences that.
+
+The version names of AMD's HIP Python are here too, with its meanings: ``HIP_VERSION``
+(``major * 10_000_000 + minor * 100_000 + patch``), ``HIP_VERSION_NAME``
+(``"5.2.21153"``, ``-githash`` appended when the headers carry one), ``HIP_VERSION_TUPLE``
+(``(5, 2, 21153, githash)``), and ``ROCM_VERSION``/``ROCM_VERSION_NAME``/
+``ROCM_VERSION_TUPLE`` for the ROCm release whose headers the wheel was generated from.
 """
+from hip import _version
 from hip._loader import HipFunctionNotFoundError, HipLibraryNotFoundError, HipVersionMismatchWarning
-from hip._version import HIP_VERSION as HIP_VERSION_STRING, __version__
+
+HIP_VERSION_STRING = _version.HIP_VERSION
+VERSION = LONG_VERSION = __version__ = __long_version__ = _version.__version__
+_hip = tuple(int(p) for p in HIP_VERSION_STRING.split("."))
+HIP_VERSION = _version.HIP_VERSION_PACKED
+HIP_VERSION_NAME = hip_version_name = HIP_VERSION_STRING + (f"-{_version.HIP_VERSION_GITHASH}"
+                                                            if _version.HIP_VERSION_GITHASH else "")
+HIP_VERSION_TUPLE = hip_version_tuple = (*_hip, _version.HIP_VERSION_GITHASH)
+ROCM_VERSION_NAME = rocm_version_name = _version.ROCM_VERSION_NAME
+ROCM_VERSION_TUPLE = rocm_version_tuple = tuple(int(p) for p in ROCM_VERSION_NAME.split("."))
+ROCM_VERSION = ROCM_VERSION_TUPLE[0] * 10_000_000 + ROCM_VERSION_TUPLE[1] * 100_000 + ROCM_VERSION_TUPLE[2]
+del _hip
 
 __all__ = ["HIP_VERSION_STRING", "HipFunctionNotFoundError", "HipLibraryNotFoundError",
-           "HipVersionMismatchWarning", "__version__"]
+           "HipVersionMismatchWarning", "__version__", "VERSION", "LONG_VERSION",
+           "HIP_VERSION", "HIP_VERSION_NAME", "HIP_VERSION_TUPLE", "hip_version_name", "hip_version_tuple",
+           "ROCM_VERSION", "ROCM_VERSION_NAME", "ROCM_VERSION_TUPLE", "rocm_version_name",
+           "rocm_version_tuple"]

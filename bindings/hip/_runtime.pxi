@@ -12,6 +12,7 @@ cdef extern from "Python.h":
 from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
 from hip import _loader
+from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array
 
 cdef void** _fpp = NULL
 cdef tuple _names = ()
@@ -27,6 +28,9 @@ cdef dict _record_classes = {}
 cdef dict _aliases = {}
 cdef object _other = None
 cdef tuple _enums = ()
+cdef tuple _handle_names = ()      # opaque record per handle index (emit: HANDLE_TABLE)
+cdef list _handle_classes = []
+cdef tuple _record_names = ()      # record per record id (sorted names, as the emitter numbers them)
 
 
 cdef _init_runtime(str module, Py_ssize_t n, void** fp, tuple names):
@@ -99,6 +103,9 @@ cdef inline bint _fast_ptr(object o, void** out):
     if type(o) is int:
         out[0] = PyLong_AsVoidPtr(o)
         return True
+    if isinstance(o, Pointer):   # handles, DeviceArray, hip._util.types adapters
+        out[0] = (<Pointer>o)._ptr
+        return True
     if isinstance(o, _Struct):
         out[0] = (<_Struct>o)._ptr
         return True
@@ -125,7 +132,7 @@ cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1) except?
         return p
     cai = getattr(o, "__cuda_array_interface__", None)
     if cai is not None:
-        return PyLong_AsVoidPtr(int(cai["data"][0]))
+        return _cai_data(o, cai)
     try:
         mv = memoryview(o)
     except TypeError:
@@ -145,6 +152,52 @@ cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1) except?
         name = f"{name}[{index}]"
     raise TypeError(f"{name}: expected an int address, None, a buffer, an object with "
                     f"__cuda_array_interface__ or a HIP struct, not {type(o).__name__}")
+
+
+cdef void* _cai_data(object o, object cai) except? NULL:
+    data = cai.get("data") if isinstance(cai, dict) else None
+    if not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__"):
+        raise TypeError(f"{type(o).__name__}.__cuda_array_interface__ must be a dict whose 'data' "
+                        f"is a (int address, bool read_only) tuple")
+    import operator
+    return PyLong_AsVoidPtr(operator.index(data[0]))
+
+
+cdef void* _ref_arg(object o, void** slot, str name) except NULL:
+    """The ``T*`` to pass for a handle taken by address (``hiprtcDestroyProgram(&prog)``).
+
+    A handle object passes its own slot (so the call updates it, as in C); a Pointer (e.g.
+    ``prog.createRef()``) is that address itself; an int handle value passes a copy."""
+    if isinstance(o, Handle):
+        return <void*>&(<Pointer>o)._ptr
+    if isinstance(o, Pointer):
+        return (<Pointer>o)._ptr
+    if not _fast_ptr(o, slot):
+        raise TypeError(f"{name}: expected a handle, its createRef(), an int or None, not {type(o).__name__}")
+    return <void*>slot
+
+
+cdef extern from *:
+    """
+    /* tp_new of a handle class, called directly: Handle.__new__(cls) through Python's
+       generic call costs ~70 ns more per returned handle. */
+    static PyObject* _hip_type_new(PyObject* cls, PyObject* empty) {
+        return ((PyTypeObject*)cls)->tp_new((PyTypeObject*)cls, empty, NULL);
+    }
+    """
+    object _hip_type_new(object cls, object empty)
+
+cdef tuple _empty = ()
+
+
+cdef inline object _h(Py_ssize_t i, void* p):
+    """A handle object of opaque type ``_handle_names[i]`` holding ``p``."""
+    cls = _handle_classes[i]
+    if cls is None:
+        cls = _handle_classes[i] = _record_class(_handle_names[i])
+    h = _hip_type_new(cls, _empty)
+    (<Pointer>h)._ptr = p
+    return h
 
 
 cdef class _Holder:
@@ -220,8 +273,12 @@ cdef list _pack_extra(object items, list keep):
 
 
 # -- enums -----------------------------------------------------------------------------------
-cdef _init_tables(tuple enums, dict records, dict aliases, str other):
-    global _enums, _records, _aliases, _other, _enum_maps, _ok, _ok1
+cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple handles):
+    global _enums, _records, _aliases, _other, _enum_maps, _ok, _ok1, _handle_names, _handle_classes
+    global _record_names
+    _handle_names = handles
+    _handle_classes = [None] * len(handles)
+    _record_names = tuple(sorted(records))
     _enums = enums
     _records = records
     _aliases = aliases
@@ -301,8 +358,15 @@ def __getattr__(str name):
         other = _other_module()
         if name in other.__dict__:
             return getattr(other, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r} "
-                         f"(not in the HIP {HIP_VERSION_STRING} API this wheel was generated from)")
+    if name == "ext" and _MODULE == "hiprtc":   # AMD's hiprtc.ext: hiprtcLinkCreate2 & co.
+        import hip.hiprtc_pyext as ext
+        globals()["ext"] = ext
+        return ext
+    if name.startswith(("hip", "HIP", "__hip", "ihip", "_hip")):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}: no function, enum, "
+                             f"struct, typedef or constant of that name in the HIP "
+                             f"{HIP_VERSION_STRING} headers this wheel was generated from")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- structs -----------------------------------------------------------------------------
@@ -368,14 +432,15 @@ cdef object _get(char* p, tuple spec, object owner):
     if extra[0] in "iu" and extra[1] == 1:
         raw = PyBytes_FromStringAndSize(p, size)
         return raw.split(b"\0", 1)[0]
-    step = _spec_size(extra)
-    return [_get(p + k * step, extra, owner) for k in range(size)]
+    cdef Py_ssize_t step = _spec_size(extra), k, n = size
+    return [_get(p + k * step, extra, owner) for k in range(n)]
 
 
 cdef _set(char* p, tuple spec, object value):
     code, size, extra = spec
     cdef void* q
     cdef list keep
+    cdef Py_ssize_t step, k
     if code == "i" or code == "u":
         _write_int(p, size, code == "i", value)
     elif code == "b":
@@ -413,8 +478,10 @@ cdef _set(char* p, tuple spec, object value):
         items = list(value)
         if len(items) > size:
             raise ValueError(f"at most {size} items")
-        for k, item in enumerate(items):
+        k = 0
+        for item in items:
             _set(p + k * step, extra, item)
+            k += 1
     else:
         raise TypeError("this field cannot be set from Python")
 
@@ -423,16 +490,25 @@ cdef class _Struct:
     """Base of every HIP struct/union class: fields as attributes, memory as a buffer.
 
     ``int(s)``/``s.ptr``/``s.getPtr()`` give the address, ``Cls.from_ptr(addr)`` views
-    existing memory, iteration yields field values in declaration order.
+    existing memory, ``Cls.fromObj(obj)`` views whatever ``obj`` points to, iteration and
+    ``s[i]`` yield field values in declaration order, ``Cls.PROPERTIES()`` names the fields.
     """
     cdef char* _ptr
     cdef object _owner
+    cdef Py_ssize_t _rid       # the record's id (its position in the sorted record table)
+
+    def __cinit__(self, *args, **kwargs):
+        self._rid = -1
 
     def __init__(self, *args, **kwargs):
         cls = type(self)
+        if len(args) > len(cls._order_):
+            raise TypeError(f"{cls.__name__}() takes at most {len(cls._order_)} positional "
+                            f"arguments ({len(args)} given)")
         buf = bytearray(max(cls._size_, 1))
         self._owner = buf
         self._ptr = PyByteArray_AS_STRING(buf)
+        self._rid = cls._rid_
         for k, v in cls._defaults_.items():
             _set(self._ptr + <Py_ssize_t>cls._fields_[k][0], cls._fields_[k][1], v)
         for k, v in zip(cls._order_, args):
@@ -443,10 +519,74 @@ cdef class _Struct:
     @classmethod
     def from_ptr(cls, ptr, owner=None):
         """A view of the struct at address ``ptr`` (kept alive by ``owner`` if given)."""
+        if isinstance(ptr, Pointer):
+            ptr, owner = int(ptr), (ptr if owner is None else owner)
+        if not hasattr(type(ptr), "__index__"):
+            raise TypeError(f"{cls.__name__}.from_ptr: expected an int address, not {type(ptr).__name__}")
+        import operator
         cdef _Struct s = cls.__new__(cls)
-        s._ptr = <char*>PyLong_AsVoidPtr(int(ptr))
+        s._ptr = <char*>PyLong_AsVoidPtr(operator.index(ptr))
         s._owner = owner
+        s._rid = cls._rid_
         return s
+
+    @classmethod
+    def fromObj(cls, pyobj):
+        """``pyobj`` if it is a ``cls``; else a view of the ``cls`` it points to: an int address,
+        a Pointer, a ``ctypes.c_void_p``, an object with ``__cuda_array_interface__`` or a buffer
+        of at least ``sizeof(cls)`` bytes (kept alive).  ``None`` (NULL) gives ``None``."""
+        if pyobj is None or isinstance(pyobj, cls):
+            return pyobj
+        if type(pyobj) is int or isinstance(pyobj, Pointer):
+            return cls.from_ptr(pyobj)
+        if type(pyobj).__module__ == "ctypes" and getattr(type(pyobj), "_type_", None) == "P":
+            return cls.from_ptr(pyobj.value or 0)
+        cai = getattr(pyobj, "__cuda_array_interface__", None)
+        if cai is not None:
+            return cls.from_ptr(PyLong_FromVoidPtr(_cai_data(pyobj, cai)), pyobj)
+        try:
+            mv = memoryview(pyobj).cast("B")
+        except TypeError:
+            raise TypeError(f"{cls.__name__}.fromObj: cannot view a {type(pyobj).__name__} "
+                            f"as a {cls.__name__}") from None
+        if mv.nbytes < cls._size_:
+            raise ValueError(f"{cls.__name__}.fromObj: the buffer holds {mv.nbytes} bytes, "
+                             f"a {cls.__name__} needs {cls._size_}")
+        return cls.from_ptr(PyLong_FromVoidPtr(PyMemoryView_GET_BUFFER(mv).buf), mv)
+
+    @classmethod
+    def PROPERTIES(cls):
+        """The field names, in declaration order (anonymous members' fields flattened)."""
+        return list(cls._order_)
+
+    def __dir__(self):
+        return list(type(self)._order_) + [n for n in object.__dir__(self) if n not in type(self)._fields_]
+
+    def __contains__(self, name):
+        return name in type(self)._fields_
+
+    def __len__(self):
+        return len(type(self)._order_)
+
+    def __getitem__(self, key):
+        """``s[i]`` is the value of the i-th field (so ``x, y, z = dim3(...)``); ``s["x"]`` by name."""
+        order = type(self)._order_
+        if isinstance(key, str):
+            if key not in type(self)._fields_:
+                raise KeyError(key)
+            return self.__getattr__(key)
+        if isinstance(key, slice):
+            return [self.__getattr__(n) for n in order[key]]
+        return self.__getattr__(order[key])
+
+    def __setitem__(self, key, value):
+        order = type(self)._order_
+        if isinstance(key, str):
+            if key not in type(self)._fields_:
+                raise KeyError(key)
+            self.__setattr__(key, value)
+        else:
+            self.__setattr__(order[key], value)
 
     def __getattr__(self, str name):
         f = type(self)._fields_.get(name)
@@ -514,15 +654,47 @@ cdef object _record_class(str name):
     module, size, table, defaults = _records[name]
     if module != _MODULE:
         cls = getattr(_other_module(), name)
+    elif size == 0:
+        # an opaque struct: only pointers to it exist, i.e. it is a handle type
+        cls = type(name, (Handle,), {"__module__": __name__, "__slots__": (),
+                                     "__doc__": f"Handle to an opaque C {name} (int(h) is its value)"})
     else:
         ns = {"_size_": size, "_fields_": {n: (off, spec) for n, off, spec in table},
               "_order_": tuple(n for n, _, _ in table), "_defaults_": defaults,
+              "_rid_": _record_names.index(name),
               "__module__": __name__, "__slots__": (),
               "__doc__": f"C {name} ({size} bytes): " + ", ".join(n for n, _, _ in table)}
         cls = type(name, (_Struct,), ns)
     _record_classes[name] = cls
     globals()[name] = cls
     return cls
+
+
+cdef _Struct _record_arg(object o, Py_ssize_t rid, str name):
+    """The struct ``_record_names[rid]`` to pass by value for argument ``o``.
+
+    A struct of that type; a tuple/list (``dim3(*t)``) or an int (``dim3(x)``) building one,
+    as CUDA users write for a ``dim3``; or a buffer of exactly its size.  Anything else,
+    including another struct type or a wrongly sized buffer, is a TypeError.
+    """
+    rname = _record_names[rid]
+    cls = _record_class(rname)
+    if isinstance(o, _Struct) and (<_Struct>o)._rid == rid and type(o).__module__ == __name__:
+        return <_Struct>o
+    if isinstance(o, (tuple, list)):
+        return <_Struct>cls(*o)
+    if hasattr(type(o), "__index__") and not isinstance(o, (bool, Pointer)):
+        return <_Struct>cls(o)
+    if not isinstance(o, (_Struct, Pointer, str)) and o is not None:
+        try:
+            mv = memoryview(o).cast("B")
+        except TypeError:
+            mv = None
+        if mv is not None:
+            if mv.nbytes != cls._size_:
+                raise TypeError(f"{name}: a {rname} is {cls._size_} bytes, the buffer given holds {mv.nbytes}")
+            return <_Struct>cls.from_ptr(PyLong_FromVoidPtr(PyMemoryView_GET_BUFFER(mv).buf), mv)
+    raise TypeError(f"{name}: expected a {rname} (or a tuple/int to build one), not {type(o).__name__}")
 
 
 cdef object _new_record(str name):

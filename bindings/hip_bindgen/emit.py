@@ -21,6 +21,10 @@ from . import params as P
 GENERATOR_VERSION = "1"
 ERROR_ENUMS = ("hipError_t", "hiprtcResult")
 STRUCT_DEFAULTS = {"dim3": {"x": 1, "y": 1, "z": 1}}
+# Enum members AMD's HIP Python has under the older hiprtc names: from HIP 6.4 the hiprtc
+# enums are aliases of the hip ones (hiprtcJITInputType = hipJitInputType) and the HIPRTC_*
+# names are #defines; constants of the hiprtc module with this prefix join the enum as aliases.
+ENUM_EXTRA_MEMBERS = {"hipJitInputType": "HIPRTC_JIT_INPUT_", "hipJitOption": "HIPRTC_JIT_"}
 PY_RESERVED = set(keyword.kwlist) | {"print", "exec", "None", "True", "False", "object", "type",
                                      "int", "float", "bytes", "str", "len", "range", "id"}
 
@@ -30,6 +34,10 @@ class Emitter:
         self.m = manifest
         self.td = manifest["typedefs"]
         self.enum_index = {name: i for i, name in enumerate(sorted(manifest["enums"]))}
+        self.record_index = {name: i for i, name in enumerate(sorted(manifest["records"]))}
+        # opaque structs (declared, never defined): only pointers to them exist, i.e. handles
+        self.handles = sorted(n for n, r in manifest["records"].items() if not r["size"])
+        self.handle_index = {name: i for i, name in enumerate(self.handles)}
 
     # -- C side ---------------------------------------------------------------
     def resolve(self, ref):
@@ -274,7 +282,7 @@ class Emitter:
         enum_rows = []
         for name in sorted(m["enums"]):
             e = m["enums"][name]
-            enum_rows.append(f"    ({name!r}, {e['module']!r}, {tuple(tuple(c) for c in e['constants'])!r}),")
+            enum_rows.append(f"    ({name!r}, {e['module']!r}, {self.enum_members(name)!r}),")
         lines.append("_ENUMS = (\n" + "\n".join(enum_rows) + "\n)")
         rec_rows = []
         for name in sorted(m["records"]):
@@ -287,6 +295,8 @@ class Emitter:
             t = self.resolve({"kind": "typedef", "name": name})
             if t["kind"] in ("record", "enum") and t["name"] != name:
                 aliases[name] = t["name"]
+            elif self.handle_of(t):   # hipStream_t -> the handle class ihipStream_t, as AMD's
+                aliases[name] = self.handle_of(t)
         for name, a in sorted(m["aliases"].items()):
             if a["target"] in m["records"] or a["target"] in m["enums"] or a["target"] in self.td:
                 t = self.resolve({"kind": "typedef", "name": a["target"]}) if a["target"] in self.td else {"name": a["target"]}
@@ -296,7 +306,8 @@ class Emitter:
         consts = {n: c["value"] for n, c in sorted(m["constants"].items()) if c["module"] == module}
         lines.append(f"_CONSTANTS = {consts!r}")
         lines.append("globals().update(_CONSTANTS)")
-        lines.append(f"_init_tables(_ENUMS, _RECORDS, _ALIASES, {other!r})")
+        lines.append(f"_HANDLES = {tuple(self.handles)!r}")
+        lines.append(f"_init_tables(_ENUMS, _RECORDS, _ALIASES, {other!r}, _HANDLES)")
         lines.append("")
         for i, name in enumerate(funcs):
             lines.append(self.function(name, i))
@@ -304,6 +315,26 @@ class Emitter:
             if a["target"] in funcs:
                 lines.append(f"{name} = {a['target']}")
         return "\n".join(lines) + "\n"
+
+    def enum_members(self, name: str) -> tuple:
+        """(name, value) pairs of an enum: its constants, then AMD's extra names for them."""
+        e = self.m["enums"][name]
+        members = tuple(tuple(c) for c in e["constants"])
+        prefix = ENUM_EXTRA_MEMBERS.get(name)
+        if prefix:
+            have = {c[0] for c in members}
+            nested = tuple(p for p in ENUM_EXTRA_MEMBERS.values() if p != prefix and p.startswith(prefix))
+            members += tuple((n, c["value"]) for n, c in sorted(self.m["constants"].items())
+                             if n.startswith(prefix) and not n.startswith(nested) and n not in have
+                             and isinstance(c["value"], int))
+        return members
+
+    def handle_of(self, t) -> str | None:
+        """The opaque record a (resolved) pointer type points to, i.e. its handle class."""
+        if t["kind"] != "pointer":
+            return None
+        to = self.resolve(t["to"])
+        return to["name"] if to["kind"] == "record" and to["name"] in self.handle_index else None
 
     def function(self, name: str, index: int) -> str:
         f = self.m["functions"][name]
@@ -318,10 +349,9 @@ class Emitter:
                 call.append(pn)
             elif role == "handle_ref":
                 sig.append(pn)
-                pre.append(f"    cdef void* _o{i}")
-                pre.append(f"    if not _fast_ptr({pn}, &_o{i}):")
-                pre.append(f"        _o{i} = (<_Holder>_Holder({pn}, {p['name']!r})).ptr")
-                call.append(f"&_o{i}")
+                pre.append(f"    cdef void* _o{i} = NULL")
+                pre.append(f"    cdef void* _r{i} = _ref_arg({pn}, &_o{i}, {p['name']!r})")
+                call.append(f"_r{i}")
             elif role == "out":
                 to = self.resolve(self.resolve(p["type"])["to"])
                 if to["kind"] == "pointer":
@@ -331,7 +361,14 @@ class Emitter:
                         outs.append(f"_cstr(_o{i})")
                     else:
                         pre.append(f"    cdef void* _o{i} = NULL")
-                        outs.append(f"PyLong_FromVoidPtr(_o{i})")
+                        handle = self.handle_of(to)
+                        if handle:
+                            outs.append(f"_h({self.handle_index[handle]}, _o{i})")
+                        elif P.DEVICE_ARRAY_OUT.get(name, (None,))[0] == p["name"]:
+                            size = self.pyname(P.DEVICE_ARRAY_OUT[name][1])
+                            outs.append(f"new_device_array(_o{i}, {size})")
+                        else:
+                            outs.append(f"PyLong_FromVoidPtr(_o{i})")
                 else:
                     oc = self.carrier(self.resolve(p["type"])["to"])
                     pre.append(f"    cdef {oc} _o{i} = 0")
@@ -346,11 +383,15 @@ class Emitter:
                 sig.append(pn)
                 pre.append(f"    cdef void* _p{i}")
                 pre.append(f"    cdef object _k{i} = None")
-                if role in ("pointer", "record"):
+                if role == "record":
+                    rid = self.record_index[self.resolve(p["type"])["name"]]
+                    pre.append(f"    if isinstance({pn}, _Struct) and (<_Struct>{pn})._rid == {rid}:")
+                    pre.append(f"        _p{i} = (<_Struct>{pn})._ptr")
+                    pre.append(f"    else:")
+                    pre.append(f"        _k{i} = _record_arg({pn}, {rid}, {p['name']!r}); _p{i} = (<_Struct>_k{i})._ptr")
+                elif role == "pointer":
                     pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
                     pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}); _p{i} = (<_Holder>_k{i}).ptr")
-                    if role == "record":
-                        pre.append(f"    if _p{i} == NULL: raise TypeError('{name}: {p['name']} must be a {self.cdecl(p['type'])}, not None')")
                 elif role == "string":
                     pre.append(f"    if not _fast_str({pn}, &_p{i}):")
                     pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, 1); _p{i} = (<_Holder>_k{i}).ptr")
@@ -410,6 +451,31 @@ class Emitter:
         for n in sorted(e for e, d in self.m["enums"].items() if d["module"] == module):
             out.append(f"    ctypedef {self.carrier(self.m['enums'][n]['underlying'])} {n}")
         return "\n".join(out) + "\n"
+
+
+def rocm_release(hip: str) -> str | None:
+    """The ROCm release whose headers a supported HIP release's wheel is generated from."""
+    from . import releases
+    try:
+        rel = releases.find(hip)
+    except KeyError:
+        return None
+    return rel["debian"]["headers"]["version"].split("-")[0].split("+")[0]
+
+
+def version_py(manifest: dict, version: str) -> str:
+    """``hip/_version.py``: the wheel's version and the facts ``hip`` exports as AMD's names.
+
+    ``HIP_VERSION`` stays the ``MAJOR.MINOR.PATCH`` string the loader compares; ``hip``
+    builds AMD's ``HIP_VERSION`` (packed int), ``*_NAME`` and ``*_TUPLE`` from these.
+    An installed ROCm tree that is no supported release (``--rocm-path``) names no ROCm
+    release: ``ROCM_VERSION_NAME`` is then the HIP ``MAJOR.MINOR.0``.
+    """
+    v = manifest["hip_version"]
+    rocm = rocm_release(v["string"]) or f"{v['major']}.{v['minor']}.0"
+    return (f'__version__ = "{version}"\nHIP_VERSION = "{v["string"]}"\n'
+            f'HIP_VERSION_PACKED = {v["packed"]}\nHIP_VERSION_GITHASH = "{v["githash"]}"\n'
+            f'ROCM_VERSION_NAME = "{rocm}"\n')
 
 
 def generate(manifest: dict) -> dict[str, str]:

@@ -72,6 +72,13 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("hiprtcDestroyProgram", "prog"): "handle_ref",
     ("hiprtcLinkComplete", "size_out"): "out",
 }
+# Allocation functions whose void** out-parameter comes back as a hip._util.types.DeviceArray
+# (as AMD's HIP Python returns it): function -> (the out-parameter, the size parameter).
+DEVICE_ARRAY_OUT = {
+    "hipMalloc": ("ptr", "size"), "hipExtMallocWithFlags": ("ptr", "sizeBytes"),
+    "hipMallocManaged": ("dev_ptr", "size"), "hipMallocAsync": ("dev_ptr", "size"),
+    "hipMallocFromPoolAsync": ("dev_ptr", "size"),
+}
 LAUNCH_EXTRA = frozenset({"hipModuleLaunchKernel", "hipExtModuleLaunchKernel",
                           "hipHccModuleLaunchKernel", "hipModuleLaunchCooperativeKernel"})
 # Calls that return at once and take no lock a HIP callback thread could hold: they keep the

@@ -11,7 +11,8 @@ from pathlib import Path
 from . import emit, parse
 
 STATIC = Path(__file__).resolve().parents[1] / "hip"
-STATIC_FILES = ("__init__.py", "__main__.py", "_loader.py", "_runtime.pxi")
+STATIC_FILES = ("__init__.py", "__main__.py", "_loader.py", "_runtime.pxi", "hiprtc_pyext.py",
+                "_util/__init__.py", "_util/types.pyx", "_util/types.pxd")
 
 SETUP_PY = '''\
 import os
@@ -20,8 +21,8 @@ from Cython.Build import cythonize
 
 here = os.path.dirname(os.path.abspath(__file__))
 flags = ["-O2", "-g0", "-Wno-unused-function", "-Wno-unused-variable", f"-ffile-prefix-map={here}=."]
-modules = [Extension(f"hip.{m}", [f"hip/{m}.pyx"], include_dirs=["hip"], extra_compile_args=flags,
-                     libraries=["dl"], extra_link_args=["-Wl,--strip-all"]) for m in ("hip", "hiprtc")]
+modules = [Extension(f"hip.{m.replace('/', '.')}", [f"hip/{m}.pyx"], include_dirs=["hip"], extra_compile_args=flags,
+                     libraries=["dl"], extra_link_args=["-Wl,--strip-all"]) for m in ("hip", "hiprtc", "_util/types")]
 setup(ext_modules=cythonize(modules, language_level=3, quiet=True))
 '''
 
@@ -40,7 +41,7 @@ license = {{text = "MIT"}}
 classifiers = ["Operating System :: POSIX :: Linux", "Programming Language :: Cython"]
 
 [tool.setuptools]
-packages = ["hip"]
+packages = ["hip", "hip._util"]
 include-package-data = false
 
 [tool.setuptools.package-data]
@@ -79,6 +80,7 @@ def stage(manifest: dict, version: str, dest: Path) -> Path:
     pkg = dest / "hip"
     pkg.mkdir(parents=True)
     for name in STATIC_FILES:
+        (pkg / name).parent.mkdir(exist_ok=True)
         shutil.copyfile(STATIC / name, pkg / name)
     files = emit.generate(manifest)
     files["chip.pxd"] = files.pop("hip.pxd")
@@ -87,7 +89,7 @@ def stage(manifest: dict, version: str, dest: Path) -> Path:
         (pkg / name).write_text(text)
     (pkg / "_manifest.json").write_text(parse.dumps(manifest))
     hip = manifest["hip_version"]["string"]
-    (pkg / "_version.py").write_text(f'__version__ = "{version}"\nHIP_VERSION = "{hip}"\n')
+    (pkg / "_version.py").write_text(emit.version_py(manifest, version))
     (dest / "setup.py").write_text(SETUP_PY)
     (dest / "setup.cfg").write_text("[build_ext]\nparallel = 2\n")
     (dest / "pyproject.toml").write_text(PYPROJECT.format(version=version, hip=hip))

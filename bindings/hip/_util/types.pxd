@@ -1,0 +1,22 @@
+# The address-carrying types every generated module shares (one class each, whichever module
+# made the object): the wrappers' fast path reads ``_ptr`` with one type check.
+cdef class Pointer:
+    cdef void* _ptr
+    cdef object _owner          # whatever keeps the memory at _ptr alive (buffer, parent, storage)
+    cdef _take(self, object pyobj)
+
+
+cdef class Handle(Pointer):
+    pass
+
+
+cdef class DeviceArray(Pointer):
+    cdef public tuple shape
+    cdef public str typestr
+    cdef public Py_ssize_t itemsize
+    cdef public object strides
+    cdef public bint read_only
+    cdef Py_ssize_t _capacity   # bytes the allocation holds (-1: unknown)
+
+
+cdef DeviceArray new_device_array(void* p, Py_ssize_t nbytes)
