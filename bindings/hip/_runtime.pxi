@@ -260,6 +260,9 @@ cdef list _pack_extra(object items, list keep):
             data, align = bytes(memoryview(item)), 8
         elif isinstance(item, int) or item is None:
             data, align = (item or 0).to_bytes(8, "little"), 8
+        elif isinstance(item, Pointer) or hasattr(item, "__cuda_array_interface__"):
+            # device memory (hipMalloc's DeviceArray, a handle, a CuPy-like array): its address
+            data, align = PyLong_FromVoidPtr(_slow_ptr(item, "extra", keep)).to_bytes(8, "little"), 8
         else:
             data = bytes(memoryview(item))
             align = len(data) if len(data) in (1, 2, 4, 8) else 8
@@ -695,6 +698,9 @@ cdef _Struct _record_arg(object o, Py_ssize_t rid, str name):
                 raise TypeError(f"{name}: a {rname} is {cls._size_} bytes, the buffer given holds {mv.nbytes}")
             return <_Struct>cls.from_ptr(PyLong_FromVoidPtr(PyMemoryView_GET_BUFFER(mv).buf), mv)
     raise TypeError(f"{name}: expected a {rname} (or a tuple/int to build one), not {type(o).__name__}")
+
+
+_NOARG = object()   # "argument not given", where None is a meaningful value
 
 
 cdef object _new_record(str name):

@@ -311,6 +311,8 @@ class Emitter:
         lines.append("")
         for i, name in enumerate(funcs):
             lines.append(self.function(name, i))
+            if name in P.STRUCT_OUT_OPTIONAL:
+                lines.append(self.struct_out_optional(name))
         for name, a in sorted(m["aliases"].items()):
             if a["target"] in funcs:
                 lines.append(f"{name} = {a['target']}")
@@ -335,6 +337,21 @@ class Emitter:
             return None
         to = self.resolve(t["to"])
         return to["name"] if to["kind"] == "record" and to["name"] in self.handle_index else None
+
+    def struct_out_optional(self, name: str) -> str:
+        """Wrap ``name`` so that leaving out its leading struct pointer returns a new struct."""
+        f = self.m["functions"][name]
+        first, rest = f["params"][0], [self.pyname(p["name"]) for p in f["params"][1:]]
+        assert first["name"] == P.STRUCT_OUT_OPTIONAL[name] and len(rest) == 1, name
+        rec = self.resolve(self.resolve(first["type"])["to"])["name"]
+        pn, other = self.pyname(first["name"]), rest[0]
+        return (f"_{name}_filling = {name}\n"
+                f"def {name}({pn}, {other}=_NOARG):\n"
+                f"    \"{name}({pn}, {other}) -> (result,) fills {pn}; {name}({other}) -> (result, {rec})\"\n"
+                f"    if {other} is _NOARG:\n"
+                f"        _s_ = _new_record({rec!r})\n"
+                f"        return (_{name}_filling(_s_, {pn})[0], _s_)\n"
+                f"    return _{name}_filling({pn}, {other})\n")
 
     def function(self, name: str, index: int) -> str:
         f = self.m["functions"][name]

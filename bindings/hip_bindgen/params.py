@@ -79,6 +79,9 @@ DEVICE_ARRAY_OUT = {
     "hipMallocManaged": ("dev_ptr", "size"), "hipMallocAsync": ("dev_ptr", "size"),
     "hipMallocFromPoolAsync": ("dev_ptr", "size"),
 }
+# Functions filling a caller's struct that AMD's later HIP Python also offers as an
+# out-parameter: ``f(prop, 0)`` fills ``prop``; ``f(0)`` returns ``(err, new struct)``.
+STRUCT_OUT_OPTIONAL = {"hipGetDeviceProperties": "prop", "hipGetDevicePropertiesR0600": "prop"}
 LAUNCH_EXTRA = frozenset({"hipModuleLaunchKernel", "hipExtModuleLaunchKernel",
                           "hipHccModuleLaunchKernel", "hipModuleLaunchCooperativeKernel"})
 # Calls that return at once and take no lock a HIP callback thread could hold: they keep the

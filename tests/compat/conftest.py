@@ -1,0 +1,47 @@
+"""Fixtures of the compatibility suite: the 5.2.3 wheel on the real runtime and on the
+recording null runtime (every call succeeds; what reached the C API is in a log)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nullrt_recorder  # noqa: E402
+
+
+
+class NullRunner:
+    """Runs code in a venv against the recording null runtime; ``calls()`` reads the record."""
+
+    def __init__(self, python: Path, lib: Path, log: Path):
+        self.python, self.lib, self.log = python, lib, log
+
+    def env(self, **extra):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HIP_PYTHON_", "ROCM_PATH", "HIP_PATH"))}
+        env.update(LD_LIBRARY_PATH=str(self.lib.parent), HIP_PYTHON_LIBAMDHIP64_PATH=str(self.lib),
+                   HIP_PYTHON_LIBHIPRTC_PATH=str(self.lib), HIP_PYTHON_NO_VERSION_CHECK="1",
+                   NULLRT_LOG=str(self.log), **extra)
+        return env
+
+    def proc(self, code: str, **extra) -> subprocess.CompletedProcess:
+        self.log.write_text("")
+        return subprocess.run([str(self.python), "-c", code], capture_output=True, text=True,
+                              env=self.env(**extra), cwd="/")
+
+    def calls(self, name: str | None = None):
+        calls = nullrt_recorder.parse_log(self.log.read_text())
+        return [c for c in calls if name is None or c[0] == name]
+
+
+@pytest.fixture(scope="session")
+def null_523(venv_523, tmp_path_factory) -> NullRunner:
+    site = subprocess.run([str(venv_523), "-c", "import hip, os; print(os.path.dirname(hip.__file__))"],
+                          capture_output=True, text=True, check=True, env={"PATH": os.environ["PATH"]}).stdout.strip()
+    manifest = json.loads((Path(site) / "_manifest.json").read_text())
+    d = tmp_path_factory.mktemp("nullrt")
+    return NullRunner(venv_523, nullrt_recorder.build(manifest, d), d / "calls.log")
