@@ -1,10 +1,9 @@
 # The hand-written half of every generated module: library loading, argument conversion,
 # lazily built enums and structs.  Included (not imported) so each module is one shared object.
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE
-from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromString, PyBytes_FromStringAndSize
-from cpython.bytearray cimport PyByteArray_AS_STRING
+from cpython.bytes cimport PyBytes_FromString, PyBytes_FromStringAndSize
 from cpython.long cimport PyLong_AsVoidPtr
-from cpython.memoryview cimport PyMemoryView_GET_BUFFER
+from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView_GET_BUFFER
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy, memset
 cdef extern from "Python.h":
@@ -182,7 +181,7 @@ cdef extern from *:
     /* tp_new of a handle class, called directly: Handle.__new__(cls) through Python's
        generic call costs ~70 ns more per returned handle. */
     static PyObject* _hip_type_new(PyObject* cls, PyObject* empty) {
-        return ((PyTypeObject*)cls)->tp_new((PyTypeObject*)cls, empty, NULL);
+        return __hp_tp_new(cls)((PyTypeObject*)cls, empty, NULL);
     }
     """
     object _hip_type_new(object cls, object empty)

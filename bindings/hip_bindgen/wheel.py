@@ -11,7 +11,7 @@ from pathlib import Path
 from . import emit, parse
 
 STATIC = Path(__file__).resolve().parents[1] / "hip"
-STATIC_FILES = ("__init__.py", "__main__.py", "_loader.py", "_runtime.pxi", "hiprtc_pyext.py",
+STATIC_FILES = ("__init__.py", "__main__.py", "_loader.py", "_runtime.pxi", "_limited.pxd", "hiprtc_pyext.py",
                 "_util/__init__.py", "_util/types.pyx", "_util/types.pxd")
 
 SETUP_PY = '''\

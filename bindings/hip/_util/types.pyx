@@ -12,9 +12,7 @@ expects.  ``int(obj)`` is always the address.
 """
 cimport cython
 from cpython.long cimport PyLong_AsVoidPtr, PyLong_FromVoidPtr
-from cpython.bytes cimport PyBytes_AS_STRING
-from cpython.bytearray cimport PyByteArray_AS_STRING
-from cpython.memoryview cimport PyMemoryView_GET_BUFFER
+from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView_GET_BUFFER
 from libc.stdint cimport int32_t, uint32_t, uint64_t, uintptr_t
 
 __all__ = ["Pointer", "Handle", "DeviceArray", "ListOfBytes", "ListOfPointer", "ListOfInt",

@@ -1,0 +1,32 @@
+# Direct accesses of the full C API and, under Py_LIMITED_API (the abi3 wheel built for the
+# Pythons no per-version wheel serves, e.g. 3.14), the limited-API functions that replace them.
+# The per-version wheels compile exactly the macros, so their calls cost nothing more; the abi3
+# wheel pays a function call for each (measured in the README).
+cdef extern from *:
+    """
+    #ifndef HIP_PYTHON_LIMITED_SHIMS
+    #define HIP_PYTHON_LIMITED_SHIMS
+    #ifdef Py_LIMITED_API
+    static Py_buffer __hp_view;
+    /* the memoryview is kept alive by the caller, so its data outlives this export */
+    static Py_buffer* __hp_mv_buffer(PyObject* mv) {
+        if (PyObject_GetBuffer(mv, &__hp_view, PyBUF_FULL_RO) == 0) PyBuffer_Release(&__hp_view);
+        else { PyErr_Clear(); __hp_view.buf = NULL; }
+        return &__hp_view;
+    }
+    #define __hp_bytes_ptr(o) PyBytes_AsString(o)
+    #define __hp_bytearray_ptr(o) PyByteArray_AsString(o)
+    #define __hp_tp_new(cls) ((newfunc)PyType_GetSlot((PyTypeObject*)(cls), Py_tp_new))
+    #else
+    #define __hp_mv_buffer(mv) PyMemoryView_GET_BUFFER(mv)
+    #define __hp_bytes_ptr(o) PyBytes_AS_STRING(o)
+    #define __hp_bytearray_ptr(o) PyByteArray_AS_STRING(o)
+    #define __hp_tp_new(cls) (((PyTypeObject*)(cls))->tp_new)
+    #endif
+    #endif
+    """
+    ctypedef struct Py_buffer_view "Py_buffer":
+        void* buf
+    char* PyBytes_AS_STRING "__hp_bytes_ptr"(object)
+    char* PyByteArray_AS_STRING "__hp_bytearray_ptr"(object)
+    Py_buffer_view* PyMemoryView_GET_BUFFER "__hp_mv_buffer"(object)
