@@ -52,7 +52,8 @@ def fake_hipconfig(directory: Path, body: str) -> Path:
     return path
 
 
-def make_wheel(directory: Path, version: str, hip: str, tag: str = "py3-none-any", marker: str = "") -> Path:
+def make_wheel(directory: Path, version: str, hip: str, tag: str = "py3-none-any", marker: str = "",
+               wheel_version: str = "1.0") -> Path:
     """A minimal stand-in hip-python wheel (pure Python) carrying hip/_manifest.json."""
     directory.mkdir(parents=True, exist_ok=True)
     major, minor, patch = (int(x) for x in hip.split("."))
@@ -63,7 +64,7 @@ def make_wheel(directory: Path, version: str, hip: str, tag: str = "py3-none-any
     }
     di = f"hip_python-{version}.dist-info"
     files[f"{di}/METADATA"] = f"Metadata-Version: 2.1\nName: hip-python\nVersion: {version}\n"
-    files[f"{di}/WHEEL"] = f"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: {tag}\n"
+    files[f"{di}/WHEEL"] = f"Wheel-Version: {wheel_version}\nGenerator: test\nRoot-Is-Purelib: true\nTag: {tag}\n"
     record = []
     for name, text in files.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()

@@ -70,12 +70,22 @@ def test_hash_mismatch_changes_nothing(env_py, tmp_path):
 
 def test_pip_failure_changes_nothing(env_py, tmp_path):
     before = snapshot(env_py)
-    bad = tmp_path / "hip_python-5.7.31921.3-py3-none-any.whl"
-    bad.write_bytes(b"PK\x03\x04 this is not a wheel")
-    simple = write_index(tmp_path, [bad])          # hash matches: the failure is pip's
+    # intact (RECORD matches) but of a wheel format pip refuses: the failure is pip's
+    bad = make_wheel(tmp_path, "5.7.31921.3", "5.7.31921", wheel_version="9.0")
+    simple = write_index(tmp_path, [bad])
     proc = run("install", "--python", env_py, "--index-url", simple.as_uri(), "--hip-version", "5.7.31921")
     assert proc.returncode == 6, proc.stdout + proc.stderr
-    assert "unchanged" in proc.stderr
+    assert "put back" in proc.stderr
+    assert snapshot(env_py) == before
+
+
+def test_a_file_that_is_not_a_wheel_is_refused_before_pip(env_py, tmp_path):
+    before = snapshot(env_py)
+    bad = tmp_path / "hip_python-5.7.31921.3-py3-none-any.whl"
+    bad.write_bytes(b"PK\x03\x04 this is not a wheel")
+    simple = write_index(tmp_path, [bad])          # hash matches: the file itself is bad
+    proc = run("install", "--python", env_py, "--index-url", simple.as_uri(), "--hip-version", "5.7.31921")
+    assert proc.returncode == 5 and "not a readable wheel" in proc.stderr, proc.stdout + proc.stderr
     assert snapshot(env_py) == before
 
 

@@ -29,6 +29,10 @@ Exit codes (every command):
   9  check --script: risky, something the code uses changed between the two releases
   10 check --script: broken, something the code uses is missing from the runtime's release
   130 interrupted
+Every failure is one line on stderr ("hip-python-select COMMAND: what went wrong and what to do"),
+and with --json also one JSON object {"error", "exit_code"} on stdout; --json prints exactly one
+JSON document, whatever happens. --timeout S bounds the whole command's probing (hipconfig, the
+runtime, --python), not just each child; downloads and the install itself are not cut by it.
 """
 from __future__ import annotations
 
@@ -47,6 +51,50 @@ class Exit(Exception):
     def __init__(self, code: int, message: str):
         super().__init__(message)
         self.code = code
+
+
+class _UsageError(Exception):
+    """argparse's complaint, raised instead of printed so that --json can answer in JSON too."""
+
+    def __init__(self, message: str, usage: str):
+        super().__init__(message)
+        self.usage = usage
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise _UsageError(message, self.format_usage())
+
+
+MAX_TIMEOUT = 86400.0
+
+
+def _seconds(text: str) -> float:
+    """--timeout: a finite number of seconds above 0 (nan, inf, 1e309 and 0 would disable or break it)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= MAX_TIMEOUT:   # also false for nan
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most {MAX_TIMEOUT:g} seconds, not {text!r}")
+    return value
+
+
+def _path(text: str) -> str:
+    """A path that cannot be empty: an unset shell variable must not mean 'this interpreter'."""
+    if not text.strip() or "\0" in text:
+        raise argparse.ArgumentTypeError(f"not a path: {text!r} (an unset shell variable?)")
+    return text
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
 
 
 def _emit(args, data: dict, text: str) -> None:
@@ -68,9 +116,9 @@ def _target_hip(args, quick: bool, meanwhile=None):
     from . import rocm, version
 
     try:
-        if getattr(args, "hip_version", None):
+        if getattr(args, "hip_version", None) is not None:
             return version.parse(args.hip_version), None
-        if getattr(args, "rocm_version", None):
+        if getattr(args, "rocm_version", None) is not None:
             return rocm.require_hip_for_rocm(args.rocm_version), None
     except version.InvalidHipVersion as e:
         raise Exit(USAGE, str(e)) from None
@@ -82,9 +130,10 @@ def _target_hip(args, quick: bool, meanwhile=None):
         try:
             meanwhile()
         except BaseException:
-            for proc in (ctx.started or {}).values():
-                proc.kill()
-                proc.wait()
+            from .bounded import stop
+
+            for started in (ctx.started or {}).values():
+                stop(started)
             raise
     report = detect(ctx, QUICK_SOURCES if quick else SOURCES)
     if report.hip_version is None:
@@ -118,7 +167,7 @@ def _interpreter(args, loader: bool = False):
     from .interpreter import ProbeError, probe
 
     try:
-        return probe(args.python, loader=loader)
+        return probe(args.python, loader=loader, timeout=args.timeout)
     except ProbeError as e:
         raise Exit(USAGE, str(e)) from None
 
@@ -126,7 +175,7 @@ def _interpreter(args, loader: bool = False):
 def _wheels_and_target(args):
     """(links, target interpreter): everything resolution needs besides the HIP version."""
     links = _links(args)
-    if args.python:
+    if args.python is not None:
         return links, _interpreter(args).target
     from .interpreter import current_target
 
@@ -154,7 +203,10 @@ def _choose(args, hip, links, target):
         return choose(links, hip, target, rocm.table(), args.pre, args.allow_mismatch, notes,
                       scheme="rocm" if getattr(args, "amd", False) else None), notes
     except NoMatchingWheel as e:
-        raise Exit(NO_WHEEL, str(e)) from None
+        skipped = [n for n in notes if ": skipped, " in n]
+        more = f" Skipped: {'; '.join(skipped[:3])}" + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "") \
+            if skipped else ""
+        raise Exit(NO_WHEEL, f"{e}{more}") from None
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -165,7 +217,7 @@ def _ask_bindings(args, report):
     from .interpreter import ProbeError, probe
 
     try:
-        interp = probe(args.python, loader=True)
+        interp = probe(args.python, loader=True, timeout=args.timeout)
     except ProbeError:
         return report
     path, via = _bindings_choice(interp.loader) if interp.loader else (None, None)
@@ -244,12 +296,23 @@ def cmd_install(args) -> int:
     if args.dry_run:
         _emit(args, {"requirement": choice.requirement, "url": choice.link.url, "uv": use_uv}, choice.requirement)
         return OK
+    site = (interp.installed or {}).get("location") or interp.purelib
+    if not site:
+        raise Exit(INSTALL_FAILED, f"{interp.executable} did not tell where it installs packages; nothing was changed")
+
+    def say(message):
+        print(f"hip-python-select install: {message}", file=sys.stderr)
+
     try:
-        install(choice.link, interp.executable, use_uv, passthrough, args.timeout * 6)
+        # with --json, pip's own output goes to stderr: stdout holds exactly one JSON document
+        install(choice.link, interp.executable, site, use_uv, passthrough, args.timeout * 6,
+                pip_stdout=2 if args.json else None, say=say, expect_version=choice.version)
     except FetchError as e:
         raise Exit(INDEX_FAILED, str(e)) from None
     except InstallFailed as e:
         raise Exit(INSTALL_FAILED, str(e)) from None
+    except KeyboardInterrupt:
+        raise Exit(INTERRUPTED, "interrupted; the previously installed hip-python (if any) is in place") from None
     _emit(args, {"installed": choice.requirement, "wheel": choice.link.filename, "python": interp.executable,
                  "uv": use_uv}, f"installed {choice.requirement}")
     return OK
@@ -288,7 +351,7 @@ def _check(args):
 
     interp = _interpreter(args, loader=True)
     inst = interp.installed
-    if getattr(args, "wheel", None):
+    if getattr(args, "wheel", None) is not None:
         # the question asked for a wheel that is not (or not yet) installed: no hip-python needed
         wheel_hip = version.parse(release("wheel"))
         data = {"python": interp.executable, "installed": None, "wheel_hip_version": str(wheel_hip)}
@@ -302,7 +365,7 @@ def _check(args):
         wheel_hip = version.parse(hv)
         data = {"python": interp.executable, "installed": inst["version"], "wheel_hip_version": str(wheel_hip)}
         lines = [f"hip-python {inst['version']} (HIP {wheel_hip}) in {interp.executable}"]
-    if getattr(args, "against", None):
+    if getattr(args, "against", None) is not None:
         rt = release("against")
         g = version.grade(wheel_hip, version.parse(rt))
         data.update(runtime=None, runtime_hip_version=rt, against=args.against, grade=g, ok=g == "exact")
@@ -346,9 +409,11 @@ def cmd_diff(args) -> int:
     from . import apicheck, manifests
 
     try:
-        text, code = apicheck.run_diff(args.a, args.b, args.manifests, args.json, args.limit)
+        a, b = apicheck.hip_version_of(args.a), apicheck.hip_version_of(args.b)
     except ValueError as e:
         raise Exit(USAGE, str(e)) from None
+    try:
+        text, code = apicheck.run_diff(a, b, args.manifests, args.json, args.limit)
     except manifests.ManifestNotFound as e:
         raise Exit(PROBLEM, str(e)) from None
     print(text)
@@ -371,7 +436,11 @@ def _script_check(args, interp, wheel_hip: str, runtime_hip: str, data: dict) ->
     except (OSError, SyntaxError, ValueError) as e:
         data["script"] = {"error": f"cannot read the code: {e}"}
         return [f"--script: cannot read the code: {e}"]
-    result = usage.judge(uses, a, b, unread)
+    try:
+        result = usage.judge(uses, a, b, unread)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as e:
+        data["script"] = {"error": f"the API manifests are malformed ({type(e).__name__}: {e})"}
+        return [f"--script: {data['script']['error']}"]
     data["script"] = result
     return usage.format_text(result).splitlines()
 
@@ -445,13 +514,16 @@ def cmd_constraints(args) -> int:
     from .version import InvalidHipVersion, parse_rocm_version
 
     if args.amd:
-        if not args.rocm_version:
+        if args.rocm_version is None:
             raise Exit(USAGE, "--amd (AMD's ROCm-keyed releases) needs --rocm-version")
         try:
-            line = rocm_constraint(str(parse_rocm_version(args.rocm_version)))
+            rv = parse_rocm_version(args.rocm_version)
         except InvalidHipVersion as e:
             raise Exit(USAGE, str(e)) from None
-        hip = rocm.hip_for_rocm(args.rocm_version)
+        if rv.major < 1:   # AMD publishes releases for ROCm versions the table may not know, never for 0.x
+            raise Exit(USAGE, f"ROCm {rv} does not exist (ROCm versions start at 1.0)")
+        line = rocm_constraint(str(rv))
+        hip = rocm.hip_for_rocm(rv)
     elif args.rocm_version and not args.hip_version:
         try:
             rel = rocm.require_release(args.rocm_version)
@@ -488,7 +560,7 @@ def cmd_releases(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     doc = __doc__.split("\n", 2)[2]
-    p = argparse.ArgumentParser(prog="hip-python-select", description=__doc__.split("\n")[0],
+    p = _Parser(prog="hip-python-select", description=__doc__.split("\n")[0],
                                 epilog=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -497,8 +569,8 @@ def parser() -> argparse.ArgumentParser:
                            epilog=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
         s.set_defaults(fn=fn)
         s.add_argument("--json", action="store_true", help="print JSON")
-        s.add_argument("--timeout", type=float, default=10.0, metavar="S",
-                       help="kill hipconfig/runtime probes after S seconds (default 10)")
+        s.add_argument("--timeout", type=_seconds, default=10.0, metavar="S",
+                       help="end all probing (hipconfig, runtime, --python) within S seconds (default 10)")
         s.add_argument("--hipconfig", metavar="PATH", help="use this hipconfig only")
         s.add_argument("--rocm-path", metavar="DIR", help="the ROCm/HIP tree to inspect (like ROCM_PATH)")
         return s
@@ -514,13 +586,13 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--pre", action="store_true", help="allow .devN builds")
         s.add_argument("--allow-mismatch", action="store_true",
                        help="take the nearest wheel when none matches MAJOR.MINOR.PATCH")
-        s.add_argument("--python", metavar="EXE", help="target interpreter (default: this one)")
+        s.add_argument("--python", metavar="EXE", type=_path, help="target interpreter (default: this one)")
         s.add_argument("--amd", action="store_true", help="choose among AMD's ROCm-keyed releases only "
                        "(hip-python 6.2.0.499.16 ... 10.0.0.0.1.2 on PyPI), through the ROCm -> HIP table")
 
     s = add("detect", cmd_detect, "show the HIP version, every source's answer and the library 'import hip' loads",
             "hip-python-select detect --json")
-    s.add_argument("--python", metavar="EXE", help="ask this interpreter's installed hip-python which library "
+    s.add_argument("--python", metavar="EXE", type=_path, help="ask this interpreter's installed hip-python which library "
                    "it loads (default: this one)")
     s = add("resolve", cmd_resolve, "print the requirement line of the matching wheel",
             "hip-python-select resolve --find-links wheels/   # hip-python==5.2.21153.37")
@@ -532,7 +604,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--dry-run", action="store_true", help="resolve and print, install nothing")
     s = add("check", cmd_check, "compare the installed wheel with the runtime it will load",
             "hip-python-select check --python .venv/bin/python --script app.py")
-    s.add_argument("--python", metavar="EXE", help="target interpreter (default: this one)")
+    s.add_argument("--python", metavar="EXE", type=_path, help="target interpreter (default: this one)")
     s.add_argument("--script", metavar="PATH", action="append", default=[],
                    help="also judge what this code (file or directory) uses between the two releases' APIs")
     s.add_argument("--manifests", metavar="DIR|URL", action="append", default=[],
@@ -547,10 +619,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("b", metavar="B")
     s.add_argument("--manifests", metavar="DIR|URL", action="append", default=[],
                    help="where the releases' API manifests are (default: ./wheels, $HIP_PYTHON_MANIFESTS)")
-    s.add_argument("--limit", type=int, default=0, metavar="N", help="list at most N names per section (text)")
+    s.add_argument("--limit", type=_count, default=0, metavar="N", help="list at most N names per section (text)")
     s = add("doctor", cmd_doctor, "detect + check + /dev/kfd, /dev/dri, video/render groups",
             "hip-python-select doctor")
-    s.add_argument("--python", metavar="EXE", help="target interpreter (default: this one)")
+    s.add_argument("--python", metavar="EXE", type=_path, help="target interpreter (default: this one)")
     s = add("constraints", cmd_constraints, "print a pip/uv constraints line (works without ROCm)",
             "hip-python-select constraints --rocm-version 6.4.3   # hip-python>=6.4.43484.0,<6.4.43485")
     s.add_argument("--hip-version", metavar="X")
@@ -561,18 +633,38 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _fail(as_json: bool, where: str, message: str, code: int) -> int:
+    """One line on stderr and, with --json, one JSON object on stdout: every failure looks alike."""
+    if as_json:
+        print(json.dumps({"error": message, "exit_code": code}, indent=1))
+    print(f"{where}: {message}", file=sys.stderr)
+    return code
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    args = parser().parse_args(argv)
+    from . import bounded
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = parser().parse_args(argv)
+    except _UsageError as e:
+        print(e.usage, end="", file=sys.stderr)
+        return _fail("--json" in argv, "hip-python-select", f"error: {e}", USAGE)
+    where, as_json = f"hip-python-select {args.command}", getattr(args, "json", False)
+    bounded.set_deadline(args.timeout)
     try:
         return args.fn(args)
     except Exit as e:
-        if getattr(args, "json", False):
-            print(json.dumps({"error": str(e), "exit_code": e.code}, indent=1))
-        print(f"hip-python-select {args.command}: {e}", file=sys.stderr)
-        return e.code
+        return _fail(as_json, where, str(e), e.code)
     except KeyboardInterrupt:
-        print(f"hip-python-select {args.command}: interrupted", file=sys.stderr)
-        return INTERRUPTED
+        return _fail(as_json, where, "interrupted", INTERRUPTED)
+    except (MemoryError, RecursionError) as e:
+        return _fail(as_json, where, f"the input is too large or too deeply nested ({type(e).__name__})", PROBLEM)
+    except Exception as e:  # noqa: BLE001 - a bug must still end as one line, not a traceback
+        return _fail(as_json, where, f"internal error (a bug: please report it with the command line): "
+                                     f"{type(e).__name__}: {e}", PROBLEM)
+    finally:
+        bounded.set_deadline(None)
 
 
 if __name__ == "__main__":

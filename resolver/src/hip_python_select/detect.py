@@ -19,11 +19,10 @@ import glob
 import os
 import shutil
 import signal
-import subprocess
 import sys
 from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple
 
-from . import loader, version as V
+from . import bounded, loader, safefile, version as V
 
 DEFAULT_TIMEOUT = 10.0
 PRECEDENCE = ("runtime", "library file name", "hipconfig", "share/hip/version", "hip_version.h",
@@ -50,34 +49,20 @@ class Context(NamedTuple):
     timeout: float = DEFAULT_TIMEOUT
     quick: bool = False                 # resolve's fast path: first hipconfig only, no runtime child
     major: Optional[int] = None         # the installed wheel's HIP major, for the loader's soname
-    started: Optional[dict] = None      # hipconfig path -> Popen already running (see start_first_hipconfig)
+    started: Optional[dict] = None      # hipconfig path -> bounded.Started already running (see start_first_hipconfig)
 
 
-class Run(NamedTuple):
-    returncode: Optional[int]           # None: killed after the timeout
-    stdout: str
-    stderr: str
+Run = bounded.Run
 
 
-def start(cmd: List[str], env: Mapping[str, str]) -> subprocess.Popen:
-    # its own session, so that a timeout can kill whatever it started too
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            env=dict(env), start_new_session=True)
+def start(cmd: List[str], env: Mapping[str, str]) -> bounded.Started:
+    # its own session, output to files: a timeout kills whatever it started, a lingering child cannot hold us
+    return bounded.start(cmd, env)
 
 
-def run(cmd: List[str], env: Mapping[str, str], timeout: float, proc: Optional[subprocess.Popen] = None) -> Run:
-    """Run ``cmd`` (or finish ``proc``, started earlier); on timeout kill its whole process group."""
-    proc = proc or start(cmd, env)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        out, err = proc.communicate()
-        return Run(None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
-    return Run(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+def run(cmd: List[str], env: Mapping[str, str], timeout: float, proc: Optional[bounded.Started] = None) -> Run:
+    """Run ``cmd`` (or finish ``proc``, started earlier) within ``timeout`` and the command's deadline."""
+    return bounded.finish(proc, timeout) if proc is not None else bounded.run(cmd, env, timeout)
 
 
 # -- where to look -------------------------------------------------------------------------
@@ -176,8 +161,7 @@ def src_hipconfig(ctx: Context) -> List[Finding]:
 
 def _read(path: str) -> Optional[str]:
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read(1 << 20)
+        return safefile.read_text(path, 1 << 20)   # never a FIFO or device (a read could block forever)
     except OSError:
         return None
 
@@ -274,7 +258,7 @@ def src_runtime(ctx: Context, found: List[Finding]) -> List[Finding]:
                                                               f"{ctx.timeout:g} s (the process was killed)")]
     if r.returncode < 0:
         return [Finding(name, hit.path, hit.found_via, error=f"loading the runtime crashed the probe "
-                                                              f"({signal.Signals(-r.returncode).name})")]
+                                                              f"({_signal_name(-r.returncode)})")]
     if r.returncode != 0:
         return [Finding(name, hit.path, hit.found_via, error=f"cannot load it: {(r.stderr.strip().splitlines() or ['?'])[-1]} "
                                                               f"(its dependencies must be on LD_LIBRARY_PATH or in the ld.so cache)")]
@@ -286,6 +270,13 @@ def src_runtime(ctx: Context, found: List[Finding]) -> List[Finding]:
     except (ValueError, V.InvalidHipVersion) as e:
         return [Finding(name, hit.path, hit.found_via, error=str(e))]
     return [Finding(name, hit.path, hit.found_via, str(v), packed.strip())]
+
+
+def _signal_name(n: int) -> str:
+    try:
+        return signal.Signals(n).name
+    except ValueError:
+        return f"signal {n}"
 
 
 # Debian names the runtime libamdhip64-N with ROCm's version; AMD's repositories use

@@ -11,6 +11,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Iterable, List, NamedTuple, Optional
 
+from . import safefile
+
 PROJECT = "hip-python"
 DEFAULT_INDEX = "https://pypi.org/simple"
 TIMEOUT = 30.0
@@ -69,18 +71,18 @@ def _file_path(url: str) -> str:
 
 def _read_url(url: str) -> str:
     if url.startswith("file:"):
-        path = _file_path(url)
-        if os.path.isdir(path):
-            path = os.path.join(path, "index.html")
         try:
-            with open(path, encoding="utf-8") as f:
-                return f.read()
-        except OSError as e:
-            raise IndexUnavailable(f"cannot read {url}: {e.strerror or e}") from None
+            path = _file_path(url)
+            if os.path.isdir(path):
+                path = os.path.join(path, "index.html")
+            # a page in another encoding still has ASCII hrefs; a FIFO is refused, not waited on
+            return safefile.read_text(path)
+        except (OSError, ValueError) as e:
+            raise IndexUnavailable(f"cannot read {url}: {getattr(e, 'strerror', None) or e}") from None
     from urllib.request import Request, urlopen  # http.client + ssl: only when an http index is used
 
-    req = Request(url, headers={"Accept": "text/html"})
     try:
+        req = Request(url, headers={"Accept": "text/html"})
         with urlopen(req, timeout=TIMEOUT) as resp:  # noqa: S310 - user-given index
             return resp.read().decode(resp.headers.get_content_charset() or "utf-8", "replace")
     except Exception as e:  # URLError, HTTPError, timeouts, bad URLs: all "index unavailable"
@@ -114,6 +116,8 @@ def from_find_links(location: str) -> List[Link]:
             return from_dir(path)
         if not os.path.exists(path):
             raise IndexUnavailable(f"--find-links {location!r} does not exist")
+        if path.endswith(".whl"):   # one wheel file, as pip takes it
+            return [Link(os.path.basename(path), Path(path).resolve().as_uri(), origin=location)]
         location = Path(path).resolve().as_uri()
     return parse_links(_read_url(location), location, origin=location)
 
@@ -121,9 +125,10 @@ def from_find_links(location: str) -> List[Link]:
 def collect(index_urls: Iterable[str] = (), find_links: Iterable[str] = (), no_index: bool = False) -> List[Link]:
     """Every link of every source, in order; any unreadable source is an error (no silent fallback)."""
     links: List[Link] = []
-    if not no_index:
-        for url in index_urls:
-            links.extend(from_index(url))
-    for loc in find_links:
-        links.extend(from_find_links(loc))
+    sources = [(from_index, u) for u in (() if no_index else index_urls)] + [(from_find_links, f) for f in find_links]
+    for read, where in sources:
+        try:
+            links.extend(read(where))
+        except (ValueError, UnicodeError) as e:   # a malformed URL or path: "[::1", a NUL byte
+            raise IndexUnavailable(f"cannot read {where!r}: {e}") from None
     return links

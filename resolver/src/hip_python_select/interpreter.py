@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from typing import NamedTuple, Optional
 
@@ -20,7 +19,8 @@ _PROBE = r"""
 import json, os, sys, sysconfig
 out = {"executable": sys.executable, "version": list(sys.version_info[:3]), "prefix": sys.prefix,
        "platform": sysconfig.get_platform(), "glibc": None, "tags": None, "uv_env": False,
-       "has_pip": False, "installed": None, "loader": None, "loader_error": None}
+       "has_pip": False, "installed": None, "loader": None, "loader_error": None,
+       "purelib": sysconfig.get_path("purelib")}
 try:
     out["glibc"] = os.confstr("CS_GNU_LIBC_VERSION")
 except (ValueError, OSError, AttributeError):
@@ -75,6 +75,7 @@ class Interpreter(NamedTuple):
     installed: Optional[dict]     # {"version", "location", "hip_version": {...}} or None
     loader: Optional[dict]        # hip._loader.report_json() of the installed bindings
     loader_error: Optional[str]
+    purelib: Optional[str] = None  # where pip installs a new distribution in that environment
 
     @property
     def target(self) -> Target:
@@ -83,25 +84,50 @@ class Interpreter(NamedTuple):
 
 def probe(python: Optional[str] = None, loader: bool = False, timeout: float = 60.0) -> Interpreter:
     """Ask ``python`` (default: this interpreter, in a child too) about itself."""
-    exe = python or sys.executable
+    from . import bounded
+
+    exe = sys.executable if python is None else python
+    if not exe.strip() or "\0" in exe:
+        raise ProbeError(f"--python {exe!r}: not an interpreter path (an unset shell variable?)")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     try:
-        proc = subprocess.run([exe, "-I", "-c", _PROBE, *(["--loader"] if loader else [])],
-                              capture_output=True, text=True, timeout=timeout, env=env, cwd="/")
+        proc = bounded.run([exe, "-I", "-c", _PROBE, *(["--loader"] if loader else [])], env, timeout, cwd="/")
     except FileNotFoundError:
         raise ProbeError(f"--python {exe!r}: no such interpreter") from None
-    except PermissionError:
-        raise ProbeError(f"--python {exe!r}: not executable") from None
-    except subprocess.TimeoutExpired:
-        raise ProbeError(f"--python {exe!r} did not answer within {timeout:g} s") from None
+    except OSError as e:
+        raise ProbeError(f"--python {exe!r}: cannot run it ({e.strerror or e})") from None
+    if proc.returncode is None:
+        raise ProbeError(f"--python {exe!r} did not answer within {bounded.budget(timeout) or timeout:g} s "
+                         f"(--timeout) and was killed") from None
     try:
         data = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (IndexError, ValueError):
-        raise ProbeError(f"--python {exe!r} failed (exit {proc.returncode}): "
-                         f"{(proc.stderr or proc.stdout).strip()[-500:]}") from None
+        check_answer(data)
+    except (IndexError, ValueError, TypeError) as e:
+        why = f" ({e})" if isinstance(e, TypeError) else ""
+        raise ProbeError(f"--python {exe!r} is not a Python this tool can ask{why} (exit {proc.returncode}): "
+                         f"{(proc.stderr or proc.stdout).strip()[-500:]!r}") from None
     tags = data["tags"] or fallback_tags(tuple(data["version"]), data["platform"], data["glibc"])
     return Interpreter(data["executable"], tuple(data["version"]), tags, data["uv_env"], data["has_pip"],
-                       data["installed"], data["loader"], data["loader_error"])
+                       data["installed"], data["loader"], data["loader_error"], data.get("purelib"))
+
+
+_ANSWER = {"executable": str, "version": list, "platform": str, "glibc": (str, type(None)),
+           "tags": (list, type(None)), "uv_env": bool, "has_pip": bool, "installed": (dict, type(None)),
+           "loader": (dict, type(None)), "loader_error": (str, type(None))}
+
+
+def check_answer(data) -> None:
+    """TypeError unless ``data`` has the shape ``_PROBE`` prints (a foreign program's JSON is refused)."""
+    if not isinstance(data, dict):
+        raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+    for key, kind in _ANSWER.items():
+        if not isinstance(data.get(key), kind):
+            raise TypeError(f"{key!r} is {type(data.get(key)).__name__}")
+    if len(data["version"]) != 3 or not all(isinstance(x, int) and not isinstance(x, bool) for x in data["version"]):
+        raise TypeError("'version' is not three integers")
+    inst = data["installed"]
+    if inst is not None and not (isinstance(inst.get("version"), str) and isinstance(inst.get("location"), str)):
+        raise TypeError("'installed' lacks version/location")
 
 
 def current_target() -> Target:

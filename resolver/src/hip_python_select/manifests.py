@@ -20,18 +20,61 @@ import zipfile
 from pathlib import Path
 from typing import Iterable, Optional
 
+from . import safefile
+
 
 class ManifestNotFound(LookupError):
     """No manifest for a HIP version in any of the places searched (all listed in the message)."""
 
 
+class ManifestInvalid(ManifestNotFound):
+    """A file where a manifest should be is not one (not JSON, another program's JSON, a FIFO)."""
+
+
+_SECTIONS = ("functions", "enums", "records", "constants")
+
+
+def checked(m, hip: str, source) -> dict:
+    """``m`` if it has the shape of HIP ``hip``'s API manifest; ManifestInvalid naming ``source`` otherwise."""
+    why = None
+    if not isinstance(m, dict):
+        why = f"a JSON {type(m).__name__}, not an object"
+    elif not isinstance(m.get("hip_version"), dict) or not isinstance(m["hip_version"].get("string"), str):
+        why = "no hip_version.string"
+    elif m["hip_version"]["string"] != hip:
+        why = f"it is HIP {m['hip_version']['string']!r}'s"
+    else:
+        bad = [k for k in _SECTIONS if not isinstance(m.get(k), dict)]
+        if not isinstance(m.get("aliases", {}), dict):
+            bad.append("aliases")
+        if bad:
+            why = f"{', '.join(bad)} missing or not an object"
+    if why:
+        raise ManifestInvalid(f"{source} is not the API manifest of HIP {hip}: {why}")
+    return m
+
+
+def _json(data, source):
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as e:
+        raise ManifestInvalid(f"{source} is not an API manifest (not JSON: {e})") from None
+
+
 def _from_dir(d: Path, hip: str) -> Optional[dict]:
     for cand in (d / f"{hip}.json", d / "manifests" / f"{hip}.json"):
-        if cand.is_file():
-            return json.loads(cand.read_text())
+        if cand.exists():
+            try:
+                data = safefile.read_bytes(cand)   # never blocks on a FIFO
+            except OSError as e:
+                raise ManifestInvalid(f"cannot read {cand}: {e.strerror or e}") from None
+            return checked(_json(data, cand), hip, cand)
     for whl in sorted(d.glob(f"hip_python-{hip}.*.whl")) if d.is_dir() else []:
-        with zipfile.ZipFile(whl) as z:
-            return json.loads(z.read("hip/_manifest.json"))
+        try:
+            with zipfile.ZipFile(safefile.open_regular(whl)) as z:
+                return checked(_json(z.read("hip/_manifest.json"), whl), hip, whl)
+        except (OSError, zipfile.BadZipFile, KeyError) as e:
+            raise ManifestInvalid(f"{whl} holds no readable hip/_manifest.json ({e})") from None
     return None
 
 
@@ -40,9 +83,10 @@ def _from_url(base: str, hip: str) -> Optional[dict]:
     for url in (f"{base}/{hip}.json", f"{base}/manifests/{hip}.json"):
         try:
             with urllib.request.urlopen(url, timeout=20) as r:  # noqa: S310 - user-given location
-                return json.loads(r.read())
+                data = r.read(safefile.LIMIT)
         except (OSError, ValueError):
             continue
+        return checked(_json(data, url), hip, url)
     return None
 
 
@@ -51,7 +95,12 @@ def installed(python: str = sys.executable) -> Optional[dict]:
     code = ("import importlib.util, sys; s = importlib.util.find_spec('hip'); "
             "sys.stdout.write(open(s.submodule_search_locations[0] + '/_manifest.json').read()) if s else None")
     proc = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd="/")
-    return json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else None
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return None
+    try:
+        return json.loads(proc.stdout)
+    except ValueError:
+        return None
 
 
 SHIPPED = Path(__file__).with_name("manifests")
@@ -89,9 +138,11 @@ def load(hip: str, places: Iterable[str] = (), python: Optional[str] = None) -> 
     """The manifest of HIP ``hip`` (MAJOR.MINOR.PATCH) from the first place that has it."""
     tried = []
     inst = installed(python) if python else None
-    if inst and inst["hip_version"]["string"] == hip:
-        return inst
+    if isinstance(inst, dict) and (inst.get("hip_version") or {}).get("string") == hip:
+        return checked(inst, hip, f"the hip-python installed for {python}")
     for place in list(places) + default_places():
+        if "\0" in place:
+            raise ManifestInvalid(f"--manifests {place!r} is not a path or URL")
         m = _from_url(place, hip) if "://" in place and not place.startswith("file://") else \
             _from_dir(Path(place[7:] if place.startswith("file://") else place), hip)
         if m is not None:

@@ -87,6 +87,9 @@ def _evaluate(links: Iterable[Tuple[Link, str]], target: Target, priority: Dict[
     pyver = ".".join(map(str, target.python_version))
     best = None
     for link, scheme in links:
+        if any(c in link.filename for c in "/\\\0"):
+            notes.append(f"{link.filename!r}: skipped, a file name cannot hold a path separator (%2F in the link?)")
+            continue
         try:
             _name, version, _build, tags = parse_wheel_filename(link.filename)
         except InvalidWheelFilename as e:

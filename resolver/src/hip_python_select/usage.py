@@ -13,7 +13,7 @@ import ast
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional
 
-from . import apidiff
+from . import apidiff, safefile
 
 MODULES = ("hip", "hiprtc")
 VERDICTS = ("safe", "risky", "broken")
@@ -125,14 +125,17 @@ class _Scanner(ast.NodeVisitor):
 
 
 def scan_source(text: str, file: str = "<string>") -> list[Use]:
-    tree = ast.parse(text, filename=file)
-    s = _Scanner(file)
-    # imports first, so uses above an import inside a function still resolve
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            s.visit(node)
-    s.imports_read = True
-    s.visit(tree)
+    try:
+        tree = ast.parse(text, filename=file)
+        s = _Scanner(file)
+        # imports first, so uses above an import inside a function still resolve
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                s.visit(node)
+        s.imports_read = True
+        s.visit(tree)
+    except (MemoryError, RecursionError):
+        raise ValueError(f"{file}: too deeply nested to be read") from None
     return s.uses
 
 
@@ -147,8 +150,9 @@ def scan(paths: list[str], unread: Optional[list] = None) -> list[Use]:
         found = p.is_dir()
         for f in sorted(p.rglob("*.py")) if found else [p]:
             try:
-                uses.extend(scan_source(f.read_text(encoding="utf-8", errors="replace"), str(f)))
-            except (SyntaxError, ValueError) as e:
+                # a FIFO or device named (or found) here would block a plain read forever
+                uses.extend(scan_source(safefile.read_text(f), str(f)))
+            except (SyntaxError, ValueError, OSError) as e:
                 if not found or unread is None:
                     raise
                 unread.append((str(f), f"{type(e).__name__}: {e}"))

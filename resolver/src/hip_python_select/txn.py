@@ -1,0 +1,303 @@
+"""The switch from the installed hip-python to a new wheel, as one transaction per environment.
+
+State lives in ``<site-packages>/.hip-python-select/`` (not importable; a per-user cache
+directory when site-packages is not writable): ``lock`` (flock: one install at a time; pip
+inherits it, so it stays held while a pip whose parent was killed is still running),
+``journal.json`` (what is being switched, and the phase) and ``backup/`` (a copy of every file
+the installed hip-python's RECORD lists).  The journal is removed last, so a run killed at any
+point leaves enough for the next one to finish the job (:func:`recover`).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from typing import Callable, List, Optional
+
+STATE = ".hip-python-select"
+VERIFY = ("import importlib.util, hip\n"
+          "if importlib.util.find_spec('hip.hip') is not None:\n"
+          "    import hip.hip\n"
+          "import importlib.metadata as m\n"
+          "print(m.version('hip-python'))\n")
+
+
+def _say_nothing(_msg: str) -> None:
+    pass
+
+
+def state_dir(site: str) -> str:
+    d = os.path.join(site, STATE)
+    try:
+        os.makedirs(d, exist_ok=True)
+        if os.access(d, os.W_OK):
+            return d
+    except OSError:
+        pass
+    key = hashlib.sha256(os.path.realpath(site).encode()).hexdigest()[:16]
+    d = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "hip-python-select", key)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+@contextlib.contextmanager
+def locked(state: str, say: Callable[[str], None]):
+    """Hold the environment's lock (waiting for another install, with a note); yields the fd."""
+    import fcntl
+
+    fd = os.open(os.path.join(state, "lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"waiting for another install into this environment to finish ({state})")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)
+
+
+class Shield:
+    """Defer SIGINT/SIGTERM/SIGHUP while the switch runs: noted, said once, acted on after."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self, say: Callable[[str], None]):
+        self.say, self.interrupted, self.old = say, None, {}
+
+    def _note(self, signum, _frame):
+        if self.interrupted is None:
+            self.say(f"{signal.Signals(signum).name}: finishing the switch safely first (the previous "
+                     f"hip-python will be put back)")
+        self.interrupted = signum
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for s in self.SIGNALS:
+                self.old[s] = signal.signal(s, self._note)
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self.old.items():
+            signal.signal(s, h)
+        return False
+
+
+# -- what is installed ---------------------------------------------------------------------------
+
+def dists(site: str) -> List[str]:
+    """The hip-python .dist-info folders in ``site`` (more than one is a broken environment)."""
+    try:
+        return sorted(n for n in os.listdir(site) if n.lower().startswith("hip_python-") and n.endswith(".dist-info"))
+    except OSError:
+        return []
+
+
+def _record(site: str, dist: str) -> List[tuple]:
+    from .install import read_record
+
+    try:
+        with open(os.path.join(site, dist, "RECORD"), encoding="utf-8") as f:
+            return read_record(f.read())
+    except (OSError, UnicodeError, ValueError):
+        return []
+
+
+def owned(site: str) -> List[str]:
+    """Every file (relative to ``site``) the installed hip-python distributions own."""
+    out: List[str] = []
+    for d in dists(site):
+        names = [r[0] for r in _record(site, d)]
+        names += [os.path.join(d, n) for n in os.listdir(os.path.join(site, d))]
+        for n in names:
+            n = os.path.normpath(n)
+            if n not in out and os.path.isfile(os.path.join(site, n)):
+                out.append(n)
+    return out
+
+
+def healthy(site: str, python: str, expect_version: Optional[str] = None, timeout: float = 120.0) -> Optional[str]:
+    """None when exactly one hip-python is installed, whole, and ``import hip.hip`` works; else why not."""
+    from . import bounded
+    from .install import _record_hash
+
+    ds = dists(site)
+    if len(ds) != 1:
+        return f"{len(ds)} hip_python .dist-info folders in {site}"
+    rows = _record(site, ds[0])
+    if not rows:
+        return f"{ds[0]} has no readable RECORD"
+    for path, algo, digest, _size in rows:
+        full = os.path.normpath(os.path.join(site, path))
+        if not algo:
+            continue
+        try:
+            with open(full, "rb") as f:
+                if _record_hash(f.read(), algo) != digest:
+                    return f"{path} does not match {ds[0]}/RECORD"
+        except (OSError, ValueError) as e:
+            return f"{path} of {ds[0]} is unreadable: {e}"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    try:
+        r = bounded.finish(bounded.start([python, "-I", "-c", VERIFY], env, cwd="/"), timeout)
+    except OSError as e:
+        return f"cannot run {python}: {e}"
+    if r.returncode != 0:
+        tail = (r.stderr.strip().splitlines() or ["killed (timeout)" if r.returncode is None else "?"])[-1]
+        return f"'import hip.hip' fails in {python}: {tail}"
+    got = r.stdout.strip().splitlines()[-1:] or [""]
+    if expect_version and got[0] != expect_version:
+        return f"{python} reports hip-python {got[0]!r}, not {expect_version}"
+    return None
+
+
+# -- the journal and the copy ----------------------------------------------------------------
+
+def _write_json(path: str, data: dict) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(data, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _journal(state: str) -> Optional[dict]:
+    try:
+        with open(os.path.join(state, "journal.json")) as f:
+            j = json.load(f)
+        return j if isinstance(j, dict) else {}
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}         # unreadable: treat as "something was under way", restore
+
+
+def _keep(site: str, state: str) -> List[str]:
+    """Copy what the installed hip-python owns into ``state/backup``; returns the relative paths."""
+    backup = os.path.join(state, "backup")
+    shutil.rmtree(backup, ignore_errors=True)
+    os.makedirs(backup)
+    files = owned(site)
+    for i, rel in enumerate(files):
+        shutil.copy2(os.path.join(site, rel), os.path.join(backup, str(i)))
+    return files
+
+
+def _tops(names) -> set:
+    """Top-level names (package dirs, .dist-info folders) a list of wheel-relative paths reaches."""
+    out = set()
+    for n in names:
+        n = os.path.normpath(n)
+        head = n.split(os.sep)[0]
+        if head and head not in ("..", ".", STATE) and not head.endswith(".data"):
+            out.add(head)
+    return out
+
+
+def _remove(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
+
+
+def restore(site: str, state: str, j: dict) -> None:
+    """Put the kept files back, after removing whatever the interrupted switch left (idempotent)."""
+    files, new = j.get("backup") or [], j.get("new_files") or []
+    for d in dists(site):
+        for path, *_ in _record(site, d):
+            p = os.path.normpath(os.path.join(site, path))
+            if os.path.isfile(p) and not path.startswith(".."):
+                os.unlink(p)
+    for top in _tops(files) | _tops(new) | set(dists(site)):
+        _remove(os.path.join(site, top))
+    backup = os.path.join(state, "backup")
+    # package files first, the .dist-info last: a crash in between leaves no half-claimed install
+    order = sorted(range(len(files)), key=lambda i: ".dist-info" in files[i].split(os.sep)[0])
+    for i in order:
+        dest = os.path.join(site, files[i])
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copy2(os.path.join(backup, str(i)), dest)
+
+
+def _done(state: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(os.path.join(state, "journal.json"))
+    shutil.rmtree(os.path.join(state, "backup"), ignore_errors=True)
+
+
+def recover(site: str, state: str, say: Callable[[str], None]) -> Optional[str]:
+    """Finish what a killed run left (call with the lock held); returns what was done, if anything."""
+    j = _journal(state)
+    if j is None:
+        return None
+    phase = j.get("phase")
+    if phase == "keeping":
+        what = "an earlier install was stopped before it changed anything; its copy was removed"
+    elif phase == "switching" and healthy(site, j.get("python") or sys.executable) is None:
+        what = "an earlier install was stopped after the switch was complete; keeping its result"
+    else:
+        _write_json(os.path.join(state, "journal.json"), dict(j, phase="restoring"))
+        restore(site, state, j)
+        what = "an earlier install was stopped in the middle: the hip-python installed before it was put back"
+    _done(state)
+    say(what)
+    return what
+
+
+def switch(site: str, python: str, cmd: List[str], new_files: List[str], expect_version: Optional[str] = None,
+           pip_stdout: Optional[int] = None, say: Callable[[str], None] = _say_nothing) -> None:
+    """Run ``cmd`` (pip/uv installing one wheel into ``site``) so that the environment ends either
+    with the new hip-python verified or with the previous one.  Raises InstallFailed or
+    KeyboardInterrupt (after putting the previous one back)."""
+    from .install import InstallFailed
+
+    state = state_dir(site)
+    journal = os.path.join(state, "journal.json")
+    with locked(state, say) as fd:
+        recover(site, state, say)
+        with Shield(say) as shield:
+            base = {"pid": os.getpid(), "python": python, "site": site, "new_files": new_files}
+            _write_json(journal, dict(base, phase="keeping"))
+            try:
+                files = _keep(site, state)
+            except OSError as e:
+                _done(state)
+                raise InstallFailed(f"cannot keep a copy of the installed hip-python in {state} ({e}); "
+                                    f"nothing was changed") from None
+            j = dict(base, phase="switching", backup=files)
+            _write_json(journal, j)
+            if shield.interrupted:
+                _done(state)
+                raise KeyboardInterrupt
+            try:
+                # its own session: a Ctrl-C at the terminal reaches us (deferred), not pip mid-move
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=pip_stdout, start_new_session=True,
+                                        pass_fds=(fd,))
+                code = proc.wait()
+            except OSError as e:
+                _done(state)
+                raise InstallFailed(f"cannot run {cmd[0]}: {e}; nothing was changed") from None
+            problem = f"{' '.join(cmd[:4])} ... exited with status {code}" if code else \
+                healthy(site, python, expect_version)
+            if problem is None and not shield.interrupted:
+                _done(state)
+                return
+            _write_json(journal, dict(j, phase="restoring"))
+            try:
+                restore(site, state, j)
+            except OSError as e:
+                raise InstallFailed(f"{problem or 'interrupted'}; putting the previous hip-python back failed "
+                                    f"({e}): run the same install again to finish the recovery "
+                                    f"(journal {journal})") from None
+            _done(state)
+            if problem is None:
+                raise KeyboardInterrupt
+            raise InstallFailed(f"{problem}; the previously installed hip-python (if any) was put back")
