@@ -349,11 +349,13 @@ def _check(args):
         except ValueError as e:
             raise Exit(USAGE, f"--{option}: {e}") from None
 
+    # a mistyped release is a usage error before anything is asked of the interpreter
+    asked = {o: release(o) for o in ("wheel", "against") if getattr(args, o, None) is not None}
     interp = _interpreter(args, loader=True)
     inst = interp.installed
-    if getattr(args, "wheel", None) is not None:
+    if "wheel" in asked:
         # the question asked for a wheel that is not (or not yet) installed: no hip-python needed
-        wheel_hip = version.parse(release("wheel"))
+        wheel_hip = version.parse(asked["wheel"])
         data = {"python": interp.executable, "installed": None, "wheel_hip_version": str(wheel_hip)}
         lines = [f"the hip-python wheel for HIP {wheel_hip} (--wheel {args.wheel})"]
     elif not inst:
@@ -362,11 +364,15 @@ def _check(args):
             f"or name the wheel's release with --wheel VERSION"]
     else:
         hv = (inst.get("hip_version") or {}).get("string") or ".".join(inst["version"].split(".")[:3])
-        wheel_hip = version.parse(hv)
+        try:
+            wheel_hip = version.parse(hv)
+        except version.InvalidHipVersion as e:
+            raise Exit(PROBLEM, f"the hip-python installed in {interp.executable} names no HIP release this "
+                                f"tool reads ({e}); reinstall it with 'hip-python-select install'") from None
         data = {"python": interp.executable, "installed": inst["version"], "wheel_hip_version": str(wheel_hip)}
         lines = [f"hip-python {inst['version']} (HIP {wheel_hip}) in {interp.executable}"]
-    if getattr(args, "against", None) is not None:
-        rt = release("against")
+    if "against" in asked:
+        rt = asked["against"]
         g = version.grade(wheel_hip, version.parse(rt))
         data.update(runtime=None, runtime_hip_version=rt, against=args.against, grade=g, ok=g == "exact")
         lines.append(f"against HIP {rt} (--against {args.against})")

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -208,6 +209,23 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
+# pip moves what it uninstalls aside to "~ip", "~ip_python-X.dist-info" (its AdjacentTempDirectory
+# names) and deletes them when done; a pip killed mid-way leaves them, and the next pip then
+# neither uninstalls nor complains: two hip-pythons in one place.  No pip runs while we hold the
+# lock (pip inherits it), so any such folder is a leftover.
+_PIP_STASH = re.compile(r"~[-~.=%0-9]*h?i?p(?:_python-.+\.dist-info)?")
+
+
+def remove_pip_leftovers(site: str) -> List[str]:
+    try:
+        names = [n for n in os.listdir(site) if _PIP_STASH.fullmatch(n)]
+    except OSError:
+        return []
+    for n in names:
+        _remove(os.path.join(site, n))
+    return names
+
+
 def restore(site: str, state: str, j: dict) -> None:
     """Put the kept files back, after removing whatever the interrupted switch left (idempotent)."""
     files, new = j.get("backup") or [], j.get("new_files") or []
@@ -218,6 +236,7 @@ def restore(site: str, state: str, j: dict) -> None:
                 os.unlink(p)
     for top in _tops(files) | _tops(new) | set(dists(site)):
         _remove(os.path.join(site, top))
+    remove_pip_leftovers(site)
     backup = os.path.join(state, "backup")
     # package files first, the .dist-info last: a crash in between leaves no half-claimed install
     order = sorted(range(len(files)), key=lambda i: ".dist-info" in files[i].split(os.sep)[0])
@@ -263,6 +282,9 @@ def switch(site: str, python: str, cmd: List[str], new_files: List[str], expect_
     journal = os.path.join(state, "journal.json")
     with locked(state, say) as fd:
         recover(site, state, say)
+        gone = remove_pip_leftovers(site)
+        if gone:
+            say(f"removed what a killed pip left in {site}: {', '.join(gone)}")
         with Shield(say) as shield:
             base = {"pid": os.getpid(), "python": python, "site": site, "new_files": new_files}
             _write_json(journal, dict(base, phase="keeping"))
