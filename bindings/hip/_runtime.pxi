@@ -649,6 +649,16 @@ cdef class _Struct:
         pass
 
 
+def _field_get(_Struct self, str name):
+    f = type(self)._fields_[name]
+    return _get(self._ptr + <Py_ssize_t>f[0], f[1], self)
+
+
+def _field_set(_Struct self, str name, value):
+    f = type(self)._fields_[name]
+    _set(self._ptr + <Py_ssize_t>f[0], f[1], value)
+
+
 cdef object _record_class(str name):
     cls = _record_classes.get(name)
     if cls is not None:
@@ -666,6 +676,9 @@ cdef object _record_class(str name):
               "_rid_": _record_names.index(name),
               "__module__": __name__, "__slots__": (),
               "__doc__": f"C {name} ({size} bytes): " + ", ".join(n for n, _, _ in table)}
+        for n, _, _ in table:
+            if hasattr(_Struct, n):   # a field named like a helper (hipPitchedPtr.ptr): the field wins
+                ns[n] = property(lambda self, n=n: _field_get(self, n), lambda self, v, n=n: _field_set(self, n, v))
         cls = type(name, (_Struct,), ns)
     _record_classes[name] = cls
     globals()[name] = cls

@@ -216,7 +216,10 @@ class _Collector:
         entry["size"], entry["align"] = t.get_size(), t.get_align()
         for i, f in enumerate(t.get_fields()):
             fname = f.spelling
-            anonymous = f.is_anonymous() if hasattr(f, "is_anonymous") else not fname
+            # Only a member without a name is anonymous.  libclang's is_anonymous() on a field is
+            # about its *type*: ``union {...} res;`` is a named member of an unnamed union type,
+            # and flattening it lost ``desc.res`` (and merged the fields of sibling structs).
+            anonymous = not fname
             hint = f"{name}_{fname}" if fname and not anonymous else f"{name}_anon{i}"
             field = {"name": "" if anonymous else fname, "type": self.typeref(f.type, hint),
                      "offset": f.get_field_offsetof() // 8}
