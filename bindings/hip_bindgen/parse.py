@@ -219,7 +219,7 @@ class _Collector:
             # Only a member without a name is anonymous.  libclang's is_anonymous() on a field is
             # about its *type*: ``union {...} res;`` is a named member of an unnamed union type,
             # and flattening it lost ``desc.res`` (and merged the fields of sibling structs).
-            anonymous = not fname
+            anonymous = not fname or "(" in fname   # libclang may spell it "...::(anonymous union at ...)"
             hint = f"{name}_{fname}" if fname and not anonymous else f"{name}_anon{i}"
             field = {"name": "" if anonymous else fname, "type": self.typeref(f.type, hint),
                      "offset": f.get_field_offsetof() // 8}
