@@ -17,6 +17,8 @@ import struct
 
 import pytest
 
+from compat_harness import null_523  # noqa: F401  (fixture)
+
 HEAD = '''
 import array, ctypes, math, random
 from hip import hip, hiprtc

@@ -1,4 +1,5 @@
-"""Fixtures of the compatibility suite: the 5.2.3 wheel on the real runtime and on the
+"""Harness of the compatibility suite (imported by its tests; a conftest.py here would shadow
+tests/conftest.py for modules that import from it): the 5.2.3 wheel on the real runtime and on the
 recording null runtime (every call succeeds; what reached the C API is in a log)."""
 from __future__ import annotations
 
