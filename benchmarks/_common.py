@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import zipfile
@@ -18,7 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 CACHE = Path(os.environ.get("HIP_PYTHON_BENCH_CACHE", Path.home() / ".cache" / "hip-python-bench"))
-RELEASES = ("5.2.3", "5.7.1", "6.4.3", "7.2.4")
+sys.path.insert(0, str(ROOT / "bindings"))
+from hip_bindgen import releases as _releases  # noqa: E402
+
+RELEASES = _releases.short_names()   # 5.2.3, 5.7.1, 6.4.3, 7.2.4 (releases.json)
 # AMD's wheel: no 5.x hip-python is on PyPI; 6.2.0 is the oldest 6.x there, imports on this
 # host's CPython 3.11 and (loading symbols lazily) calls into the 5.2.3 runtime.
 AMD_VERSION = os.environ.get("HIP_PYTHON_BENCH_AMD", "6.2.0.499.16")
@@ -40,29 +42,22 @@ def run(cmd, **kw) -> subprocess.CompletedProcess:
 
 def real_runtime_libdir() -> Path:
     """The lib dir of Debian's real HIP 5.2.3 runtime (fetched and cached by the generator)."""
-    sys.path.insert(0, str(ROOT / "bindings"))
     from hip_bindgen import debian
     return Path(debian.runtime("5.2.3")) / "lib" / "x86_64-linux-gnu"
 
 
 def build_wheels(releases=RELEASES) -> dict[str, Path]:
-    """Our wheels for this interpreter, {HIP release: wheel}; build_matrix skips unchanged ones."""
-    out = CACHE / "wheels"
-    proc = run([sys.executable, ROOT / "scripts" / "build_matrix.py", "--hip", ",".join(releases),
-                "--python", "current", "--allow-dirty", "--out", out], cwd=ROOT)
-    found = {}
-    for line in proc.stdout.splitlines():
-        m = re.search(r"(hip_python-(\d+)\.(\d+)\.\d+\.\S*\.whl)", line)
-        if m:
-            found[m.group(1)] = out / m.group(1)
-    by_release = {}
-    for rel in releases:
-        major, minor = rel.split(".")[:2]
-        hits = [p for n, p in found.items() if n.startswith(f"hip_python-{major}.{minor}.")]
-        if len(hits) != 1:
-            raise RuntimeError(f"no single wheel for HIP {rel} in build_matrix output:\n{proc.stdout}")
-        by_release[rel] = hits[0]
-    return by_release
+    """Our wheels for this interpreter, {release: wheel}, from the build library (unchanged ones are cached)."""
+    from hip_bindgen import releases as data
+    from hip_build import gitversion, matrix, pythons
+
+    rels = {rel: data.find(rel) for rel in releases}
+    report = matrix.run(list(rels.values()), {pythons.current(): sys.executable}, CACHE / "wheels",
+                        gitversion.revision(ROOT, allow_dirty=True), log=log)
+    if report.failed:
+        raise RuntimeError("; ".join(f"{r.ident}: {r.error}" for r in report.failed))
+    built = report.wheels()
+    return {rel: built[(r["hip"], pythons.current())] for rel, r in rels.items()}
 
 
 def amd_wheel(version: str = AMD_VERSION) -> Path:

@@ -67,7 +67,9 @@ def run_523(venv_523, runtime_523) -> Runner:
 
 # -- API manifests of the four real releases (parsed from their headers, once per session) --
 sys.path.insert(0, str(ROOT / "resolver" / "src"))
-MANIFEST_RELEASES = ("5.2.3", "5.7.1", "6.4.3", "7.2.4")
+from hip_bindgen import releases as _releases  # noqa: E402
+
+MANIFEST_RELEASES = _releases.short_names()   # every supported release (releases.json)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 """Wheels and venvs for tests, built by the project's own build command (cached in build/)."""
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import venv
@@ -12,16 +14,15 @@ TEST_WHEELS = ROOT / "build" / "test-wheels"
 
 def build_wheel(release: str) -> Path:
     """The host-Python wheel of ``release``, built by the project's own build command."""
+    results = TEST_WHEELS / f".results-{os.getpid()}-{release}.json"
+    TEST_WHEELS.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_matrix.py"), "--hip", release,
-                           "--python", "current", "--allow-dirty", "--out", str(TEST_WHEELS)],
+                           "--python", "current", "--allow-dirty", "--out", str(TEST_WHEELS), "--json", str(results)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    from hip_bindgen import releases
-    hip = releases.find(release)["hip"]
-    tag = f"cp{sys.version_info[0]}{sys.version_info[1]}"
-    wheels = sorted(TEST_WHEELS.glob(f"hip_python-{hip}.*-{tag}-*.whl"), key=lambda p: p.stat().st_mtime)
-    assert wheels, proc.stdout
-    return wheels[-1]
+    (build,) = json.loads(results.read_text())["results"]
+    results.unlink()
+    return Path(build["wheel"])
 
 
 def make_venv(path: Path, *wheels: Path) -> Path:

@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from hip_bindgen import gitversion
+from hip_build import gitversion
 
 
 def git(repo, *args):

@@ -1,6 +1,6 @@
 """Every wheel against every real HIP runtime (4 x 4), and the user path on each, as root.
 
-One run of ``scripts/runtime_matrix.py`` (the command the README shows) provisions the four
+One run of ``tests/matrix/runtime_matrix.py`` (the command the README shows) provisions the four
 Debian root filesystems (cached in ~/.cache/hip-python-dist/rootfs), builds the wheels for
 each suite's Python, runs the sixteen cells and the four user paths, and writes JSON; the
 tests below read that JSON, so every cell and every environment is its own test result.
@@ -14,14 +14,18 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-RELEASES = ("5.2.3", "5.7.1", "6.4.3", "7.2.4")
-HIP = {"5.2.3": "5.2.21153", "5.7.1": "5.7.31921", "6.4.3": "6.4.43484", "7.2.4": "7.2.53211"}
-PACKED = {"5.2.3": 50221153, "5.7.1": 50731921, "6.4.3": 60443484, "7.2.4": 70253211}
+sys.path.insert(0, str(ROOT / "bindings"))
+from hip_bindgen import releases  # noqa: E402
+
+RELEASES = releases.short_names()      # releases.json: 5.2.3, 5.7.1, 6.4.3, 7.2.4
+HIP = {r: releases.find(r)["hip"] for r in RELEASES}
+PACKED = {"5.2.3": 50221153, "5.7.1": 50731921, "6.4.3": 60443484, "7.2.4": 70253211}   # what the runtimes return
 
 # The import-time warning each wheel (row) must give on each runtime (column), by eye:
 # None on the diagonal, the grade of the difference everywhere else.
@@ -34,18 +38,31 @@ EXPECTED_WARNING = {
 GRADES = ("same-minor", "same-major", "different-major")
 
 
+def test_the_expectations_cover_exactly_the_supported_releases():
+    assert set(EXPECTED_WARNING) == set(RELEASES) == set(PACKED)
+    assert all(set(row) == set(RELEASES) for row in EXPECTED_WARNING.values())
+
+
 @pytest.fixture(scope="module")
-def matrix(tmp_path_factory) -> dict:
+def matrix(tmp_path_factory, request) -> dict:
     if os.geteuid() != 0:
         pytest.fail("the runtime matrix needs root (debootstrap, chroot, mount /proc): run './dev test' as root, "
-                    "as CI does; or run 'sudo python scripts/runtime_matrix.py' alone", pytrace=False)
+                    "as CI does; or run 'sudo ./dev matrix' alone", pytrace=False)
     out = tmp_path_factory.mktemp("matrix") / "runtime-matrix.json"
     logfile = out.with_suffix(".log")
-    with open(logfile, "w") as log:
-        proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "runtime_matrix.py"), "--json", str(out)],
-                              stdout=log, stderr=subprocess.STDOUT, timeout=3600)
+    # minutes on a fresh machine: every line goes to the terminal as it comes (pytest's capture
+    # is lifted for it), prefixed with the time so far, and to the log
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    start = time.monotonic()
+    with open(logfile, "w") as log, subprocess.Popen(
+            [sys.executable, "-u", str(ROOT / "tests" / "matrix" / "runtime_matrix.py"), "--json", str(out)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+        for line in proc.stdout:
+            log.write(line)
+            with capture.global_and_fixture_disabled():
+                print(f"  matrix {time.monotonic() - start:6.0f}s  {line.rstrip()}", flush=True)
+        proc.wait(timeout=3600)
     text = logfile.read_text()
-    print(text[-6000:])
     assert out.exists(), f"runtime_matrix.py wrote no results (exit {proc.returncode}):\n{text[-6000:]}"
     data = json.loads(out.read_text())
     assert "setup_error" not in data, f"setup failed:\n{data['setup_error']}\n\n{text[-4000:]}"
@@ -121,8 +138,7 @@ def test_one_command_reports_every_cell(matrix):
 
 def test_a_pin_the_archive_no_longer_serves_fails_clearly(matrix):
     """Asked in a provisioned root filesystem's own apt: the message names the pin and what is served."""
-    sys.path.insert(0, str(ROOT / "bindings"))
-    from hip_bindgen import rootfs
+    import rootfs
 
     spec = rootfs.env_spec("6.4.3")
     spec["packages"]["libamdhip64-6"] = "6.4.3-0"

@@ -1,4 +1,4 @@
-"""``wheels/`` as an index: PEP 503 pages with sha256 fragments, index.json, manifest bundle."""
+"""Publish ``wheels/`` as an index (the resolver's ``index.py`` reads it): PEP 503 pages with sha256 fragments, index.json, manifest bundle."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +8,8 @@ import threading
 from pathlib import Path
 
 from packaging.utils import parse_wheel_filename
+
+from . import project
 
 PROJECT = "hip-python"
 CACHE = ".build-cache.json"
@@ -30,7 +32,7 @@ def remember(out: Path, key: str, name: str) -> None:
 
 def write_manifest(out: Path, manifest: dict) -> Path:
     """The API manifest beside the index, so tools can compare releases without any wheel."""
-    from . import parse
+    from hip_bindgen import parse
 
     path = out / "manifests" / f"{manifest['hip_version']['string']}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,15 +60,19 @@ def entries(out: Path, data: dict) -> list[dict]:
     return rows
 
 
-def write_index(out: Path, data: dict) -> None:
+def write_index(out: Path, data: dict | None = None) -> None:
+    if data is None:
+        from hip_bindgen import releases
+        data = releases.load()
     rows = entries(out, data)
+    requires = html.escape(project.requires_python())
     simple = out / "simple"
     (simple / PROJECT).mkdir(parents=True, exist_ok=True)
     (simple / "index.html").write_text(
         "<!DOCTYPE html>\n<html><body>\n"
         f'<a href="{PROJECT}/">{PROJECT}</a>\n</body></html>\n')
     links = "".join(f'<a href="../../{html.escape(r["filename"])}#sha256={r["sha256"]}" '
-                    f'data-requires-python="&gt;=3.9">{html.escape(r["filename"])}</a><br/>\n' for r in rows)
+                    f'data-requires-python="{requires}">{html.escape(r["filename"])}</a><br/>\n' for r in rows)
     (simple / PROJECT / "index.html").write_text(
         f"<!DOCTYPE html>\n<html><head><title>Links for {PROJECT}</title></head><body>\n"
         f"<h1>Links for {PROJECT}</h1>\n{links}</body></html>\n")

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import emit, parse
+from hip_bindgen import emit, parse
 
-STATIC = Path(__file__).resolve().parents[1] / "hip"
+from . import project
+
+BINDINGS = Path(__file__).resolve().parents[1]
+STATIC = BINDINGS / "hip"
 STATIC_FILES = ("__init__.py", "__main__.py", "_loader.py", "_runtime.pxi", "_limited.pxd", "hiprtc_pyext.py",
                 "_util/__init__.py", "_util/types.pyx", "_util/types.pxd")
 
@@ -28,7 +31,7 @@ setup(ext_modules=cythonize(modules, language_level=3, quiet=True))
 
 PYPROJECT = '''\
 [build-system]
-requires = ["setuptools>=64", "Cython>=3.0"]
+requires = {requires}
 build-backend = "setuptools.build_meta"
 
 [project]
@@ -36,7 +39,7 @@ name = "hip-python"
 version = "{version}"
 description = "Python bindings for the HIP {hip} runtime and hiprtc APIs, generated from that release's headers"
 readme = "README.md"
-requires-python = ">=3.9"
+requires-python = "{requires_python}"
 license = {{text = "MIT"}}
 classifiers = ["Operating System :: POSIX :: Linux", "Programming Language :: Cython"]
 
@@ -56,7 +59,7 @@ picks the right wheel for a machine.
 """
 
 
-GENERATOR_FILES = ("emit.py", "params.py", "wheel.py")
+GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/params.py", "hip_build/wheel.py")
 
 
 def generator_digest() -> str:
@@ -66,8 +69,7 @@ def generator_digest() -> str:
     covers the parser), so editing the test provisioning or the index writer rebuilds nothing.
     """
     h = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for path in [here / f for f in GENERATOR_FILES] + [STATIC / f for f in STATIC_FILES]:
+    for path in [BINDINGS / f for f in GENERATOR_FILES] + [STATIC / f for f in STATIC_FILES]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -92,17 +94,24 @@ def stage(manifest: dict, version: str, dest: Path) -> Path:
     (pkg / "_version.py").write_text(emit.version_py(manifest, version))
     (dest / "setup.py").write_text(SETUP_PY)
     (dest / "setup.cfg").write_text("[build_ext]\nparallel = 2\n")
-    (dest / "pyproject.toml").write_text(PYPROJECT.format(version=version, hip=hip))
+    (dest / "pyproject.toml").write_text(PYPROJECT.format(
+        version=version, hip=hip, requires_python=project.requires_python(),
+        requires="[" + ", ".join(f'"{r}"' for r in project.build_requirements()) + "]"))
     (dest / "README.md").write_text(README.format(version=version, hip=hip, gen=emit.GENERATOR_VERSION))
     return dest
 
 
-def build(source: Path, out_dir: Path, python: str = sys.executable, epoch: str = "1700000000") -> Path:
+def build_env() -> dict:
+    """What every wheel build sets, on the host or in a chroot: reproducible timestamps and hashes."""
+    return {"SOURCE_DATE_EPOCH": project.source_date_epoch(), "PYTHONHASHSEED": "0"}
+
+
+def build(source: Path, out_dir: Path, python: str = sys.executable) -> Path:
     """Build the staged tree into a wheel in ``out_dir``; returns the wheel's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = source.parent / "dist"
     shutil.rmtree(tmp, ignore_errors=True)
-    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, PYTHONHASHSEED="0")
+    env = dict(os.environ, **build_env())
     proc = subprocess.run([python, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                            "--disable-pip-version-check", "-q", "-w", str(tmp), str(source)],
                           capture_output=True, text=True, env=env)
@@ -121,7 +130,7 @@ def audit(built: Path, out_dir: Path) -> Path:
     """Retag ``built`` with the lowest manylinux tag its symbols allow; nothing is grafted in."""
     tmp = built.parent / "audited"
     shutil.rmtree(tmp, ignore_errors=True)
-    env = dict(os.environ, SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "1700000000"))
+    env = dict(os.environ, SOURCE_DATE_EPOCH=project.source_date_epoch())
     proc = subprocess.run([sys.executable, "-m", "auditwheel", "repair", "--strip", "-w", str(tmp), str(built)],
                           capture_output=True, text=True, env=env)
     if proc.returncode != 0:

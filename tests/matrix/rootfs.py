@@ -37,7 +37,11 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple, Optional
 
-from . import debian, releases
+if __name__ == "__main__":   # ./dev clean --cache runs this file
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings"))
+
+from hip_bindgen import debian, releases  # noqa: E402
 
 FORMAT = 1
 STAMP = ".hip-python-rootfs.json"
@@ -428,3 +432,22 @@ def provision(release: str, log: Callable[[str], None] = _log) -> Rootfs:
             stamp = _write_stamp(tmp, spec, timings, installed=versions)
     log(f"[{label}] ready in {sum(v for k, v in timings.items()):.1f}s: {path}")
     return Rootfs(rel["hip"], spec["suite"], path, stamp, False, timings)
+
+
+def remove_all() -> list:
+    """Delete every cached root filesystem (``./dev clean --cache``), unmounting first; returns what went."""
+    base = debian.cache_dir() / "rootfs"
+    gone = [p for p in sorted(base.iterdir()) if p.is_dir() and p.name != "debs"] if base.exists() else []
+    for path in gone:
+        remove(path)
+    return gone
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--remove-all"]:
+        sys.exit("usage: rootfs.py --remove-all   (what ./dev clean --cache runs)")
+    try:
+        for p in remove_all():
+            print(f"rootfs: removed {p}")
+    except RootfsError as e:
+        sys.exit(f"rootfs: {e}")

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Every hip-python wheel against every real HIP runtime: the 4 x 4 matrix, one command (as root).
 
-  python scripts/runtime_matrix.py                 # provision, build, run; table + build/runtime-matrix.json
-  python scripts/runtime_matrix.py --expected      # the expected table only (no root needed)
-  python scripts/runtime_matrix.py --releases 5.2.3,7.2.4 --json out.json
+  python tests/matrix/runtime_matrix.py                 # provision, build, run; table + build/runtime-matrix.json
+  python tests/matrix/runtime_matrix.py --expected      # the expected table only (no root needed)
+  python tests/matrix/runtime_matrix.py --releases 5.2.3,7.2.4 --json out.json
 
 Each supported release gets a root filesystem of its Debian suite holding its real runtime,
-hiprtc and hipconfig (``bindings/hip_bindgen/rootfs.py``, cached in
+hiprtc and hipconfig (``rootfs.py`` beside this file, cached in
 ~/.cache/hip-python-dist/rootfs).  The wheels are built for each suite's own Python: on this
-machine when it has that CPython (``build_matrix.py``), otherwise inside the root filesystem
-from the staged sources (``build_matrix.py --stage-only``).  Then, in every environment:
+machine when it has that CPython (``hip_build.matrix``), otherwise inside the root filesystem
+from the staged sources (``hip_build.wheel.stage``).  Then, in every environment:
 
 * the user path: a fresh venv, ``pip install resolver/``, ``hip-python-select install`` from a
   PEP 503 index of that environment's wheels, which must pick the release's own wheel by
@@ -34,7 +34,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -44,10 +43,13 @@ import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bindings"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hip_bindgen import debian, releases, rootfs  # noqa: E402
+import rootfs  # noqa: E402
+from hip_bindgen import debian, releases  # noqa: E402
+from hip_build import gitversion, matrix, project, publish, pythons, wheel  # noqa: E402
 
 WORK = ROOT / "build" / "runtime-matrix"
 HOST_WHEELS = ROOT / "build" / "test-wheels"        # shared with tests/wheels_for_tests.py
@@ -57,7 +59,6 @@ RUN = f"{IN_ROOT}/run-{os.getpid()}"     # this run's workspace there (concurren
 CELL_TIMEOUT = 120.0
 STEP_TIMEOUT = 900.0
 LIBDIR = "/usr/lib/x86_64-linux-gnu"
-EPOCH = "1700000000"
 
 
 def log(msg: str) -> None:
@@ -92,9 +93,9 @@ def cell_text(warning, missing: int) -> str:
 
 def label(hip: str, runtime: bool = False) -> str:
     """'6.4.43484' -> 'wheel 6.4.3' / 'runtime 6.4.3 (sid)': the ROCm release of the Debian packages."""
-    deb = releases.find(hip)["debian"]
-    rocm = deb["runtime"][0]["version"].split("-")[0].split("+")[0]
-    return f"runtime {rocm} ({deb['suite']})" if runtime else f"wheel {rocm}"
+    rel = releases.find(hip)
+    rocm = releases.packaged_rocm(rel)
+    return f"runtime {rocm} ({rel['debian']['suite']})" if runtime else f"wheel {rocm}"
 
 
 # -- code run inside the chroots -----------------------------------------------------------
@@ -245,44 +246,31 @@ def _tools_venv(root: Path, venv: str, build: bool) -> str:
     if not (root / venv.lstrip("/") / "bin" / "pip").exists():
         must(run_in(root, ["python3", "-m", "venv", venv]), "creating the tools venv")
     if build and not (root / venv.lstrip("/") / ".build-ready").exists():
-        cython = next((ln.strip() for ln in (ROOT / "requirements-dev.txt").read_text().splitlines()
-                       if ln.lower().startswith("cython")), "Cython>=3.0")
-        must(run_in(root, [f"{venv}/bin/pip", "install", "-q", "--disable-pip-version-check", cython,
-                           "setuptools>=70", "wheel"], env=network_env(root)), f"pip install {cython} setuptools wheel (needs PyPI)")
+        reqs = project.build_requirements()   # the same pins as every other build
+        must(run_in(root, [f"{venv}/bin/pip", "install", "-q", "--disable-pip-version-check", *reqs],
+                    env=network_env(root)), f"pip install {' '.join(reqs)} (needs PyPI)")
         (root / venv.lstrip("/") / ".build-ready").touch()
     return venv
 
 
 # -- wheels --------------------------------------------------------------------------------
 
-def host_pythons() -> dict:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import build_matrix
-    return build_matrix.find_pythons()
-
-
 _host_builds = threading.Lock()
 
 
-def build_on_host(py: str, hips: list[str]) -> dict:
-    """{hip: wheel} for CPython ``py`` built here by build_matrix.py, one Python at a time.
+def build_on_host(py: str, interpreter: str, hips: list[str]) -> dict:
+    """{hip: wheel} for CPython ``py`` built here by the build library, one Python at a time.
 
     Into the test suite's wheel directory, so that a wheel the other tests build (or this
-    built) is built once: build_matrix.py's own cache applies."""
-    out = HOST_WHEELS
-    cmd = [sys.executable, str(ROOT / "scripts" / "build_matrix.py"), "--hip", ",".join(hips), "--python", py,
-           "--allow-dirty", "--out", str(out), "--jobs", str(min(2, os.cpu_count() or 1))]
+    built) is built once: the build's own cache applies."""
+    rels = [releases.find(h) for h in hips]
     with _host_builds:
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SetupError(f"build_matrix.py for cp{py.replace('.', '')} failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
-    found = {}
-    for m in re.finditer(r"^\[(\S+) cp(\d+)\] (built|cached): (\S+\.whl)", proc.stdout, re.M):
-        found[m.group(1)] = out / m.group(4)
-    missing = [h for h in hips if h not in found]
-    if missing:
-        raise SetupError(f"build_matrix.py reported no wheel for {missing}:\n{proc.stdout}")
-    return found
+        report = matrix.run(rels, {py: interpreter}, HOST_WHEELS, gitversion.revision(ROOT, allow_dirty=True),
+                            jobs=min(2, os.cpu_count() or 1), log=lambda m: log(f"  build: {m}"))
+    if report.failed:
+        raise SetupError("building for cp{}: {}".format(py.replace(".", ""), "; ".join(
+            f"{r.ident}: {r.error} (log {r.log})" for r in report.failed)))
+    return {hip: path for (hip, _), path in report.wheels().items()}
 
 
 def _tree_digest(path: Path) -> str:
@@ -304,11 +292,8 @@ def build_in_root(env: rootfs.Rootfs, hips: list[str]) -> dict:
 
     def one(hip: str) -> None:
         stage = WORK / "stage" / f"{hip}-cp{py.replace('.', '')}"
-        proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_matrix.py"), "--hip", hip,
-                               "--stage-only", str(stage), "--allow-dirty", "--out", str(out)],
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise SetupError(f"staging HIP {hip} failed:\n{proc.stdout}{proc.stderr}")
+        m = matrix.manifest_for(releases.find(hip))
+        wheel.stage(m, gitversion.revision(ROOT, allow_dirty=True).version(hip), stage)
         key = hashlib.sha256((_tree_digest(stage) + env.stamp["spec"]["base"] + py).encode()).hexdigest()
         with lock:
             name = cache.get(key)
@@ -324,7 +309,7 @@ def build_in_root(env: rootfs.Rootfs, hips: list[str]) -> dict:
         venv = tools_venv(env.path, build=True)
         must(run_in(env.path, [f"{venv}/bin/pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                                "--disable-pip-version-check", "-w", f"{inside}/dist", f"{inside}/src"],
-                    env={"SOURCE_DATE_EPOCH": EPOCH, "PYTHONHASHSEED": "0"}),
+                    env=wheel.build_env()),
              f"building HIP {hip} for Python {py} in {env.path.name}")
         (whl,) = (host_dir / "dist").glob("*.whl")
         target = out / whl.name
@@ -380,10 +365,7 @@ def prepare_workspace(env: rootfs.Rootfs, wheels: dict) -> Path:
     (run_dir / "wheels").mkdir(parents=True)
     for whl in wheels.values():
         shutil.copyfile(whl, run_dir / "wheels" / whl.name)
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_matrix.py"), "--index-only",
-                           "--out", str(run_dir / "wheels")], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SetupError(f"writing the wheel index failed:\n{proc.stdout}{proc.stderr}")
+    publish.write_index(run_dir / "wheels")
     shutil.copytree(ROOT / "resolver", run_dir / "resolver",
                     ignore=shutil.ignore_patterns("*.egg-info", "build", "dist", "__pycache__", ".*"))
     return run_dir
@@ -599,8 +581,8 @@ def main(argv=None) -> int:
     timings: dict = {}
     envs: dict = {}
     results = {"releases": hips, "cells": [], "user_path": [], "timings": timings}
-    pythons = host_pythons()
-    log(f"== runtime matrix: {len(hips)} wheels x {len(hips)} runtimes; host CPythons {', '.join(pythons)}")
+    host = pythons.find()
+    log(f"== runtime matrix: {len(hips)} wheels x {len(hips)} runtimes; host CPythons {', '.join(host)}")
     code = 0
     try:   # each release's headers, fetched once before builds run in parallel (debian.py's apt state is not shared-safe)
         _timed_call(timings, "headers", lambda: [debian.headers(h) for h in hips])
@@ -615,9 +597,9 @@ def main(argv=None) -> int:
             py = env.stamp["python"]
             with lock:
                 if py not in builds:
-                    if py in pythons:
+                    if py in host:
                         builds[py] = pool.submit(_timed_call, timings, f"wheels cp{py.replace('.', '')} (host)",
-                                                 build_on_host, py, hips)
+                                                 build_on_host, py, host[py], hips)
                     else:
                         builds[py] = pool.submit(_timed_call, timings, f"wheels cp{py.replace('.', '')} (in {env.suite})",
                                                  build_in_root, env, hips)

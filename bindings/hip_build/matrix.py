@@ -1,0 +1,172 @@
+"""Releases x Pythons -> wheels in an index, as a library: structured results, not log lines.
+
+A build is named by its identifier, ``hip5.2.21153-cp311`` (cibuildwheel's style), which is
+also what ``select`` takes (globs allowed: ``hip5.2.*-cp311``), so the summary of a failed
+run prints the exact command that retries just the failed builds.  ``run`` logs progress
+(``[3/20] hip5.7.31921-cp311 built ... 41.2s``) through ``log`` and returns a ``Report``;
+``scripts/build_matrix.py`` is the command line, other code (the runtime matrix, the
+benchmarks) calls ``run`` directly.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import fnmatch
+import hashlib
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from hip_bindgen import parse, sources
+
+from . import project, publish, pythons, wheel
+
+BUILD = project.ROOT / "build"
+LOGS = BUILD / "logs"
+
+
+def ident(hip: str, python: str) -> str:
+    """The identifier of one build: ``hip5.2.21153-cp311``."""
+    return f"hip{hip}-cp{python.replace('.', '')}"
+
+
+def selected(name: str, patterns) -> bool:
+    return not patterns or any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+@dataclass
+class Result:
+    """One build: its identifier, what happened (built / cached / failed), the wheel or the error."""
+    ident: str
+    hip: str
+    python: str
+    status: str
+    wheel: Optional[Path] = None
+    seconds: float = 0.0
+    error: Optional[str] = None
+    log: Optional[Path] = None
+
+    def as_dict(self) -> dict:
+        return {"ident": self.ident, "hip": self.hip, "python": self.python, "status": self.status,
+                "wheel": str(self.wheel) if self.wheel else None, "seconds": self.seconds,
+                "error": self.error, "log": str(self.log) if self.log else None}
+
+
+@dataclass
+class Report:
+    results: list = field(default_factory=list)
+    index: Optional[Path] = None
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.results) and not self.failed
+
+    def wheels(self) -> dict:
+        """{(hip, python): wheel path} of the builds that produced one."""
+        return {(r.hip, r.python): r.wheel for r in self.results if r.wheel}
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "index": str(self.index) if self.index else None, "seconds": self.seconds,
+                "built": self.count("built"), "cached": self.count("cached"), "failed": len(self.failed),
+                "results": [r.as_dict() for r in self.results]}
+
+
+def manifest_for(rel: dict) -> dict:
+    return parse.parse(sources.include_dir(rel["hip"], rel.get("rocm_path")))
+
+
+def build_one(manifest: dict, version: str, py_version: str, interpreter: str, out: Path,
+              jobs: int) -> tuple[Path, str]:
+    """(wheel, 'built' | 'cached') for one release and one Python."""
+    hip = manifest["hip_version"]["string"]
+    key = hashlib.sha256((parse.dumps(manifest) + wheel.generator_digest() + version + py_version).encode()).hexdigest()
+    cached = publish.load_cache(out).get(key)
+    if cached and (out / cached).exists():
+        return out / cached, "cached"
+    # one staging tree per output index, so concurrent builds into different indexes never collide
+    slot = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:8]
+    src = BUILD / "staging" / slot / f"{hip}-cp{py_version.replace('.', '')}" / "src"
+    wheel.stage(manifest, version, src)
+    if jobs > 1:
+        (src / "setup.cfg").write_text("[build_ext]\nparallel = 1\n")
+    built = wheel.build(src, src.parent / "raw", python=pythons.build_python(py_version, interpreter))
+    final = wheel.audit(built, out)
+    publish.remember(out, key, final.name)
+    return final, "built"
+
+
+def _eta(done: int, total: int, elapsed: float) -> str:
+    if done == 0 or done == total:
+        return ""
+    return f", ~{elapsed / done * (total - done):.0f}s left"
+
+
+def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, select=(),
+        log: Callable[[str], None] = print) -> Report:
+    """Build every (release, Python) the ``select`` patterns admit into ``out`` and write its index.
+
+    ``rels``: releases.json entries (or ``{"hip": None, "rocm_path": DIR}``); ``interpreters``:
+    {'3.11': path}; ``revision``: a ``gitversion.Revision``.  Parse errors raise; a failed
+    wheel build is a failed ``Result`` (the others go on)."""
+    t0 = time.perf_counter()
+    report = Report()
+    todo = [(r, v) for r in rels for v in interpreters
+            if r.get("hip") is None or selected(ident(r["hip"], v), select)]
+    manifests = {}
+    for i, r in enumerate(dict((id(r), r) for r, _ in todo).values(), 1):
+        t = time.perf_counter()
+        m = manifest_for(r)
+        manifests[id(r)] = m
+        publish.write_manifest(out, m)
+        log(f"headers {i}: HIP {m['hip_version']['string']} parsed, {len(m['functions'])} functions "
+            f"({time.perf_counter() - t:.1f}s)")
+    plan = [(manifests[id(r)], v) for r, v in todo
+            if selected(ident(manifests[id(r)]["hip_version"]["string"], v), select)]
+    total = len(plan)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futs = {}
+        for m, v in plan:
+            hip = m["hip_version"]["string"]
+            fut = pool.submit(build_one, m, revision.version(hip), v, interpreters[v], out, jobs)
+            futs[fut] = (hip, v, time.perf_counter())
+        for n, fut in enumerate(concurrent.futures.as_completed(futs), 1):
+            hip, v, t = futs[fut]
+            name = ident(hip, v)
+            secs = round(time.perf_counter() - t, 1)
+            try:
+                path, how = fut.result()
+                res = Result(name, hip, v, how, path, secs)
+                log(f"[{n}/{total}] {name} {how}: {path.name} ({path.stat().st_size / 1e6:.2f} MB, {secs:.1f}s"
+                    f"{_eta(n, total, time.perf_counter() - start)})")
+            except Exception as exc:  # noqa: BLE001 - every failed build is reported, the others go on
+                logfile = LOGS / f"{name}.log"
+                logfile.write_text("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                res = Result(name, hip, v, "failed", None, secs, str(exc), logfile)
+                log(f"[{n}/{total}] {name} FAILED ({secs:.1f}s): {first} (full log: {logfile})")
+            report.results.append(res)
+    publish.write_index(out)
+    report.index = out / "simple"
+    report.seconds = round(time.perf_counter() - t0, 1)
+    return report
+
+
+def summary(report: Report, retry: list) -> list[str]:
+    """The closing lines: counts, the index, and (on failure) the command that retries the failed builds."""
+    lines = [f"{report.count('built')} built, {report.count('cached')} cached, {len(report.failed)} failed "
+             f"of {len(report.results)} in {report.seconds:.1f}s; index: {report.index}"]
+    if report.failed:
+        ids = ",".join(r.ident for r in report.failed)
+        lines.append(f"retry the failed: {' '.join(retry + ['--only', ids])}")
+    return lines
