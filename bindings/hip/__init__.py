@@ -3,7 +3,7 @@
 ``from hip import hip, hiprtc`` gives the runtime and runtime-compilation APIs of exactly
 the HIP release this wheel was built for (``hip.HIP_VERSION_STRING``).  Importing
 ``hip.hip`` warns once (``HipVersionMismatchWarning``) when the runtime it will load is
-another release; ``HIP_PYTHON_NO_VERSION_CHECK=1`` silences that.
+another release; ``HIP_PYTHON_NO_VERSION_CHECK=1`` (a true value: 1, true, yes, on) silences that.
 
 The version names of AMD's HIP Python are here too, with its meanings: ``HIP_VERSION``
 (``major * 10_000_000 + minor * 100_000 + patch``), ``HIP_VERSION_NAME``

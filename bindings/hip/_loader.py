@@ -3,7 +3,9 @@
 Search order, the same for both libraries (``NAME`` is ``amdhip64`` or ``hiprtc``,
 ``MAJOR`` the HIP major version this wheel was generated for):
 
-1. ``HIP_PYTHON_LIB{NAME}_PATH`` (e.g. ``HIP_PYTHON_LIBAMDHIP64_PATH``): that exact file;
+1. ``HIP_PYTHON_LIB{NAME}_PATH`` (e.g. ``HIP_PYTHON_LIBAMDHIP64_PATH``): that exact file, and
+   only it: a file named there that is missing, not an ELF library, truncated, or that the
+   dynamic loader refuses is an error, never a fall-through to another library;
 2. ``$ROCM_PATH`` then ``$HIP_PATH``: ``lib``, ``lib64``, ``lib/x86_64-linux-gnu`` below them,
    ``libNAME.so.MAJOR`` then ``libNAME.so``;
 3. ``libNAME.so.MAJOR`` through the dynamic loader's own search (``LD_LIBRARY_PATH``, ld.so cache);
@@ -36,6 +38,12 @@ class HipVersionMismatchWarning(UserWarning):
 
 
 NO_CHECK_ENV = "HIP_PYTHON_NO_VERSION_CHECK"
+_TRUE = ("1", "true", "yes", "on")
+
+
+def check_disabled(env=None) -> bool:
+    """Only a true value (1/true/yes/on) silences the version check: 0, false, no or empty do not."""
+    return (os.environ if env is None else env).get(NO_CHECK_ENV, "").strip().lower() in _TRUE
 SYSTEM_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/usr/lib",
                "/opt/rocm/lib")
 
@@ -76,6 +84,39 @@ class LoadedLibrary(_Record):
 
 def _env_var(lib: str) -> str:
     return f"HIP_PYTHON_LIB{lib.upper()}_PATH"
+
+
+def elf_problem(path: str) -> "str | None":
+    """Why ``path`` cannot be a loadable ELF library, judged from its headers; None when it can.
+
+    dlopen maps the file's segments without checking them against its size, so a truncated
+    library kills the process with SIGBUS instead of failing: check first, for the file a user
+    named explicitly (the other candidates are the system's own)."""
+    try:
+        if not os.path.isfile(path):
+            return "no such file" if not os.path.exists(path) else "not a regular file"
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if len(head) < 64 or head[:4] != b"\x7fELF":
+                return "not an ELF file"
+            if head[4] != 2 or head[5] != 1:
+                return "not a 64-bit little-endian ELF file"
+            u = lambda off, n: int.from_bytes(head[off:off + n], "little")  # noqa: E731
+            phoff, shoff, phsize, phnum, shsize, shnum = u(32, 8), u(40, 8), u(54, 2), u(56, 2), u(58, 2), u(60, 2)
+            if phoff + phsize * phnum > size or shoff + shsize * shnum > size:
+                return f"truncated: {size} bytes, but its headers reach beyond that"
+            f.seek(phoff)
+            table = f.read(phsize * phnum)
+        for i in range(phnum):
+            ph = table[i * phsize:(i + 1) * phsize]
+            if int.from_bytes(ph[0:4], "little") == 1:   # PT_LOAD: mapped from the file
+                end = int.from_bytes(ph[8:16], "little") + int.from_bytes(ph[32:40], "little")
+                if end > size:
+                    return f"truncated: {size} bytes, but a loadable segment ends at {end}"
+    except OSError as e:
+        return f"cannot read it: {e.strerror or e}"
+    return None
 
 
 def step_env(lib: str, major: int, env) -> list[Candidate]:
@@ -141,7 +182,16 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
     lib = LIBRARIES[module]
     attempts = []
     for cand in candidates(lib, major):
-        handle, error = opener(os.fsencode(cand.path))
+        explicit = cand.found_via == _env_var(lib)
+        problem = elf_problem(cand.path) if explicit else None
+        if problem is None:
+            handle, error = opener(os.fsencode(cand.path))
+        else:
+            handle, error = None, problem
+        if explicit and not handle:
+            raise HipLibraryNotFoundError(
+                f"{_env_var(lib)}={cand.path} cannot be opened: {error}. Point it at a lib{lib}.so "
+                f"of HIP {major}.x, or unset it to search ROCM_PATH and the system.")
         if handle:
             found = LoadedLibrary(lib, _resolved_path(cand.path), cand.found_via, handle, tuple(attempts))
             _loaded[module] = found
@@ -191,7 +241,7 @@ _warned = False
 def warn_if_mismatched(wheel_hip: str, runtime_hip: "str | None", where: str) -> None:
     """Warn once per process when the wheel and the runtime are different HIP releases."""
     global _warned
-    if _warned or not runtime_hip or os.environ.get(NO_CHECK_ENV):
+    if _warned or not runtime_hip or check_disabled():
         return
     g = grade(wheel_hip, runtime_hip)
     if g is None:
@@ -228,7 +278,7 @@ def peek(module: str, major: int, env=None) -> "str | None":
 
 def check_at_import(module: str, major: int, wheel_hip: str) -> None:
     """The cheap check ``import hip.hip`` runs: never raises, never opens the library."""
-    if os.environ.get(NO_CHECK_ENV):
+    if check_disabled():
         return
     try:
         path = peek(module, major)

@@ -80,3 +80,19 @@ def test_load_time_check_catches_what_import_could_not_see(run_571_on_523, runti
                             "print(hip.hipRuntimeGetVersion()[1])", HIP_PYTHON_LIBAMDHIP64_PATH=str(link))
     assert p.returncode == 0, p.stderr
     assert "HipVersionMismatchWarning" in p.stderr and "5.2.21153" in p.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "", " ", "off"])
+def test_a_false_value_does_not_silence_the_warning(run_571_on_523, value):
+    """HIP_PYTHON_NO_VERSION_CHECK=0 (or false, no, empty) means "check": only a true value silences."""
+    p = run_571_on_523.proc("import warnings; warnings.simplefilter('always'); from hip import hip; "
+                            "hip.hipRuntimeGetVersion()", HIP_PYTHON_NO_VERSION_CHECK=value)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.count("HipVersionMismatchWarning") == 1, p.stderr
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", "on "])
+def test_a_true_value_silences_the_warning(run_571_on_523, value):
+    p = run_571_on_523.proc("import warnings; warnings.simplefilter('error'); from hip import hip; "
+                            "hip.hipRuntimeGetVersion()", HIP_PYTHON_NO_VERSION_CHECK=value)
+    assert p.returncode == 0, p.stderr

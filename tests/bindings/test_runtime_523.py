@@ -182,3 +182,37 @@ def test_python_m_hip_says_what_was_loaded_and_why(run_523):
                   "print(json.dumps(json.loads(buf.getvalue())))")
     assert out["runtime_hip_version"] == "5.2.21153" == out["generated_from_hip"]
     assert {lib["module"] for lib in out["libraries"]} == {"hip", "hiprtc"}
+
+
+def _explicit(run_523, path, var="HIP_PYTHON_LIBAMDHIP64_PATH", module="hip", call="hipGetDeviceCount"):
+    """Run with the runtime on the loader path, but ``var`` naming ``path``: must fail, naming both."""
+    p = run_523.proc(f"from hip import {module}; {module}.{call}()", **{var: str(path)})
+    assert p.returncode == 1, p.stderr          # an exception, never a signal
+    assert "HipLibraryNotFoundError" in p.stderr and f"{var}={path}" in p.stderr, p.stderr
+    return p.stderr
+
+
+def test_a_named_library_that_is_missing_is_an_error_not_a_fall_through(run_523, tmp_path):
+    # the real runtime is on LD_LIBRARY_PATH: a silent fall-through would succeed
+    assert "no such file" in _explicit(run_523, tmp_path / "libamdhip64.so.5")
+    assert "no such file" in _explicit(run_523, tmp_path / "libhiprtc.so", "HIP_PYTHON_LIBHIPRTC_PATH",
+                                       "hiprtc", "hiprtcVersion")
+
+
+def test_a_truncated_library_is_refused_before_dlopen(run_523, runtime_523, tmp_path):
+    """dlopen of a truncated libamdhip64.so.5 dies of SIGBUS: the header check says why instead."""
+    real = (runtime_523 / "lib/x86_64-linux-gnu/libamdhip64.so.5").resolve().read_bytes()
+    for size in (4096, len(real) // 2, len(real) - 1):
+        cut = tmp_path / f"libamdhip64.so.5.cut{size}"
+        cut.write_bytes(real[:size])
+        assert "truncated" in _explicit(run_523, cut)
+
+
+def test_a_named_file_that_is_not_a_library_is_refused(run_523, tmp_path):
+    text = tmp_path / "libamdhip64.so.5"
+    text.write_text("not a library\n" * 10)
+    assert "not an ELF file" in _explicit(run_523, text)
+    assert "not a regular file" in _explicit(run_523, tmp_path)
+    bad = tmp_path / "other.so"
+    bad.write_bytes(b"\x7fELF\x02\x01" + bytes(58))   # a header and nothing else: dlopen refuses it
+    _explicit(run_523, bad)
