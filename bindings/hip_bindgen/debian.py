@@ -29,6 +29,31 @@ class FetchError(RuntimeError):
     """A pinned package could not be fetched, verified or unpacked."""
 
 
+class ArchiveUnreachable(FetchError):
+    """Debian's archive could not be reached (network, proxy, DNS): nothing to change in the pins."""
+
+
+class PinGone(FetchError):
+    """The archive answered, but no longer serves the pinned version."""
+
+
+# what apt prints when it cannot talk to the archive at all, as opposed to "no such version"
+_UNREACHABLE = ("Could not resolve", "Temporary failure resolving", "Failed to fetch", "Unable to connect",
+                "Could not connect", "Connection refused", "Connection timed out", "Network is unreachable",
+                "No route to host", "Unable to fetch", "Some index files failed to download")
+
+
+_update_warnings: list = []
+
+
+def _unreachable(stderr: str) -> FetchError:
+    return ArchiveUnreachable(
+        f"Debian's archive {MIRROR} cannot be reached ({stderr.strip().splitlines()[-1] if stderr.strip() else 'no answer'}). "
+        "Check the network or proxy (http_proxy), or set HIP_PYTHON_DEBIAN_MIRROR to a reachable mirror; "
+        "packages already in the cache (~/.cache/hip-python-dist) are used without the network, "
+        "or build from an installed ROCm tree with --rocm-path.")
+
+
 def cache_dir() -> Path:
     base = os.environ.get("HIP_PYTHON_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "hip-python-dist")
@@ -77,8 +102,13 @@ def apt_root(refresh: bool = False) -> Path:
         proc = subprocess.run(["apt-get", *_apt_options(root), "update"],
                               capture_output=True, text=True)
         if proc.returncode != 0:
+            if any(s in proc.stderr for s in _UNREACHABLE):
+                raise _unreachable(proc.stderr)
             raise FetchError(f"apt-get update failed:\n{proc.stderr.strip()}")
-        stamp.touch()
+        if any(s in proc.stderr for s in _UNREACHABLE):
+            _update_warnings.append(proc.stderr)   # apt warns and goes on with old lists: judged if a download fails
+        else:
+            stamp.touch()
     return root
 
 
@@ -98,6 +128,7 @@ def download(pin: dict) -> Path:
     if target.exists() and _sha256(target) == pin["sha256"]:
         return target
     spec = f"{pin['package']}={pin['version']}"
+    _update_warnings.clear()
     for attempt in (0, 1):
         root = apt_root(refresh=attempt == 1)
         with tempfile.TemporaryDirectory(dir=debs) as tmp:
@@ -111,7 +142,10 @@ def download(pin: dict) -> Path:
                                      f"{pin['sha256']}; refusing to use it")
                 os.replace(got[0], target)
                 return target
-    raise FetchError(
+    said = proc.stderr + "".join(_update_warnings[-1:])
+    if any(s in said for s in _UNREACHABLE):
+        raise _unreachable(said)
+    raise PinGone(
         f"{spec} is no longer served by {MIRROR} ({proc.stderr.strip() or 'not found'}). "
         "The archive has moved on: pin the version it serves now in releases.json, "
         "or point the build at an installed ROCm tree with --rocm-path.")

@@ -144,3 +144,31 @@ def test_switch_release_and_back(served, tree_523, tmp_path):
     assert run("install", "--python", py, "--index-url", url, env=env).returncode == 0
     assert installed(py).startswith("5.2.21153.")
     assert run("check", "--python", py, env=env).returncode == 0
+
+
+def test_check_says_ok_only_when_the_runtime_opens(served, tree_523, tmp_path):
+    """ROCM_PATH at a copy of the real 5.2.3 runtime whose dependencies cannot be found: its file
+    name reads like the right release, but 'import hip' would fail, so check and doctor are not OK."""
+    base, url, copies = served
+    subprocess.run([base, "-m", "venv", str(tmp_path / "venv")], check=True)
+    py = tmp_path / "venv" / "bin" / "python"
+    env = clean_env(PATH=f"{tree_523}/bin:/usr/bin:/bin", LD_LIBRARY_PATH=str(tree_523 / "lib" / "x86_64-linux-gnu"))
+    assert run("install", "--python", py, "--index-url", url, env=env).returncode == 0
+    broken = tmp_path / "rocm" / "lib"
+    broken.mkdir(parents=True)
+    real = (tree_523 / "lib" / "x86_64-linux-gnu" / "libamdhip64.so.5").resolve()
+    shutil.copy(real, broken / real.name)
+    (broken / "libamdhip64.so.5").symlink_to(real.name)
+    env = clean_env(PATH=f"{tree_523}/bin:/usr/bin:/bin", ROCM_PATH=str(tmp_path / "rocm"))
+    proc = run("check", "--python", py, "--json", env=env)
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 1 and data["ok"] is False, data
+    assert data["runtime"].startswith(str(broken)) and data["runtime_error"], data
+    proc = run("check", "--python", py, env=env)
+    assert "OK" not in proc.stdout and "cannot be used" in proc.stdout, proc.stdout
+    # and the script really fails: what 'OK' would have hidden
+    out = subprocess.run([str(py), "-c", "from hip import hip; hip.hipRuntimeGetVersion()"],
+                         capture_output=True, text=True, env=env)
+    assert out.returncode != 0
+    proc = run("doctor", "--python", py, env=env)
+    assert proc.returncode == 1 and "cannot be used" in proc.stdout, proc.stdout

@@ -65,6 +65,25 @@ def test_no_exact_match_names_and_grades_the_nearest(available, grade):
     assert pick([available], "5.2.21153", allow_mismatch=True).grade == grade
 
 
+def test_a_rocm_version_given_as_hip_is_named_as_such_not_built_again():
+    """--hip-version 5.2.3 (ROCm's number): the nearest is HIP 5.2.21153, which is ROCm 5.2.3 itself,
+    so the next step is --rocm-version, never a build of the wheel just called the nearest."""
+    with pytest.raises(NoMatchingWheel) as e:
+        pick(["hip_python-5.2.21153.3-cp311-cp311-linux_x86_64.whl"], "5.2.3")
+    msg = str(e.value)
+    assert "5.2.3 is a ROCm version" in msg and "--rocm-version 5.2.3" in msg and "--hip-version 5.2.21153" in msg
+    assert "build" not in msg
+
+
+def test_a_supported_release_without_a_wheel_suggests_its_build_and_others_do_not():
+    with pytest.raises(NoMatchingWheel) as e:
+        pick(["hip_python-5.7.31921.3-cp311-cp311-linux_x86_64.whl"], "5.2.21153")
+    assert "./dev build --hip 5.2.21153" in str(e.value)
+    with pytest.raises(NoMatchingWheel) as e:
+        pick(["hip_python-5.7.31921.3-cp311-cp311-linux_x86_64.whl"], "5.2.21160")
+    assert "build" not in str(e.value).replace("builds no wheel", "") and "supported: 5.2.21153" in str(e.value)
+
+
 def test_nearest_prefers_the_closer_grade():
     with pytest.raises(NoMatchingWheel) as e:
         pick(["hip_python-6.4.43484.3-cp311-cp311-linux_x86_64.whl",

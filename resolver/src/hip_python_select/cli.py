@@ -393,9 +393,13 @@ def _check(args):
                                        f"HIP runtime or set ROCM_PATH / HIP_PYTHON_LIBAMDHIP64_PATH"]
     ctx = Context(dict(os.environ, HIP_PYTHON_LIBAMDHIP64_PATH=path), timeout=args.timeout, major=wheel_hip.major)
     probe = src_runtime(ctx, [])
+    error = probe[0].error if probe else f"{path} could not be probed"
     rt = probe[0].value if probe and probe[0].value else loader.version_from_path(path)
-    data.update(runtime=path, runtime_found_via=via, runtime_hip_version=rt,
-                runtime_error=probe[0].error if probe else None)
+    data.update(runtime=path, runtime_found_via=via, runtime_hip_version=rt, runtime_error=error)
+    if error:   # "OK" means the library opens: a file name that reads like the right release is not enough
+        data["ok"] = False
+        return PROBLEM, data, lines + [f"the runtime {path} (via {via}) cannot be used: {error}; "
+                                       f"'import hip' will fail the same way"]
     if rt is None:
         data["ok"] = False
         return PROBLEM, data, lines + [f"the runtime {path} did not tell its version: "

@@ -170,9 +170,24 @@ def choose(links: Sequence[Link], hip: HipVersion, target: Target, rocm_table: D
                               f"this interpreter can install among {where}")
     raise NoMatchingWheel(
         f"no hip-python wheel for HIP {hip} among {where}; nearest: {nearest.requirement} "
-        f"(HIP {nearest.hip}, {nearest.grade}). A wheel built for another HIP release can misbehave "
-        f"with this runtime: pass --allow-mismatch to take it anyway, or build the matching one "
-        f"(scripts/build_matrix.py --hip {hip}).", nearest)
+        f"(HIP {nearest.hip}, {nearest.grade}). " + _next_step(hip, rocm_table), nearest)
+
+
+def _next_step(hip: HipVersion, rocm_table: Dict[str, str]) -> str:
+    """What to do when no wheel matches: never a build of the wheel just called the nearest."""
+    shipped = rocm_table.get(str(hip)) if hip.patch < ROCM_KEYED_MAX_PATCH else None
+    if shipped:   # x.y.z with a small z: a ROCm version given as a HIP one
+        return (f"{hip} is a ROCm version, not a HIP one: ROCm {hip} ships HIP {shipped}, so pass "
+                f"--rocm-version {hip} (or --hip-version {shipped}).")
+    from . import rocm
+
+    if any(r["hip"] == str(hip) for r in rocm.supported()):
+        return (f"A wheel built for another HIP release can misbehave with this runtime: build the "
+                f"matching one (./dev build --hip {hip}, or scripts/build_matrix.py) and install from "
+                f"its index, or pass --allow-mismatch to take the nearest anyway.")
+    return (f"This project builds no wheel from the HIP {hip} headers (supported: "
+            f"{', '.join(r['hip'] for r in rocm.supported())}). A wheel built for another HIP release "
+            f"can misbehave with this runtime: pass --allow-mismatch to take the nearest anyway.")
 
 
 def constraint(hip: HipVersion) -> str:
