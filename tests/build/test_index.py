@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, TEST_WHEELS, build_wheel, make_venv
 
 TAG = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+# --pre everywhere: on a branch ahead of main the wheels are MAJOR.MINOR.PATCH.N.devM, pre-releases
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def _installed(py):
 @pytest.mark.parametrize("release, hip", [("5.7.1", "5.7.31921"), ("5.2.3", "5.2.21153")])
 def test_pip_installs_each_release_from_the_simple_index(index_dir, tmp_path, release, hip):
     py = make_venv(tmp_path / "v")
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--index-url",
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--pre", "--disable-pip-version-check", "--index-url",
                     (index_dir / "simple").as_uri(), f"hip-python=={hip}.*"], check=True)
     version, reported = _installed(py)
     assert reported == hip and version.startswith(hip + ".")
@@ -41,12 +42,12 @@ def test_pip_installs_each_release_from_the_simple_index(index_dir, tmp_path, re
 
 def test_find_links_and_uv(index_dir, tmp_path):
     py = make_venv(tmp_path / "v")
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(index_dir),
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--pre", "--no-index", "--find-links", str(index_dir),
                     "hip-python>=5.2.21153.0,<5.2.21154"], check=True)
     assert _installed(py)[1] == "5.2.21153"
     uv = shutil.which("uv") or str(__import__("pathlib").Path(sys.executable).parent / "uv")
     py2 = make_venv(tmp_path / "v2")
-    subprocess.run([uv, "pip", "install", "-q", "--python", str(py2), "--index-url", (index_dir / "simple").as_uri(),
+    subprocess.run([uv, "pip", "install", "-q", "--prerelease", "allow", "--python", str(py2), "--index-url", (index_dir / "simple").as_uri(),
                     "hip-python==5.7.31921.*"], check=True)
     assert _installed(py2)[1] == "5.7.31921"
 

@@ -51,7 +51,7 @@ def project_wheels():
     for w in wheels:
         by_python.setdefault(w.name.split("-")[2], []).append(w)
     ordered = sorted(by_python.items(), key=lambda kv: (kv[0] != f"cp{sys.version_info[0]}{sys.version_info[1]}",
-                                                        -len({w.name.split("-")[1].rsplit(".", 1)[0] for w in kv[1]})))
+                                                        -len({".".join(w.name.split("-")[1].split(".")[:3]) for w in kv[1]})))
     for tag, ws in ordered:
         python = _interpreter_for(tag)
         if python:
@@ -81,6 +81,8 @@ def served(project_wheels, tmp_path_factory):
 
 
 def run(*args, env):
+    # --pre: on a branch ahead of main the wheels are MAJOR.MINOR.PATCH.N.devM, pre-releases
+    args = (*args, "--pre") if args[0] == "install" else args
     return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, env=env, timeout=300)
 
 
@@ -122,7 +124,7 @@ def test_install_check_and_fail_safely(served, tree_523, tmp_path):
 
 def test_switch_release_and_back(served, tree_523, tmp_path):
     base, url, copies = served
-    others = sorted({c.name.split("-")[1].rsplit(".", 1)[0] for c in copies} - {"5.2.21153"})
+    others = sorted({".".join(c.name.split("-")[1].split(".")[:3]) for c in copies} - {"5.2.21153"})
     assert others, "the e2e index needs a second release's wheel"
     subprocess.run([base, "-m", "venv", str(tmp_path / "venv")], check=True)
     py = tmp_path / "venv" / "bin" / "python"

@@ -176,7 +176,7 @@ def choose(links: Sequence[Link], hip: HipVersion, target: Target, rocm_table: D
 def _next_step(hip: HipVersion, rocm_table: Dict[str, str]) -> str:
     """What to do when no wheel matches: never a build of the wheel just called the nearest."""
     shipped = rocm_table.get(str(hip)) if hip.patch < ROCM_KEYED_MAX_PATCH else None
-    if shipped:   # x.y.z with a small z: a ROCm version given as a HIP one
+    if shipped and shipped != str(hip):   # x.y.z with a small z: a ROCm version given as a HIP one
         return (f"{hip} is a ROCm version, not a HIP one: ROCm {hip} ships HIP {shipped}, so pass "
                 f"--rocm-version {hip} (or --hip-version {shipped}).")
     from . import rocm
