@@ -4,6 +4,7 @@ Each ``cases/NAME.h`` is parsed (libclang, as for a real release; no Debian down
 release's ``hip/hip_runtime_api.h`` (``hiprtc*.h`` cases as its ``hip/hiprtc.h``) and run
 through the emitter; the manifest and every emitted file must equal ``expected/NAME/``
 byte for byte, so a change to ``parse.py``, ``params.py`` or ``emit.py`` shows as a diff here.
+They are stored as ``NAME.snap`` (``hip.pyx.snap``): snapshots to read, not sources to build.
 After a deliberate change, rewrite them and review the diff:
 
     HIP_BINDGEN_BLESS=1 ./dev test tests/bindgen
@@ -36,7 +37,8 @@ def generated(case: Path, tmp: Path) -> dict[str, str]:
     (hip / "hip_runtime_api.h").write_text(MINIMAL_HIP if rtc else case.read_text())
     (hip / "hiprtc.h").write_text(case.read_text() if rtc else "")
     manifest = parse.parse(tmp / "include")
-    return {"manifest.json": parse.dumps(manifest), **emit.generate(manifest)}
+    files = {"manifest.json": parse.dumps(manifest), **emit.generate(manifest)}
+    return {f"{name}.snap": text for name, text in files.items()}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
