@@ -164,3 +164,18 @@ def test_install_with_uv(tmp_path):
     assert proc.returncode == 0, proc.stderr          # a uv venv without pip: uv is used by itself
     assert "with uv" in proc.stderr
     assert snapshot(py)["version"] == "5.2.21153.3"
+
+
+def test_the_check_after_pip_is_not_cut_by_the_probing_deadline(env_py):
+    """--timeout bounds probing; the verification after a (slow) pip must not be killed by it."""
+    from hip_python_select import bounded, txn
+
+    site = subprocess.run([str(env_py), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    bounded.set_deadline(0.001)
+    time.sleep(0.01)               # the command's probing time is over, as after a long pip run
+    try:
+        assert bounded.budget(5.0) == 0.0
+        assert txn.healthy(site, str(env_py)) is None
+    finally:
+        bounded.set_deadline(None)

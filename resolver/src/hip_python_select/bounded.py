@@ -25,9 +25,9 @@ def set_deadline(seconds: Optional[float]) -> None:
     _deadline = None if seconds is None else time.monotonic() + seconds
 
 
-def budget(timeout: float) -> float:
+def budget(timeout: float, deadline: bool = True) -> float:
     """``timeout``, cut to what is left before the command's deadline (never negative)."""
-    left = timeout if _deadline is None else min(timeout, _deadline - time.monotonic())
+    left = timeout if _deadline is None or not deadline else min(timeout, _deadline - time.monotonic())
     return max(0.0, left) if math.isfinite(left) else 0.0
 
 
@@ -62,12 +62,13 @@ def _kill_group(pid: int) -> None:
         pass
 
 
-def finish(started: Started, timeout: float, limit: int = 1 << 20) -> Run:
-    """Wait for a started child within ``timeout`` (and the deadline); its group is killed after."""
+def finish(started: Started, timeout: float, limit: int = 1 << 20, deadline: bool = True) -> Run:
+    """Wait for a started child within ``timeout`` (and the command's deadline, unless ``deadline``
+    is false: the install's own checks are not probing); its group is killed after."""
     proc, out, err = started
     try:
         try:
-            code: Optional[int] = proc.wait(timeout=budget(timeout))
+            code: Optional[int] = proc.wait(timeout=budget(timeout, deadline))
         except subprocess.TimeoutExpired:
             code = None
         except BaseException:        # Ctrl-C: take the child with us
@@ -87,9 +88,11 @@ def finish(started: Started, timeout: float, limit: int = 1 << 20) -> Run:
         err.close()
 
 
-def run(cmd: List[str], env: Mapping[str, str], timeout: float, cwd: Optional[str] = None) -> Run:
-    """Run ``cmd`` to completion or ``timeout``; raises OSError when it cannot start."""
-    return finish(start(cmd, env, cwd), timeout)
+def run(cmd: List[str], env: Mapping[str, str], timeout: float, cwd: Optional[str] = None,
+        limit: int = 1 << 20) -> Run:
+    """Run ``cmd`` to completion or ``timeout``, keeping ``limit`` bytes of each output; raises
+    OSError when it cannot start."""
+    return finish(start(cmd, env, cwd), timeout, limit)
 
 
 def stop(started: Started) -> None:

@@ -18,7 +18,8 @@ Examples:
 
 Exit codes (every command):
   0  success
-  1  check/doctor found a problem (each printed with what to do)
+  1  check/doctor found a problem (each printed with what to do); also an unreadable manifest or
+     an internal error (printed as one line, never a traceback)
   2  usage error
   3  no HIP installation detected (give --hip-version, --hipconfig or --rocm-path)
   4  no wheel for this HIP version (the nearest is named; --allow-mismatch takes it)

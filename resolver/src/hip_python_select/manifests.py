@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import lzma
 import os
-import subprocess
 import sys
 import urllib.request
 import zipfile
@@ -94,7 +93,12 @@ def installed(python: str = sys.executable) -> Optional[dict]:
     """The manifest of the hip-python wheel installed for ``python`` (read, not imported)."""
     code = ("import importlib.util, sys; s = importlib.util.find_spec('hip'); "
             "sys.stdout.write(open(s.submodule_search_locations[0] + '/_manifest.json').read()) if s else None")
-    proc = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd="/")
+    from . import bounded
+
+    try:   # a FIFO in place of the manifest, or a hanging interpreter, ends with the command's deadline
+        proc = bounded.run([python, "-c", code], os.environ, 60.0, cwd="/", limit=safefile.LIMIT)
+    except OSError:
+        return None
     if proc.returncode != 0 or not proc.stdout.strip():
         return None
     try:
