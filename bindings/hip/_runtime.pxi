@@ -88,6 +88,15 @@ def _library():
     return _lib
 
 
+cdef object _index(object o, str name):
+    """``o`` as an int, for objects with ``__index__`` only (never a float or Decimal)."""
+    import operator
+    try:
+        return operator.index(o)
+    except TypeError:
+        raise TypeError(f"{name}: expected an int, not {type(o).__name__}") from None
+
+
 cdef inline object _cstr(const char* s):
     if s == NULL:
         return None
@@ -207,7 +216,7 @@ cdef class _Holder:
     cdef Py_buffer view
     cdef bint has_view
 
-    def __cinit__(self, object o, str name, int kind=0):
+    def __cinit__(self, object o, str name, int kind=_KIND_POINTER):
         self.keep = []
         self.array = NULL
         self.has_view = False
@@ -218,12 +227,12 @@ cdef class _Holder:
             PyObject_GetBuffer(o, &self.view, PyBUF_SIMPLE)
             self.has_view = True
             self.ptr = self.view.buf
-        elif kind == 1 and isinstance(o, str):
+        elif kind == _KIND_STRING and isinstance(o, str):
             b = (<str>o).encode()
             self.keep.append(b)
             self.ptr = <void*>PyBytes_AS_STRING(b)
-        elif kind in (2, 3, 4) and isinstance(o, (list, tuple)):
-            if kind == 4 and not _is_raw_extra(o):
+        elif kind in (_KIND_STRINGS, _KIND_POINTERS, _KIND_LAUNCH_EXTRA) and isinstance(o, (list, tuple)):
+            if kind == _KIND_LAUNCH_EXTRA and not _is_raw_extra(o):
                 o = _pack_extra(o, self.keep)
             self.array = <void**>malloc(max(len(o), 1) * sizeof(void*))
             if self.array == NULL:
@@ -232,7 +241,7 @@ cdef class _Holder:
                 if type(item) is bytes:
                     self.array[i] = <void*>PyBytes_AS_STRING(item)
                     continue
-                if kind == 2 and isinstance(item, str):
+                if kind == _KIND_STRINGS and isinstance(item, str):
                     item = (<str>item).encode()
                     self.keep.append(item)
                 self.array[i] = _slow_ptr(item, name, self.keep, i)
@@ -374,7 +383,7 @@ def __getattr__(str name):
 # -- structs -----------------------------------------------------------------------------
 cdef Py_ssize_t _spec_size(tuple spec):
     code, size, extra = spec
-    if code == "a":
+    if code == _FIELD_ARRAY:
         return size * _spec_size(extra)
     return size
 
@@ -410,28 +419,28 @@ cdef _write_int(char* p, Py_ssize_t size, bint signed, object value):
 
 cdef object _get(char* p, tuple spec, object owner):
     code, size, extra = spec
-    if code == "i" or code == "u":
-        return _read_int(p, size, code == "i")
-    if code == "b":
+    if code == _FIELD_SIGNED or code == _FIELD_UNSIGNED:
+        return _read_int(p, size, code == _FIELD_SIGNED)
+    if code == _FIELD_BOOL:
         return p[0] != 0
-    if code == "f":
+    if code == _FIELD_FLOAT:
         if size == 4:
             return (<float*>p)[0]
         if size == 8:
             return (<double*>p)[0]
         return PyBytes_FromStringAndSize(p, size)
-    if code == "e":
+    if code == _FIELD_ENUM:
         return _enum_member(extra[0], _read_int(p, size, extra[1]))
-    if code == "p":
+    if code == _FIELD_POINTER:
         return PyLong_FromVoidPtr((<void**>p)[0])
-    if code == "r":
+    if code == _FIELD_RECORD:
         return _record_class(extra).from_ptr(PyLong_FromVoidPtr(p), owner)
-    if code == "B":
+    if code == _FIELD_BITFIELD:
         bit, bits, signed = extra
         v = (_read_int(p, size, False) >> bit) & ((1 << bits) - 1)
         return v - (1 << bits) if signed and v >> (bits - 1) else v
     # arrays: char arrays read as bytes up to the first NUL, others as lists
-    if extra[0] in "iu" and extra[1] == 1:
+    if extra[0] in (_FIELD_SIGNED, _FIELD_UNSIGNED) and extra[1] == 1:
         raw = PyBytes_FromStringAndSize(p, size)
         return raw.split(b"\0", 1)[0]
     cdef Py_ssize_t step = _spec_size(extra), k, n = size
@@ -443,35 +452,42 @@ cdef _set(char* p, tuple spec, object value):
     cdef void* q
     cdef list keep
     cdef Py_ssize_t step, k
-    if code == "i" or code == "u":
-        _write_int(p, size, code == "i", value)
-    elif code == "b":
+    if code == _FIELD_SIGNED or code == _FIELD_UNSIGNED:
+        _write_int(p, size, code == _FIELD_SIGNED, _index(value, "field"))
+    elif code == _FIELD_BOOL:
         p[0] = 1 if value else 0
-    elif code == "f" and size == 4:
-        (<float*>p)[0] = value
-    elif code == "f" and size == 8:
-        (<double*>p)[0] = value
-    elif code == "e":
-        _write_int(p, size, extra[1], int(value))
-    elif code == "p":
+    elif code == _FIELD_FLOAT and (size == 4 or size == 8):
+        if not isinstance(value, (int, float)):
+            raise TypeError(f"field: expected a float, not {type(value).__name__}")
+        if size == 4:
+            (<float*>p)[0] = value
+        else:
+            (<double*>p)[0] = value
+    elif code == _FIELD_ENUM:
+        _write_int(p, size, extra[1], _index(value, "field"))
+    elif code == _FIELD_POINTER:
         keep = []
         q = _slow_ptr(value, "field", keep)
         if keep:
             raise TypeError("a pointer field takes an address (int), None or a HIP struct, "
                             "not a temporary buffer")
         (<void**>p)[0] = q
-    elif code == "r":
+    elif code == _FIELD_RECORD:
         if not isinstance(value, _record_class(extra)):
             raise TypeError(f"expected a {extra}, not {type(value).__name__}")
         memcpy(p, (<_Struct>value)._ptr, size)
-    elif code == "B":
+    elif code == _FIELD_BITFIELD:
         bit, bits, signed = extra
+        value = _index(value, "field")
+        lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+        if not lo <= value <= hi:
+            raise OverflowError(f"{value} does not fit a {bits}-bit {'signed' if signed else 'unsigned'} field")
         mask = ((1 << bits) - 1) << bit
         old = _read_int(p, size, False)
-        _write_int(p, size, False, (old & ~mask) | ((int(value) << bit) & mask))
-    elif code == "a":
+        _write_int(p, size, False, (old & ~mask) | ((value << bit) & mask))
+    elif code == _FIELD_ARRAY:
         step = _spec_size(extra)
-        if isinstance(value, (bytes, bytearray)) and extra[0] in "iu" and extra[1] == 1:
+        if isinstance(value, (bytes, bytearray)) and extra[0] in (_FIELD_SIGNED, _FIELD_UNSIGNED) and extra[1] == 1:
             if len(value) > size:
                 raise ValueError(f"at most {size} bytes")
             memset(p, 0, size)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import keyword
 
+from . import contract as C
 from . import params as P
 
 GENERATOR_VERSION = "1"
@@ -33,11 +34,11 @@ class Emitter:
     def __init__(self, manifest: dict):
         self.m = manifest
         self.td = manifest["typedefs"]
-        self.enum_index = {name: i for i, name in enumerate(sorted(manifest["enums"]))}
-        self.record_index = {name: i for i, name in enumerate(sorted(manifest["records"]))}
+        self.enum_index = C.positions(manifest["enums"])
+        self.record_index = C.positions(manifest["records"])
         # opaque structs (declared, never defined): only pointers to them exist, i.e. handles
         self.handles = sorted(n for n, r in manifest["records"].items() if not r["size"])
-        self.handle_index = {name: i for i, name in enumerate(self.handles)}
+        self.handle_index = C.positions(self.handles)
 
     # -- C side ---------------------------------------------------------------
     def resolve(self, ref):
@@ -212,17 +213,18 @@ class Emitter:
         t = self.resolve(ref)
         k = t["kind"]
         if k == "int":
-            return ("b" if t["name"] == "bool" else ("i" if t["signed"] else "u"), t["size"], None)
+            code = C.FIELD_BOOL if t["name"] == "bool" else (C.FIELD_SIGNED if t["signed"] else C.FIELD_UNSIGNED)
+            return (code, t["size"], None)
         if k == "float":
-            return ("f", t["size"], None)
+            return (C.FIELD_FLOAT, t["size"], None)
         if k == "enum":
             u = self.m["enums"][t["name"]]["underlying"]
-            return ("e", u["size"], (self.enum_index[t["name"]], u["signed"]))
+            return (C.FIELD_ENUM, u["size"], (self.enum_index[t["name"]], u["signed"]))
         if k == "record":
-            return ("r", self.m["records"][t["name"]]["size"] or 0, t["name"])
+            return (C.FIELD_RECORD, self.m["records"][t["name"]]["size"] or 0, t["name"])
         if k == "array":
-            return ("a", t["len"], self.field_spec(t["of"]))
-        return ("p", 8, None)
+            return (C.FIELD_ARRAY, t["len"], self.field_spec(t["of"]))
+        return (C.FIELD_POINTER, 8, None)
 
     def record_table(self, name, base=0):
         """Fields of a record, anonymous members flattened, as (name, offset, spec)."""
@@ -236,7 +238,7 @@ class Emitter:
             if "bits" in f:
                 t = self.resolve(f["type"])
                 signed = t.get("signed", False) if t["kind"] == "int" else False
-                spec = ("B", spec[1], (f["bit_offset"], f["bits"], signed))
+                spec = (C.FIELD_BITFIELD, spec[1], (f["bit_offset"], f["bits"], signed))
             rows.append((f["name"], base + f["offset"], spec))
         return rows
 
@@ -269,7 +271,7 @@ class Emitter:
                 rc = "const void*"
             shims.append(f"    {rc} _call_{name}({', '.join(args)})")
         lines += shims or ["    pass"]
-        lines += ["", 'include "_runtime.pxi"', ""]
+        lines += ["", *C.runtime_constants(), 'include "_runtime.pxi"', ""]
         lines.append(f'_MODULE = "{module}"')
         lines.append(f'HIP_VERSION_STRING = "{v["string"]}"')
         lines.append(f"HIP_VERSION = {v['packed']}")
@@ -361,7 +363,14 @@ class Emitter:
         for i, (p, role) in enumerate(zip(f["params"], roles)):
             pn = self.pyname(p["name"])
             carrier = self.carrier(p["type"])
-            if role == "value":
+            if role == "value" and carrier not in ("float", "double", "long double", "bint"):
+                # integers and enums: only objects with __index__ (1.5 is a TypeError, as for
+                # range()); an IntEnum member is an int and takes the fast path
+                sig.append(pn)
+                pre.append(f"    if not isinstance({pn}, int): {pn} = _index({pn}, {p['name']!r})")
+                pre.append(f"    cdef {carrier} _v{i} = {pn}")
+                call.append(f"_v{i}")
+            elif role == "value":
                 sig.append(f"{carrier} {pn}")
                 call.append(pn)
             elif role == "handle_ref":
@@ -411,9 +420,9 @@ class Emitter:
                     pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}); _p{i} = (<_Holder>_k{i}).ptr")
                 elif role == "string":
                     pre.append(f"    if not _fast_str({pn}, &_p{i}):")
-                    pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, 1); _p{i} = (<_Holder>_k{i}).ptr")
+                    pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, {C.KIND_STRING}); _p{i} = (<_Holder>_k{i}).ptr")
                 else:
-                    kind = {"strings": 2, "pointers": 3, "launch_extra": 4}[role]
+                    kind = C.KINDS[role]
                     pre.append(f"    if {pn} is None:\n        _p{i} = NULL\n    else:")
                     pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, {kind}); _p{i} = (<_Holder>_k{i}).ptr")
                 call.append(f"_p{i}")

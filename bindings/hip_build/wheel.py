@@ -59,7 +59,7 @@ picks the right wheel for a machine.
 """
 
 
-GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/params.py", "hip_build/wheel.py")
+GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py")
 
 
 def generator_digest() -> str:

@@ -72,7 +72,7 @@ def test_generated_modules_are_valid_cython(release, tmp_path):
     (tmp_path / "_runtime.pxi").write_text((ROOT / "bindings/hip/_runtime.pxi").read_text())
     util = tmp_path / "hip" / "_util"   # the shared adapter types the modules cimport
     util.mkdir(parents=True)
-    for name in ("hip/__init__.py", "hip/_util/__init__.py", "hip/_util/types.pxd"):
+    for name in ("hip/__init__.py", "hip/_limited.pxd", "hip/_util/__init__.py", "hip/_util/types.pxd"):
         (tmp_path / name).write_text((ROOT / "bindings" / name).read_text())
     for module in ("hip", "hiprtc"):
         proc = subprocess.run([sys.executable, "-m", "cython", "-3", "-I", str(tmp_path), "-o",

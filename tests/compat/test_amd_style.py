@@ -227,3 +227,40 @@ print(json.dumps([int(prog), int(prog.createRef())]))
     destroy = [int(a[0], 16) for n, a in calls if n == "hiprtcDestroyProgram"]
     # a handle and its createRef() both pass the address of the handle's own slot
     assert destroy == [ref, ref] and prog_value == 0x7000
+
+
+def test_careless_values_are_type_errors_not_silent_truncation(null_523):
+    p = null_523.proc('''
+import json
+from decimal import Decimal
+from fractions import Fraction
+from hip import hip
+out = []
+def attempt(f):
+    try:
+        f()
+        out.append("accepted")
+    except (TypeError, OverflowError, ValueError) as e:
+        out.append(type(e).__name__)
+for v in (16.7, Decimal("1.5"), Fraction(3, 2), "16"):
+    attempt(lambda: hip.hipMalloc(v))
+attempt(lambda: hip.hipSetDevice(1.5))
+attempt(lambda: hip.dim3(x=1.5))
+attempt(lambda: hip.dim3(1, 2, 3, 4))
+attempt(lambda: hip.dim3.from_ptr(1.5))
+attempt(lambda: hip.hipConfigureCall(1.5, 1, 0, None))
+attempt(lambda: hip.hipConfigureCall(b"", hip.dim3(), 0, None))
+class Bad:
+    __cuda_array_interface__ = {"data": (1.5, False)}
+attempt(lambda: hip.hipMemcpy(Bad(), 0, 0, 0))
+class Empty:
+    __cuda_array_interface__ = {}
+attempt(lambda: hip.hipMemcpy(Empty(), 0, 0, 0))
+ok = [hip.hipSetDevice(hip.hipError_t.hipSuccess)[0] == 0, hip.hipMalloc(True)[1].size == 1,
+      hip.dim3(x=2).x == 2, list(hip.dim3(*(3, 4))) == [3, 4, 1]]
+print(json.dumps([out, ok]))
+''')
+    assert p.returncode == 0, p.stderr[-2000:]
+    out, ok = json.loads(p.stdout.strip().splitlines()[-1])
+    assert out == ["TypeError"] * 10 + ["TypeError", "TypeError"], out
+    assert ok == [True] * 4
