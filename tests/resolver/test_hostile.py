@@ -109,7 +109,7 @@ def rows(P) -> list:
     hv = ("--hip-version", "5.2.21153")
     # every command: bad --timeout, --python, unknown option
     for cmd, extra in (("detect", ()), ("resolve", hv), ("install", (*hv, "--dry-run")), ("check", ()),
-                       ("diff", ("5.2.21153", "5.7.31921")), ("doctor", ()), ("constraints", hv)):
+                       ("diff", ("5.2.21153", "5.7.31921")), ("doctor", ()), ("constraints", hv), ("releases", ())):
         R += [_row(cmd, *extra, "--timeout", t, ok={2}) for t in BAD_TIMEOUTS]
         R.append(_row(cmd, *extra, "--bogus", ok={2}))
         if cmd in ("detect", "resolve", "install", "check", "doctor"):
@@ -133,6 +133,7 @@ def rows(P) -> list:
         R.append(_row("constraints", "--rocm-version", v, ok={2}))
         R.append(_row("constraints", "--amd", "--rocm-version", v, ok={2}))
         R.append(_row("install", "--rocm-version", v, "--no-index", "--dry-run", ok={2}))
+        R.append(_row("resolve", "--amd", "--rocm-version", v, "--no-index", ok={2}))
     R.append(_row("constraints", "--amd", ok={2}))
     # where wheels come from
     for url in ("http://[::1/simple", "file:///tmp/x%00y", "file:///nonexistent/simple", "ftp://x/simple",

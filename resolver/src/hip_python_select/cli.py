@@ -582,8 +582,8 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--json", action="store_true", help="print JSON")
         s.add_argument("--timeout", type=_seconds, default=10.0, metavar="S",
                        help="end all probing (hipconfig, runtime, --python) within S seconds (default 10)")
-        s.add_argument("--hipconfig", metavar="PATH", help="use this hipconfig only")
-        s.add_argument("--rocm-path", metavar="DIR", help="the ROCm/HIP tree to inspect (like ROCM_PATH)")
+        s.add_argument("--hipconfig", metavar="PATH", type=_path, help="use this hipconfig only")
+        s.add_argument("--rocm-path", metavar="DIR", type=_path, help="the ROCm/HIP tree to inspect (like ROCM_PATH)")
         return s
 
     def wheels(s):
@@ -592,7 +592,7 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--index-url", metavar="URL", help="PEP 503 index (file:// or http://; default "
                        "$PIP_INDEX_URL or PyPI)")
         s.add_argument("--extra-index-url", metavar="URL", action="append", default=[])
-        s.add_argument("--find-links", "-f", metavar="DIR|URL", action="append", default=[])
+        s.add_argument("--find-links", "-f", metavar="DIR|URL", type=_path, action="append", default=[])
         s.add_argument("--no-index", action="store_true", help="use --find-links only")
         s.add_argument("--pre", action="store_true", help="allow .devN builds")
         s.add_argument("--allow-mismatch", action="store_true",
@@ -616,9 +616,9 @@ def parser() -> argparse.ArgumentParser:
     s = add("check", cmd_check, "compare the installed wheel with the runtime it will load",
             "hip-python-select check --python .venv/bin/python --script app.py")
     s.add_argument("--python", metavar="EXE", type=_path, help="target interpreter (default: this one)")
-    s.add_argument("--script", metavar="PATH", action="append", default=[],
+    s.add_argument("--script", metavar="PATH", type=_path, action="append", default=[],
                    help="also judge what this code (file or directory) uses between the two releases' APIs")
-    s.add_argument("--manifests", metavar="DIR|URL", action="append", default=[],
+    s.add_argument("--manifests", metavar="DIR|URL", type=_path, action="append", default=[],
                    help="where the releases' API manifests are (the manifests/ folder beside the wheel index)")
     s.add_argument("--against", metavar="VERSION", help="judge against this HIP or ROCm release instead of "
                    "the runtime found here (no ROCm needed)")
@@ -628,7 +628,7 @@ def parser() -> argparse.ArgumentParser:
             "constants", "hip-python-select diff 5.2.3 7.2.4 --manifests wheels/manifests")
     s.add_argument("a", metavar="A", help="HIP version (5.2.21153) or ROCm release (5.2.3)")
     s.add_argument("b", metavar="B")
-    s.add_argument("--manifests", metavar="DIR|URL", action="append", default=[],
+    s.add_argument("--manifests", metavar="DIR|URL", type=_path, action="append", default=[],
                    help="where the releases' API manifests are (default: ./wheels, $HIP_PYTHON_MANIFESTS)")
     s.add_argument("--limit", type=_count, default=0, metavar="N", help="list at most N names per section (text)")
     s = add("doctor", cmd_doctor, "detect + check + /dev/kfd, /dev/dri, video/render groups",
@@ -656,6 +656,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     from . import bounded
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+        # a path that is not UTF-8 (argv decodes it with surrogateescape) prints back as its bytes
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
         args = parser().parse_args(argv)
     except _UsageError as e:
