@@ -5,7 +5,7 @@ from cpython.bytes cimport PyBytes_FromString, PyBytes_FromStringAndSize
 from cpython.long cimport PyLong_AsVoidPtr
 from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView_GET_BUFFER
 from libc.stdlib cimport malloc, free
-from libc.string cimport memcpy, memset
+from libc.string cimport memcpy, memset, strlen
 cdef extern from "Python.h":
     const char* _utf8 "PyUnicode_AsUTF8AndSize"(object, Py_ssize_t*) except? NULL
 from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
@@ -127,9 +127,14 @@ cdef inline bint _fast_str(object o, void** out):
     if o is None:
         out[0] = NULL
         return True
+    cdef Py_ssize_t n
+    cdef const char* s
     if type(o) is str:
         # the str caches its UTF-8 form and outlives the call; a lone surrogate raises here
-        out[0] = <void*>_utf8(o, NULL)
+        s = _utf8(o, &n)
+        if <Py_ssize_t>strlen(s) != n:
+            return False   # an embedded NUL would cut the string: the slow path refuses it
+        out[0] = <void*>s
         return True
     return False
 
@@ -228,6 +233,8 @@ cdef class _Holder:
             self.has_view = True
             self.ptr = self.view.buf
         elif kind == _KIND_STRING and isinstance(o, str):
+            if "\0" in o:
+                raise ValueError(f"{name}: embedded null character (C would see the string cut there)")
             b = (<str>o).encode()
             self.keep.append(b)
             self.ptr = <void*>PyBytes_AS_STRING(b)
@@ -242,6 +249,8 @@ cdef class _Holder:
                     self.array[i] = <void*>PyBytes_AS_STRING(item)
                     continue
                 if kind == _KIND_STRINGS and isinstance(item, str):
+                    if "\0" in item:
+                        raise ValueError(f"{name}[{i}]: embedded null character")
                     item = (<str>item).encode()
                     self.keep.append(item)
                 self.array[i] = _slow_ptr(item, name, self.keep, i)

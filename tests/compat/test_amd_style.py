@@ -256,11 +256,14 @@ attempt(lambda: hip.hipMemcpy(Bad(), 0, 0, 0))
 class Empty:
     __cuda_array_interface__ = {}
 attempt(lambda: hip.hipMemcpy(Empty(), 0, 0, 0))
+from hip import hiprtc
+attempt(lambda: hiprtc.hiprtcCreateProgram("int x;\\0 garbage", "a.cpp", 0, [], []))
+attempt(lambda: hiprtc.hiprtcCompileProgram(0, 1, ["-O3\\0"]))
 ok = [hip.hipSetDevice(hip.hipError_t.hipSuccess)[0] == 0, hip.hipMalloc(True)[1].size == 1,
       hip.dim3(x=2).x == 2, list(hip.dim3(*(3, 4))) == [3, 4, 1]]
 print(json.dumps([out, ok]))
 ''')
     assert p.returncode == 0, p.stderr[-2000:]
     out, ok = json.loads(p.stdout.strip().splitlines()[-1])
-    assert out == ["TypeError"] * 10 + ["TypeError", "TypeError"], out
+    assert out == ["TypeError"] * 12 + ["ValueError"] * 2, out
     assert ok == [True] * 4
