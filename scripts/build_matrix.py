@@ -4,6 +4,7 @@
   ./dev build                                  # every release, every supported Python found here
   ./dev build --hip 5.2.3 --python current     # one release (ROCm or HIP version), this interpreter
   ./dev build --hip 5.7.1,6.4.3 --python 3.11,3.12
+  ./dev build --hip 5.2.3 --python abi3           # the stable-ABI wheel (cp311-abi3), for Pythons with no wheel of their own
   ./dev build --only hip5.2.21153-cp311        # build identifiers, as the summary prints them (globs too)
   ./dev build --rocm-path /opt/rocm-6.2.4      # from an installed ROCm tree
   ./dev build --list | --dry-run | --check-tools | --github-matrix
@@ -44,10 +45,11 @@ def select(args) -> list[dict]:
 
 
 def choose_pythons(spec: str | None, only: list) -> dict:
-    """{'3.11': interpreter} for --python (None/'all': the supported ones found here, 'current', or a list)."""
+    """{'3.11': interpreter} for --python (None/'all': the supported ones found here and the abi3
+    build, 'current', or a list that may name 'abi3')."""
     if spec == "current":
         return {pythons.current(): sys.executable}
-    found = pythons.find()
+    found = pythons.with_abi3(pythons.find())
     if spec in (None, "all"):
         return found
     wanted = [v.strip() for v in spec.split(",")]
@@ -60,7 +62,8 @@ def choose_pythons(spec: str | None, only: list) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hip", help="releases to build, by ROCm version (5.2.3) or HIP version (5.2.21153), comma-separated")
-    ap.add_argument("--python", help="Python versions (3.11,3.12), 'all' found here, or 'current' (default: all)")
+    ap.add_argument("--python", help="Python versions (3.11,3.12, 'abi3'), 'all' found here and abi3, or 'current' "
+                                     "(default: all)")
     ap.add_argument("--only", help="build identifiers to build (hip5.2.21153-cp311, globs allowed), comma-separated")
     ap.add_argument("--rocm-path", help="build from an installed ROCm tree instead")
     ap.add_argument("--out", default=str(DEFAULT_OUT), help="the index directory (default: wheels/)")

@@ -12,12 +12,13 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_WHEELS = ROOT / "build" / "test-wheels"
 
 
-def build_wheel(release: str) -> Path:
-    """The host-Python wheel of ``release``, built by the project's own build command."""
-    results = TEST_WHEELS / f".results-{os.getpid()}-{release}.json"
+def build_wheel(release: str, python: str = "current") -> Path:
+    """The host-Python wheel of ``release`` (``python="abi3"``: its stable-ABI wheel), built by
+    the project's own build command."""
+    results = TEST_WHEELS / f".results-{os.getpid()}-{release}-{python}.json"
     TEST_WHEELS.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_matrix.py"), "--hip", release,
-                           "--python", "current", "--allow-dirty", "--out", str(TEST_WHEELS), "--json", str(results)],
+                           "--python", python, "--allow-dirty", "--out", str(TEST_WHEELS), "--json", str(results)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (build,) = json.loads(results.read_text())["results"]

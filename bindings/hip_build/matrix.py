@@ -28,8 +28,8 @@ LOGS = BUILD / "logs"
 
 
 def ident(hip: str, python: str) -> str:
-    """The identifier of one build: ``hip5.2.21153-cp311``."""
-    return f"hip{hip}-cp{python.replace('.', '')}"
+    """The identifier of one build: ``hip5.2.21153-cp311``, or ``hip5.2.21153-abi3``."""
+    return f"hip{hip}-{python}" if python == wheel.ABI3 else f"hip{hip}-cp{python.replace('.', '')}"
 
 
 def selected(name: str, patterns) -> bool:
@@ -95,11 +95,13 @@ def build_one(manifest: dict, version: str, py_version: str, interpreter: str, o
         return out / cached, "cached"
     # one staging tree per output index, so concurrent builds into different indexes never collide
     slot = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:8]
-    src = BUILD / "staging" / slot / f"{hip}-cp{py_version.replace('.', '')}" / "src"
-    wheel.stage(manifest, version, src)
+    src = BUILD / "staging" / slot / ident(hip, py_version) / "src"
+    abi3 = py_version == wheel.ABI3
+    wheel.stage(manifest, version, src, abi3=abi3)
     if jobs > 1:
         (src / "setup.cfg").write_text("[build_ext]\nparallel = 1\n")
-    built = wheel.build(src, src.parent / "raw", python=pythons.build_python(py_version, interpreter))
+    build_version = pythons.version_of(interpreter) if abi3 else py_version
+    built = wheel.build(src, src.parent / "raw", python=pythons.build_python(build_version, interpreter))
     final = wheel.audit(built, out)
     publish.remember(out, key, final.name)
     shutil.rmtree(src.parent, ignore_errors=True)   # ~11 MB of generated C a wheel: kept only when it failed

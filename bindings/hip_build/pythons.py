@@ -35,6 +35,23 @@ def find(versions=None) -> dict[str, str]:
     return dict(sorted(found.items(), key=lambda kv: int(kv[0].split(".")[1])))
 
 
+def version_of(interpreter: str) -> str:
+    """'X.Y' of an interpreter."""
+    if interpreter == sys.executable:
+        return current()
+    out = subprocess.run([interpreter, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                         capture_output=True, text=True, check=True).stdout
+    return out.strip()
+
+
+def with_abi3(found: dict[str, str]) -> dict[str, str]:
+    """``found`` plus the abi3 build, made by the newest of them (from 3.11, the limited API it needs)."""
+    from .wheel import ABI3, ABI3_FROM
+
+    able = [v for v in found if tuple(map(int, v.split("."))) >= tuple(map(int, ABI3_FROM.split(".")))]
+    return {**found, ABI3: found[able[-1]]} if able else dict(found)
+
+
 def build_python(version: str, interpreter: str) -> str:
     """An interpreter with the build requirements: a cached venv per Python (requirements-dev's pins)."""
     if interpreter == sys.executable:

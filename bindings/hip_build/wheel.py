@@ -51,6 +51,14 @@ include-package-data = false
 hip = ["_manifest.json", "_api.h", "chip.pxd", "chiprtc.pxd"]
 '''
 
+# The abi3 build: one wheel per release for the Pythons no per-version wheel serves (3.14 today).
+# The limited API of 3.11 is the first with the buffer protocol the bindings need.  pip takes a
+# per-version wheel first wherever one exists (its tag ranks before any abi3 tag), so this wheel
+# only ever installs on a Python the matrix has no wheel for.
+ABI3 = "abi3"
+ABI3_FROM = "3.11"
+LIMITED_MACROS = '[("Py_LIMITED_API", "0x030B0000"), ("CYTHON_LIMITED_API", "1")]'
+
 README = """# hip-python {version}
 
 Bindings for HIP {hip} (`from hip import hip, hiprtc`), generated from the HIP {hip}
@@ -75,8 +83,9 @@ def generator_digest() -> str:
     return h.hexdigest()
 
 
-def stage(manifest: dict, version: str, dest: Path) -> Path:
-    """Write a buildable source tree for ``manifest`` at ``dest`` (replacing it)."""
+def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
+    """Write a buildable source tree for ``manifest`` at ``dest`` (replacing it); ``abi3``: for
+    the stable ABI (``cp311-abi3``), built once per release by the newest Python here."""
     if dest.exists():
         shutil.rmtree(dest)
     pkg = dest / "hip"
@@ -92,7 +101,17 @@ def stage(manifest: dict, version: str, dest: Path) -> Path:
     (pkg / "_manifest.json").write_text(parse.dumps(manifest))
     hip = manifest["hip_version"]["string"]
     (pkg / "_version.py").write_text(emit.version_py(manifest, version))
-    (dest / "setup.py").write_text(SETUP_PY)
+    setup_py = SETUP_PY
+    if abi3:
+        # Cython's limited API cannot make a classmethod of a cdef class method bound with
+        # binding=False (the per-version default, kept there because it is faster per call)
+        for pyx in pkg.rglob("*.pyx"):
+            pyx.write_text(pyx.read_text().replace("binding=False", "binding=True"))
+        setup_py = (SETUP_PY.replace("extra_compile_args=flags,", f"extra_compile_args=flags, define_macros="
+                                     f"{LIMITED_MACROS}, py_limited_api=True,")
+                    .replace("quiet=True))", "quiet=True),\n      options={'bdist_wheel': {'py_limited_api': "
+                             f"'cp{ABI3_FROM.replace('.', '')}'}}}})"))
+    (dest / "setup.py").write_text(setup_py)
     (dest / "setup.cfg").write_text("[build_ext]\nparallel = 2\n")
     (dest / "pyproject.toml").write_text(PYPROJECT.format(
         version=version, hip=hip, requires_python=project.requires_python(),
