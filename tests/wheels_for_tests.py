@@ -12,18 +12,24 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_WHEELS = ROOT / "build" / "test-wheels"
 
 
-def build_wheel(release: str, python: str = "current") -> Path:
-    """The host-Python wheel of ``release`` (``python="abi3"``: its stable-ABI wheel), built by
-    the project's own build command."""
+def build_wheels(release: str, python: str = "current") -> list:
+    """The wheels of ``release`` for ``python`` (``current``, ``abi3``, or a list such as
+    ``3.11,abi3``: built in one run, so they share one version), by the project's own build command."""
     results = TEST_WHEELS / f".results-{os.getpid()}-{release}-{python}.json"
     TEST_WHEELS.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_matrix.py"), "--hip", release,
                            "--python", python, "--allow-dirty", "--out", str(TEST_WHEELS), "--json", str(results)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (build,) = json.loads(results.read_text())["results"]
+    builds = json.loads(results.read_text())["results"]
     results.unlink()
-    return Path(build["wheel"])
+    return [Path(b["wheel"]) for b in builds]
+
+
+def build_wheel(release: str, python: str = "current") -> Path:
+    """The host-Python wheel of ``release`` (``python="abi3"``: its stable-ABI wheel)."""
+    (wheel,) = build_wheels(release, python)
+    return wheel
 
 
 def make_venv(path: Path, *wheels: Path) -> Path:
