@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -29,6 +30,15 @@ def clean_env(**extra) -> dict:
     env["PYTHONPATH"] = str(SRC)
     env.update(extra)
     return env
+
+
+def ctrl_c_reaches_it() -> None:
+    """``preexec_fn`` for a child a test will press Ctrl-C on: SIGINT acts as at a terminal.
+
+    A shell that starts a job in the background without job control (as CI may be started)
+    ignores SIGINT in it, every descendant inherits that, and Python keeps an inherited
+    SIG_IGN instead of raising KeyboardInterrupt: the test's Ctrl-C would then do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Cli:

@@ -17,7 +17,7 @@ import venv
 from pathlib import Path
 
 import pytest
-from resolver_helpers import clean_env, make_wheel, write_index
+from resolver_helpers import clean_env, ctrl_c_reaches_it, make_wheel, write_index
 
 CLI = [sys.executable, "-m", "hip_python_select"]
 
@@ -111,7 +111,8 @@ def test_ctrl_c_during_download_changes_nothing(env_py, tmp_path):
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/simple"
         proc = subprocess.Popen([*CLI, "install", "--python", str(env_py), "--index-url", url, "--hip-version",
-                                 "5.7.31921"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env())
+                                 "5.7.31921"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(),
+                                preexec_fn=ctrl_c_reaches_it)
         assert SlowHandler.requested.wait(30), "the download never started"
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)   # Ctrl-C while the wheel is being downloaded

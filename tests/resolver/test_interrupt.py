@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from resolver_helpers import clean_env, write_index
+from resolver_helpers import clean_env, ctrl_c_reaches_it, write_index
 
 CLI = [sys.executable, "-m", "hip_python_select"]
 HIPS = {"5.2.3": "5.2.21153", "5.7.1": "5.7.31921"}
@@ -133,7 +133,7 @@ def _trial(py, site, wheels, point, action):
     before = working(py, site)
     want = other(before)
     proc = subprocess.Popen(install_cmd(py, wheels, want), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=clean_env(), start_new_session=True)
+                            text=True, env=clean_env(), start_new_session=True, preexec_fn=ctrl_c_reaches_it)
     t0 = time.monotonic()
     while proc.poll() is None and time.monotonic() < t0 + 30 and not POINTS[point](proc, site, before, t0):
         time.sleep(0.002)
