@@ -93,3 +93,20 @@ def test_doctor_reports_devices_groups_and_the_check(cli, tree_523):
     assert set(data["devices"]) >= {"/dev/kfd", "/dev/dri", "groups"}
     if not data["devices"]["/dev/kfd"]:
         assert proc.returncode == C.PROBLEM and any("/dev/kfd" in p for p in data["problems"])
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """`hip-python-select releases | head -1`: the reader is gone when the CLI writes."""
+    import os
+    import subprocess
+    import sys
+
+    r, w = os.pipe()
+    os.close(r)                      # the reader has left before the first write: deterministic
+    try:
+        proc = subprocess.run([sys.executable, "-m", "hip_python_select", "releases"], stdout=w,
+                              stderr=subprocess.PIPE, text=True, env=clean_env(), timeout=60)
+    finally:
+        os.close(w)
+    assert proc.returncode == 141 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, \
+        proc.stderr

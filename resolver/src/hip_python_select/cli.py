@@ -672,6 +672,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         return _fail(as_json, where, str(e), e.code)
     except KeyboardInterrupt:
         return _fail(as_json, where, "interrupted", INTERRUPTED)
+    except BrokenPipeError:
+        # the reader left (`... | head`): what it read stands. Point stdout at /dev/null so the
+        # interpreter's final flush cannot fail again, and answer as a tool killed by SIGPIPE does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (MemoryError, RecursionError) as e:
         return _fail(as_json, where, f"the input is too large or too deeply nested ({type(e).__name__})", PROBLEM)
     except Exception as e:  # noqa: BLE001 - a bug must still end as one line, not a traceback
