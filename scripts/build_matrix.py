@@ -2,7 +2,7 @@
 """Build one hip-python wheel per supported HIP release into wheels/, a pip-installable index.
 
   ./dev build                                  # every release, every supported Python found here
-  ./dev build --hip 5.2.3 --python current     # one release (ROCm or HIP version), this interpreter
+  ./dev build --release 5.2.3 --python current # one release (ROCm or HIP version; --hip is the same), this interpreter
   ./dev build --hip 5.7.1,6.4.3 --python 3.11,3.12
   ./dev build --hip 5.2.3 --python abi3           # the stable-ABI wheel (cp311-abi3), for Pythons with no wheel of their own
   ./dev build --only hip5.2.21153-cp311        # build identifiers, as the summary prints them (globs too)
@@ -61,7 +61,9 @@ def choose_pythons(spec: str | None, only: list) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--hip", help="releases to build, by ROCm version (5.2.3) or HIP version (5.2.21153), comma-separated")
+    ap.add_argument("--release", "--hip", dest="hip", metavar="RELEASES",
+                    help="releases to build, by ROCm version (5.2.3) or HIP version (5.2.21153), comma-separated "
+                         "(--hip is the older name: it takes a ROCm version too)")
     ap.add_argument("--python", help="Python versions (3.11,3.12, 'abi3'), 'all' found here and abi3, or 'current' "
                                      "(default: all)")
     ap.add_argument("--only", help="build identifiers to build (hip5.2.21153-cp311, globs allowed), comma-separated")

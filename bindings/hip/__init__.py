@@ -11,7 +11,7 @@ The version names of AMD's HIP Python are here too, with its meanings: ``HIP_VER
 (``(5, 2, 21153, githash)``), and ``ROCM_VERSION``/``ROCM_VERSION_NAME``/
 ``ROCM_VERSION_TUPLE`` for the ROCm release whose headers the wheel was generated from.
 """
-from hip import _version
+from hip import _hipfacts, _version
 from hip._loader import HipFunctionNotFoundError, HipLibraryNotFoundError, HipVersionMismatchWarning
 
 HIP_VERSION_STRING = _version.HIP_VERSION
@@ -23,7 +23,7 @@ HIP_VERSION_NAME = hip_version_name = HIP_VERSION_STRING + (f"-{_version.HIP_VER
 HIP_VERSION_TUPLE = hip_version_tuple = (*_hip, _version.HIP_VERSION_GITHASH)
 ROCM_VERSION_NAME = rocm_version_name = _version.ROCM_VERSION_NAME
 ROCM_VERSION_TUPLE = rocm_version_tuple = tuple(int(p) for p in ROCM_VERSION_NAME.split("."))
-ROCM_VERSION = ROCM_VERSION_TUPLE[0] * 10_000_000 + ROCM_VERSION_TUPLE[1] * 100_000 + ROCM_VERSION_TUPLE[2]
+ROCM_VERSION = _hipfacts.pack(*ROCM_VERSION_TUPLE[:3])
 del _hip
 
 __all__ = ["HIP_VERSION_STRING", "HipFunctionNotFoundError", "HipLibraryNotFoundError",

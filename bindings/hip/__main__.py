@@ -5,14 +5,14 @@ import sys
 
 def main() -> int:
     import hip
-    from hip import _loader
+    from hip import _hipfacts, _loader
 
     out = {"hip-python": hip.__version__, "generated_from_hip": hip.HIP_VERSION_STRING}
     try:
         from hip import hip as h, hiprtc
 
         err, packed = h.hipRuntimeGetVersion()
-        out["runtime_hip_version"] = f"{packed // 10000000}.{packed // 100000 % 100}.{packed % 100000}"
+        out["runtime_hip_version"] = "%d.%d.%d" % _hipfacts.unpack(packed)
         out["runtime_status"] = getattr(err, "name", err)
         hiprtc._library()
     except Exception as exc:  # noqa: BLE001 - report what went wrong instead of a traceback

@@ -21,7 +21,9 @@ from __future__ import annotations
 import os
 import sys
 
-LIB_DIRS = ("lib", "lib64", "lib/x86_64-linux-gnu")
+from hip import _hipfacts
+from hip._hipfacts import version_from_path  # noqa: F401 - part of this module's interface
+
 LIBRARIES = {"hip": "amdhip64", "hiprtc": "hiprtc"}
 
 
@@ -44,8 +46,6 @@ _TRUE = ("1", "true", "yes", "on")
 def check_disabled(env=None) -> bool:
     """Only a true value (1/true/yes/on) silences the version check: 0, false, no or empty do not."""
     return (os.environ if env is None else env).get(NO_CHECK_ENV, "").strip().lower() in _TRUE
-SYSTEM_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/usr/lib",
-               "/opt/rocm/lib")
 
 
 class _Record:
@@ -82,8 +82,7 @@ class LoadedLibrary(_Record):
     __slots__ = ("name", "path", "found_via", "handle", "attempts")
 
 
-def _env_var(lib: str) -> str:
-    return f"HIP_PYTHON_LIB{lib.upper()}_PATH"
+_env_var = _hipfacts.env_var
 
 
 def elf_problem(path: str) -> "str | None":
@@ -119,40 +118,10 @@ def elf_problem(path: str) -> "str | None":
     return None
 
 
-def step_env(lib: str, major: int, env) -> list[Candidate]:
-    path = env.get(_env_var(lib))
-    return [Candidate(path, _env_var(lib))] if path else []
-
-
-def step_roots(lib: str, major: int, env) -> list[Candidate]:
-    out = []
-    for var in ("ROCM_PATH", "HIP_PATH"):
-        root = env.get(var)
-        if not root:
-            continue
-        for sub in LIB_DIRS:
-            for so in (f"lib{lib}.so.{major}", f"lib{lib}.so"):
-                path = os.path.join(root, sub, so)
-                if os.path.exists(path):
-                    out.append(Candidate(path, var))
-    return out
-
-
-def step_soname(lib: str, major: int, env) -> list[Candidate]:
-    return [Candidate(f"lib{lib}.so.{major}", "soname")]
-
-
-def step_default(lib: str, major: int, env) -> list[Candidate]:
-    return [Candidate(f"lib{lib}.so", "system default")]
-
-
-SEARCH_STEPS = (step_env, step_roots, step_soname, step_default)
-
-
 def candidates(lib: str, major: int, env=None) -> list[Candidate]:
-    """Every place to try, in order (pure: no library is opened)."""
+    """Every place to try, in order (pure: no library is opened); the order is hip._hipfacts'."""
     env = os.environ if env is None else env
-    return [c for step in SEARCH_STEPS for c in step(lib, major, env)]
+    return [Candidate(path, why) for path, why in _hipfacts.candidates(lib, major, env)]
 
 
 def _resolved_path(handle_path: str) -> str:
@@ -209,17 +178,6 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
         f"Install the HIP runtime of ROCm {major}.x, or set ROCM_PATH or {_env_var(lib)}.")
 
 
-def version_from_path(path: str) -> "str | None":
-    """MAJOR.MINOR.PATCH from a real library file name (``libamdhip64.so.5.2.21153``)."""
-    base = os.path.basename(path)
-    if ".so." not in base:
-        return None
-    parts = base.split(".so.", 1)[1].split(".")
-    if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]):
-        return ".".join(parts[:3])
-    return None
-
-
 def runtime_version(loaded: LoadedLibrary, dlsym) -> "str | None":
     """The HIP version of the loaded runtime, as MAJOR.MINOR.PATCH, if it can tell."""
     return version_from_path(loaded.path)
@@ -227,12 +185,8 @@ def runtime_version(loaded: LoadedLibrary, dlsym) -> "str | None":
 
 def grade(wheel: str, runtime: str) -> "str | None":
     """None when MAJOR.MINOR.PATCH match, else same-minor / same-major / different-major."""
-    w, r = wheel.split(".")[:3], runtime.split(".")[:3]
-    if w == r:
-        return None
-    if w[:2] == r[:2]:
-        return "same-minor"
-    return "same-major" if w[0] == r[0] else "different-major"
+    g = _hipfacts.grade(wheel, runtime)
+    return None if g == "exact" else g
 
 
 _warned = False
@@ -268,11 +222,9 @@ def peek(module: str, major: int, env=None) -> "str | None":
             if os.path.exists(cand.path):
                 return os.path.realpath(cand.path)
             continue
-        dirs = [d for d in env.get("LD_LIBRARY_PATH", "").split(":") if d] + list(SYSTEM_DIRS)
-        for d in dirs:
-            path = os.path.join(d, cand.path)
-            if os.path.exists(path):
-                return os.path.realpath(path)
+        hit = _hipfacts.dynamic(cand.path, env)
+        if hit:
+            return hit[0]
     return None
 
 

@@ -112,7 +112,7 @@ def apt_root(refresh: bool = False) -> Path:
     return root
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -125,7 +125,7 @@ def download(pin: dict) -> Path:
     debs = cache_dir() / "debs"
     debs.mkdir(exist_ok=True)
     target = debs / f"{pin['package']}_{pin['version'].replace(':', '%3a')}_amd64.deb"
-    if target.exists() and _sha256(target) == pin["sha256"]:
+    if target.exists() and sha256_file(target) == pin["sha256"]:
         return target
     spec = f"{pin['package']}={pin['version']}"
     _update_warnings.clear()
@@ -136,7 +136,7 @@ def download(pin: dict) -> Path:
                                   cwd=tmp, capture_output=True, text=True)
             got = list(Path(tmp).glob("*.deb"))
             if proc.returncode == 0 and got:
-                digest = _sha256(got[0])
+                digest = sha256_file(got[0])
                 if digest != pin["sha256"]:
                     raise FetchError(f"{spec}: sha256 {digest} does not match the pinned "
                                      f"{pin['sha256']}; refusing to use it")

@@ -53,18 +53,14 @@ def read_hip_version(include: Path) -> dict:
     path = include / "hip" / "hip_version.h"
     if not path.exists():
         raise ParseError(f"{path} not found: is {include} the include dir of a HIP installation?")
-    text = path.read_text()
-    fields = {}
-    for key in ("MAJOR", "MINOR", "PATCH"):
-        m = re.search(rf"#define\s+HIP_VERSION_{key}\s+(\d+)", text)
-        if not m:
-            raise ParseError(f"{path} has no HIP_VERSION_{key}")
-        fields[key.lower()] = int(m.group(1))
-    githash = re.search(r'#define\s+HIP_VERSION_GITHASH\s+"([^"]*)"', text)
-    fields["githash"] = githash.group(1) if githash else ""
-    fields["string"] = f"{fields['major']}.{fields['minor']}.{fields['patch']}"
-    fields["packed"] = fields["major"] * 10_000_000 + fields["minor"] * 100_000 + fields["patch"]
-    return fields
+    from hip_python_select.version import InvalidHipVersion, parse_hip_version_h
+
+    try:   # the resolver's parser: the one reading of hip_version.h (and of the packed arithmetic)
+        v = parse_hip_version_h(path.read_bytes())
+    except InvalidHipVersion as e:
+        raise ParseError(f"{path}: {e}") from None
+    return {"major": v.major, "minor": v.minor, "patch": v.patch, "githash": v.githash,
+            "string": str(v), "packed": v.packed}
 
 
 _C_TO_PY = {"||": " or ", "&&": " and ", "/": "//"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import fnmatch
 import hashlib
+import os
 import shutil
 import time
 import traceback
@@ -93,8 +94,9 @@ def build_one(manifest: dict, version: str, py_version: str, interpreter: str, o
     cached = publish.load_cache(out).get(key)
     if cached and (out / cached).exists():
         return out / cached, "cached"
-    # one staging tree per output index, so concurrent builds into different indexes never collide
-    slot = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:8]
+    # one staging tree per output index and process: two builds of one wheel at once (two test
+    # runs into build/test-wheels) never write or delete each other's tree
+    slot = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:8] + f"-{os.getpid()}"
     src = BUILD / "staging" / slot / ident(hip, py_version) / "src"
     abi3 = py_version == wheel.ABI3
     wheel.stage(manifest, version, src, abi3=abi3)
@@ -126,12 +128,13 @@ def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, sele
     todo = [(r, v) for r in rels for v in interpreters
             if r.get("hip") is None or selected(ident(r["hip"], v), select)]
     manifests = {}
-    for i, r in enumerate(dict((id(r), r) for r, _ in todo).values(), 1):
+    unique = list(dict((id(r), r) for r, _ in todo).values())
+    for i, r in enumerate(unique, 1):
         t = time.perf_counter()
         m = manifest_for(r)
         manifests[id(r)] = m
         publish.write_manifest(out, m)
-        log(f"headers {i}: HIP {m['hip_version']['string']} parsed, {len(m['functions'])} functions "
+        log(f"[headers {i}/{len(unique)}] HIP {m['hip_version']['string']}: {len(m['functions'])} functions "
             f"({time.perf_counter() - t:.1f}s)")
     plan = [(manifests[id(r)], v) for r, v in todo
             if selected(ident(manifests[id(r)]["hip_version"]["string"], v), select)]

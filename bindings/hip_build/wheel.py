@@ -14,7 +14,7 @@ from . import project
 
 BINDINGS = Path(__file__).resolve().parents[1]
 STATIC = BINDINGS / "hip"
-STATIC_FILES = ("__init__.py", "__main__.py", "_loader.py", "_runtime.pxi", "_limited.pxd", "hiprtc_pyext.py",
+STATIC_FILES = ("__init__.py", "__main__.py", "_hipfacts.py", "_loader.py", "_runtime.pxi", "_limited.pxd", "hiprtc_pyext.py",
                 "_util/__init__.py", "_util/types.pyx", "_util/types.pxd")
 
 SETUP_PY = '''\
@@ -125,15 +125,20 @@ def build_env() -> dict:
     return {"SOURCE_DATE_EPOCH": project.source_date_epoch(), "PYTHONHASHSEED": "0"}
 
 
+def pip_wheel_argv(python: str, source, dist) -> list:
+    """The one command that builds a staged tree into a wheel, here or inside a chroot (with
+    :func:`build_env`): the build requirements come from the interpreter's own environment."""
+    return [str(python), "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
+            "-q", "-w", str(dist), str(source)]
+
+
 def build(source: Path, out_dir: Path, python: str = sys.executable) -> Path:
     """Build the staged tree into a wheel in ``out_dir``; returns the wheel's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = source.parent / "dist"
     shutil.rmtree(tmp, ignore_errors=True)
     env = dict(os.environ, **build_env())
-    proc = subprocess.run([python, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                           "--disable-pip-version-check", "-q", "-w", str(tmp), str(source)],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(pip_wheel_argv(python, source, tmp), capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"building {source} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
     wheels = list(tmp.glob("*.whl"))

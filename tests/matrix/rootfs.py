@@ -270,8 +270,7 @@ def installed(root: Path) -> dict:
 
 
 def _write_sources(root: Path, suites) -> None:
-    keyring = "/usr/share/keyrings/debian-archive-keyring.gpg"
-    signed = f" [signed-by={keyring}]" if (root / keyring.lstrip("/")).exists() else ""
+    signed = f" [signed-by={debian.KEYRING}]" if (root / debian.KEYRING.lstrip("/")).exists() else ""
     (root / "etc/apt/sources.list").write_text("".join(f"deb{signed} {debian.MIRROR} {s} main\n" for s in suites))
     for extra in (root / "etc/apt/sources.list.d").glob("*"):
         extra.unlink()
@@ -321,7 +320,7 @@ def _check_pins(root: Path, spec: dict) -> dict:
     for pkg, version in spec["packages"].items():
         deb = debs / f"{pkg}_{version.replace(':', '%3a')}_amd64.deb"
         if deb.exists():
-            digest = hashlib.sha256(deb.read_bytes()).hexdigest()
+            digest = debian.sha256_file(deb)
             if digest != spec["sha256"][pkg]:
                 raise RootfsError(f"{deb.name}: sha256 {digest} does not match the pin {spec['sha256'][pkg]} "
                                   "in releases.json; refusing this root filesystem")

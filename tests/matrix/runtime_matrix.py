@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT / "bindings"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import rootfs  # noqa: E402
+from hip_python_select import _hipfacts  # noqa: E402
 from hip_bindgen import debian, releases  # noqa: E402
 from hip_build import gitversion, matrix, project, publish, pythons, wheel  # noqa: E402
 
@@ -72,18 +73,13 @@ class SetupError(RuntimeError):
 # -- expectations (pure) -------------------------------------------------------------------
 
 def packed(hip: str) -> int:
-    major, minor, patch = (int(x) for x in hip.split(".")[:3])
-    return major * 10_000_000 + minor * 100_000 + patch
+    return _hipfacts.pack(*(int(x) for x in hip.split(".")[:3]))
 
 
 def expected_grade(wheel: str, runtime: str):
-    """The warning grade the issue asks for: None for the same release."""
-    w, r = wheel.split(".")[:3], runtime.split(".")[:3]
-    if w == r:
-        return None
-    if w[:2] == r[:2]:
-        return "same-minor"
-    return "same-major" if w[0] == r[0] else "different-major"
+    """The warning grade the wheel must give: None for the same release."""
+    g = _hipfacts.grade(wheel, runtime)
+    return None if g == "exact" else g
 
 
 def cell_text(warning, missing: int) -> str:
@@ -307,8 +303,7 @@ def build_in_root(env: rootfs.Rootfs, hips: list[str]) -> dict:
         shutil.rmtree(host_dir, ignore_errors=True)
         shutil.copytree(stage, host_dir / "src")
         venv = tools_venv(env.path, build=True)
-        must(run_in(env.path, [f"{venv}/bin/pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                               "--disable-pip-version-check", "-w", f"{inside}/dist", f"{inside}/src"],
+        must(run_in(env.path, wheel.pip_wheel_argv(f"{venv}/bin/python", f"{inside}/src", f"{inside}/dist"),
                     env=wheel.build_env()),
              f"building HIP {hip} for Python {py} in {env.path.name}")
         (whl,) = (host_dir / "dist").glob("*.whl")

@@ -332,7 +332,7 @@ def _bindings_choice(report: dict):
             if os.path.exists(p):
                 return os.path.realpath(p), f"the installed bindings' search ({via})"
             continue
-        hit = loader.dynamic(p, os.environ, loader.ld_cache())
+        hit = loader.dynamic(p, os.environ)
         if hit:
             return hit.path, f"the installed bindings' search ({via}, {hit.found_via})"
     return None, None

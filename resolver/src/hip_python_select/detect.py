@@ -216,7 +216,7 @@ def library(ctx: Context, found: List[Finding], cache=None) -> Tuple[Optional[lo
     """The library ``import hip`` would open (for the installed wheel's major, else each plausible one)."""
     misses: List[str] = []
     for major in _majors(ctx, found):
-        hit, miss = loader.search(major, ctx.env, cache)
+        hit, miss = loader.search(major, ctx.env)
         # the unversioned name is tried for every major: say each miss once
         misses += [m for m in miss if m not in misses]
         if hit:
@@ -297,7 +297,7 @@ def _package_finding(tool: str, pkg: str, ver: str) -> Optional[Finding]:
         split = table.split_amd_package(upstream)
         if split:
             return Finding(tool, pkg, tool, split[0], ver, split[1])
-        if int(c) >= 1000:
+        if int(c) >= V.ROCM_KEYED_MAX_PATCH:
             return Finding(tool, pkg, tool, f"{a}.{b}.{c}", ver)
     rocm = f"{a}.{b}.{c}"
     hip = table.table().get(rocm)

@@ -1,15 +1,16 @@
 """Which ``libamdhip64`` ``import hip`` will open, by the bindings' own search order.
 
-The order (the same as ``hip._loader`` in the wheel; ``MAJOR`` is the wheel's HIP major):
+The order is written once, in ``hip/_hipfacts.py`` of the wheel, of which ``_hipfacts.py`` here
+is a byte-identical copy (the resolver installs without the bindings); ``MAJOR`` is the wheel's HIP major:
 
 1. ``HIP_PYTHON_LIBAMDHIP64_PATH``: that file;
 2. ``$ROCM_PATH`` then ``$HIP_PATH``: ``lib``, ``lib64``, ``lib/x86_64-linux-gnu`` below them,
    ``libamdhip64.so.MAJOR`` then ``libamdhip64.so``;
-3. ``libamdhip64.so.MAJOR`` through the dynamic loader (``LD_LIBRARY_PATH``, the ld.so cache,
-   the default directories);
+3. ``libamdhip64.so.MAJOR`` through the dynamic loader (``LD_LIBRARY_PATH``, the ld.so cache's
+   directories from ``/etc/ld.so.conf``, the default directories);
 4. ``libamdhip64.so`` the same way.
 
-Only ``stat`` calls and one ``ldconfig -p`` here: nothing is opened.
+Only ``stat`` calls (and one ``ldconfig -p`` to list every library, :func:`all_libraries`): nothing is opened.
 """
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ import os
 import subprocess
 from typing import Dict, List, Mapping, NamedTuple, Optional
 
+from . import _hipfacts
+
 LIB = "libamdhip64"
-ENV_VAR = "HIP_PYTHON_LIBAMDHIP64_PATH"
-LIB_DIRS = ("lib", "lib64", "lib/x86_64-linux-gnu")
-DEFAULT_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib")
+ENV_VAR = _hipfacts.env_var("amdhip64")
+LIB_DIRS = _hipfacts.LIB_DIRS
+DEFAULT_DIRS = _hipfacts.DEFAULT_DIRS
 
 
 class Hit(NamedTuple):
@@ -47,46 +50,35 @@ def ld_cache() -> Dict[str, List[str]]:
     return out
 
 
-def dynamic(name: str, env: Mapping, cache: Optional[Dict[str, List[str]]] = None) -> Optional[Hit]:
-    """Where the dynamic loader finds ``name``; the ld.so cache is read only if LD_LIBRARY_PATH misses."""
-    for d in (p for p in env.get("LD_LIBRARY_PATH", "").split(":") if p):
-        path = os.path.join(d, name)
-        if os.path.exists(path):
-            return Hit(os.path.realpath(path), "LD_LIBRARY_PATH", name)
-    for path in (ld_cache() if cache is None else cache).get(name, ()):
-        if os.path.exists(path):
-            return Hit(os.path.realpath(path), "ld.so cache", name)
-    for d in DEFAULT_DIRS:
-        path = os.path.join(d, name)
-        if os.path.exists(path):
-            return Hit(os.path.realpath(path), "default library directories", name)
-    return None
+def dynamic(name: str, env: Mapping) -> Optional[Hit]:
+    """Where the dynamic loader finds ``name`` (hip._hipfacts.dynamic: the wheel's own rule)."""
+    hit = _hipfacts.dynamic(name, env)
+    return Hit(hit[0], hit[1], name) if hit else None
 
 
-def search(major: int, env: Mapping, cache: Optional[Dict[str, List[str]]] = None) -> tuple:
-    """(the hit or None, misses): every step of the order, for a wheel of HIP ``major``."""
+def search(major: int, env: Mapping) -> tuple:
+    """(the hit or None, misses): every step of the wheel's order (``_hipfacts.candidates``).
+
+    A file named by ``HIP_PYTHON_LIBAMDHIP64_PATH`` is the answer or nothing: the wheel
+    refuses it rather than falling through to another library."""
     misses: List[str] = []
-    path = env.get(ENV_VAR)
-    if path:
-        if os.path.exists(path):
-            return Hit(os.path.realpath(path), ENV_VAR, path), misses
-        misses.append(f"{ENV_VAR}={path}: no such file")
-    names = (f"{LIB}.so.{major}", f"{LIB}.so")
-    for var in ("ROCM_PATH", "HIP_PATH"):
-        root = env.get(var)
-        if not root:
-            continue
-        for sub in LIB_DIRS:
-            for name in names:
-                p = os.path.join(root, sub, name)
-                if os.path.exists(p):
-                    return Hit(os.path.realpath(p), var, p), misses
-        misses.append(f"{var}={root}: no {LIB}.so[.{major}] in {', '.join(LIB_DIRS)}")
-    for name in names:
-        hit = dynamic(name, env, cache)
+    found_roots = set()
+    for path, why in _hipfacts.candidates(LIB[3:], major, env):
+        if why == ENV_VAR:
+            if os.path.isfile(path):
+                return Hit(os.path.realpath(path), why, path), misses
+            return None, [f"{ENV_VAR}={path}: no such file ('import hip' stops there, it never falls through)"]
+        if os.sep in path:
+            found_roots.add(why)
+            return Hit(os.path.realpath(path), why, path), misses
+        for var in ("ROCM_PATH", "HIP_PATH"):
+            if env.get(var) and var not in found_roots:
+                found_roots.add(var)
+                misses.append(f"{var}={env[var]}: no {LIB}.so[.{major}] in {', '.join(LIB_DIRS)}")
+        hit = dynamic(path, env)
         if hit:
             return hit, misses
-        misses.append(f"{name}: not found by the dynamic loader")
+        misses.append(f"{path}: not found by the dynamic loader")
     return None, misses
 
 
@@ -114,15 +106,7 @@ def all_libraries(env: Mapping, roots, cache: Dict[str, List[str]]) -> Dict[str,
     return found
 
 
-def version_from_path(path: str) -> Optional[str]:
-    """MAJOR.MINOR.PATCH of a real runtime file name (``libamdhip64.so.5.2.21153``)."""
-    base = os.path.basename(path)
-    if ".so." not in base:
-        return None
-    parts = base.split(".so.", 1)[1].split(".")
-    if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]):
-        return ".".join(parts[:3])
-    return None
+version_from_path = _hipfacts.version_from_path
 
 
 def major_from_path(path: str) -> Optional[int]:

@@ -25,13 +25,13 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
+from . import _hipfacts
 from .index import Link
-from .version import HipVersion, grade
+from .version import ROCM_KEYED_MAX_PATCH, HipVersion, grade
 
-GRADES = ("exact", "same-minor", "same-major", "different-major")
+GRADES = _hipfacts.GRADES
 _NAME = re.compile(r"hip_python-([0-9]+)\.([0-9]+)\.([0-9]+)((?:\.[0-9]+)*)(?:[.+!a-zA-Z][0-9A-Za-z.+!]*)?-",
                    re.ASCII)
-ROCM_KEYED_MAX_PATCH = 1000
 
 
 class NoMatchingWheel(LookupError):

@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import List, NamedTuple, Optional, Tuple
 
-from .version import HipVersion, InvalidHipVersion, RocmVersion, parse, parse_rocm_version
+from .version import ROCM_KEYED_MAX_PATCH, HipVersion, InvalidHipVersion, RocmVersion, parse, parse_rocm_version
 
 DATA = Path(__file__).with_name("releases.json")
 
@@ -170,7 +170,7 @@ def hip_of_name(name: str) -> HipVersion:
                                 f"'6.4.43484')") from None
     # A HIP patch from ROCm 5 to 7.2 has five digits; a small one is a HIP release only when some
     # ROCm release ships it (HIP 7.15.0 of ROCm 10.0), otherwise it is an unlisted ROCm release.
-    if hip.patch < 1000 and not rocm_for_hip(hip):
+    if hip.patch < ROCM_KEYED_MAX_PATCH and not rocm_for_hip(hip):
         raise _unknown(name.strip())
     return hip
 

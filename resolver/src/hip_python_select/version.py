@@ -22,9 +22,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Union
 
+from . import _hipfacts
+
 __all__ = ["InvalidHipVersion", "HipVersion", "RocmVersion", "parse", "parse_hipconfig_version",
            "parse_hipconfig_report", "parse_hip_version_h", "parse_version_file", "parse_packed",
            "parse_rocm_version", "grade"]
+
+# From ROCm 5 to 7.2 a HIP patch has five digits (5.2.21153) and a ROCm one is small (5.2.3):
+# a version whose patch is below this reads as a ROCm release, unless the table says a ROCm
+# release ships it as HIP (HIP 7.15.0 of ROCm 10.0).  The one place this threshold is written.
+ROCM_KEYED_MAX_PATCH = 1000
 
 _MAX_INPUT = 1 << 20  # a hipconfig report is a few KB; anything this large is not one
 
@@ -84,7 +91,7 @@ class HipVersion(NamedTuple):
     @property
     def packed(self) -> int:
         """The ``HIP_VERSION`` integer (what ``hipRuntimeGetVersion`` returns)."""
-        return self.major * 10_000_000 + self.minor * 100_000 + self.patch
+        return _hipfacts.pack(self.major, self.minor, self.patch)
 
     @property
     def full(self) -> str:
@@ -218,7 +225,7 @@ def parse_packed(value: Union[int, str, bytes]) -> HipVersion:
     # CUDA's own number, e.g. 12000, which must not be read as HIP 0.0.12000)
     if not 10_000_000 <= n < 1_000_000_000:
         raise _fail(what, value, "must be MAJOR*10**7 + MINOR*10**5 + PATCH with MAJOR from 1 to 99")
-    return HipVersion(n // 10_000_000, n // 100_000 % 100, n % 100_000)
+    return HipVersion(*_hipfacts.unpack(n))
 
 
 _PLAIN = re.compile(rf"\s*{_NUM}\.{_NUM}\.{_NUM}(?:-([0-9A-Za-z]*))?\s*\Z", re.ASCII)
@@ -256,8 +263,4 @@ def parse_rocm_version(text: Union[str, bytes]) -> RocmVersion:
 
 def grade(wheel: HipVersion, runtime: HipVersion) -> str:
     """How far apart two HIP releases are: ``exact``, ``same-minor``, ``same-major``, ``different-major``."""
-    if wheel == runtime:
-        return "exact"
-    if wheel[:2] == runtime[:2]:
-        return "same-minor"
-    return "same-major" if wheel.major == runtime.major else "different-major"
+    return _hipfacts.grade(str(wheel), str(runtime))

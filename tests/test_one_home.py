@@ -1,0 +1,88 @@
+"""Each fact of issue 18 is written once; where a copy must exist, it is byte-identical."""
+import io
+import json
+import re
+import subprocess
+import tokenize
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WHEEL_FACTS = ROOT / "bindings" / "hip" / "_hipfacts.py"
+RESOLVER_FACTS = ROOT / "resolver" / "src" / "hip_python_select" / "_hipfacts.py"
+CODE = [p for d in ("bindings", "resolver/src", "scripts", "benchmarks", "tests/matrix")
+        for p in (ROOT / d).rglob("*") if p.suffix in (".py", ".pxi") and p.is_file()]
+
+
+def code_of(path: Path) -> str:
+    """The file without its comments and string literals (docstrings may explain a fact)."""
+    text = path.read_text()
+    if path.suffix != ".py":
+        return text
+    out = []
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type not in (tokenize.COMMENT, tokenize.STRING):
+            out.append(tok.string)
+    return " ".join(out)
+
+
+def test_the_resolver_carries_a_byte_identical_copy_of_the_wheel_facts():
+    """The resolver installs without the bindings, so it vendors hip/_hipfacts.py: never edited apart."""
+    assert RESOLVER_FACTS.read_bytes() == WHEEL_FACTS.read_bytes(), (
+        "edit bindings/hip/_hipfacts.py, then copy it to resolver/src/hip_python_select/_hipfacts.py")
+
+
+# (what, the pattern that writes it, its one home, whether strings count: a pattern of code is
+# searched with comments and string literals removed, so a docstring may explain the fact)
+FACTS = [
+    ("packed HIP_VERSION arithmetic", r"[*/]\s*10_?000_?000|100_?000\s*%", "_hipfacts.py", False),
+    ("the mismatch grade", r"return\s+\"same-minor\"", "_hipfacts.py", True),
+    ("the library search order", r"\"/lib64\",\s*\"/usr/lib64\"|\"lib\",\s*\"lib64\"", "_hipfacts.py", True),
+    ("hip_version.h parsing", r"HIP_VERSION_(\(MAJOR|\{key\})", "version.py", True),
+    ("SOURCE_DATE_EPOCH's value", r"SOURCE_DATE_EPOCH\"?\s*[:=]\s*\"?\d", None, True),
+    ("patch < 1000 means ROCm-keyed", r"[<>]=?\s*1000\b|MAX_PATCH\s*=\s*1000\b", "version.py", False),
+    ("the verdict exit codes", r"\"risky\"\s*:\s*\d", "cli.py", True),
+]
+
+
+@pytest.mark.parametrize("what, pattern, home, strings", FACTS, ids=[f[0] for f in FACTS])
+def test_one_home(what, pattern, home, strings):
+    hits = sorted({p.relative_to(ROOT).as_posix() for p in CODE
+                   if re.search(pattern, p.read_text() if strings else code_of(p))})
+    allowed = {p for p in hits if home and p.endswith(home)}
+    assert set(hits) == allowed, f"{what} is written outside its home ({home}): {sorted(set(hits) - allowed)}"
+    if home:
+        assert allowed, f"{what}: its home {home} no longer has it (the pattern is stale)"
+
+
+def test_ld_so_conf_is_read_with_its_includes(tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("facts", WHEEL_FACTS)
+    facts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(facts)
+    (tmp_path / "conf.d").mkdir()
+    (tmp_path / "conf.d" / "10-rocm.conf").write_text("# ROCm\n/opt/rocm-6.4.3/lib\n")
+    (tmp_path / "conf.d" / "20-x.conf").write_text("/usr/local/lib\ninclude " + str(tmp_path / "ld.so.conf") + "\n")
+    (tmp_path / "ld.so.conf").write_text(f"include {tmp_path}/conf.d/*.conf\n/extra/lib  # trailing\n")
+    assert facts.ld_so_conf_dirs(str(tmp_path / "ld.so.conf")) == ["/opt/rocm-6.4.3/lib", "/usr/local/lib", "/extra/lib"]
+    assert facts.ld_so_conf_dirs(str(tmp_path / "missing.conf")) == []
+
+
+def test_the_wheel_and_the_resolver_find_the_same_library(venv_523, runtime_523, tmp_path):
+    """The installed wheel's import-time search and the resolver's, on the same environments."""
+    libdir = runtime_523 / "lib" / "x86_64-linux-gnu"
+    rocm = tmp_path / "rocm"
+    (rocm / "lib").mkdir(parents=True)
+    (rocm / "lib" / "libamdhip64.so.5").symlink_to(libdir / "libamdhip64.so.5")
+    envs = [{"LD_LIBRARY_PATH": str(libdir)}, {"ROCM_PATH": str(rocm)},
+            {"HIP_PYTHON_LIBAMDHIP64_PATH": str(libdir / "libamdhip64.so.5"), "ROCM_PATH": str(rocm)},
+            {"ROCM_PATH": str(tmp_path / "empty")}, {}]
+    from hip_python_select import loader
+    code = ("import json, sys; from hip import _loader; "
+            "print(json.dumps([_loader.peek('hip', 5, e) for e in json.loads(sys.argv[1])]))")
+    wheel = json.loads(subprocess.run([str(venv_523), "-c", code, json.dumps(envs)], capture_output=True,
+                                      text=True, check=True, cwd="/").stdout)
+    resolver = [(lambda h: h.path if h else None)(loader.search(5, e)[0]) for e in envs]
+    assert wheel == resolver
+    assert wheel[0] and wheel[1] and wheel[2]
