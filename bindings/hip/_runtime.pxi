@@ -426,6 +426,12 @@ cdef _write_int(char* p, Py_ssize_t size, bint signed, object value):
         else: (<uint64_t*>p)[0] = value
 
 
+cdef object _read_bits(char* p, Py_ssize_t bit, Py_ssize_t bits):
+    """The bytes a bitfield occupies, little-endian, and no more: its declared storage unit
+    (``unsigned int``) may reach past the end of the struct, into memory that is not ours."""
+    return int.from_bytes(PyBytes_FromStringAndSize(p, (bit + bits + 7) // 8), "little")
+
+
 cdef object _get(char* p, tuple spec, object owner):
     code, size, extra = spec
     if code == _FIELD_SIGNED or code == _FIELD_UNSIGNED:
@@ -446,7 +452,7 @@ cdef object _get(char* p, tuple spec, object owner):
         return _record_class(extra).from_ptr(PyLong_FromVoidPtr(p), owner)
     if code == _FIELD_BITFIELD:
         bit, bits, signed = extra
-        v = (_read_int(p, size, False) >> bit) & ((1 << bits) - 1)
+        v = (_read_bits(p, bit, bits) >> bit) & ((1 << bits) - 1)
         return v - (1 << bits) if signed and v >> (bits - 1) else v
     # arrays: char arrays read as bytes up to the first NUL, others as lists
     if extra[0] in (_FIELD_SIGNED, _FIELD_UNSIGNED) and extra[1] == 1:
@@ -492,8 +498,8 @@ cdef _set(char* p, tuple spec, object value):
         if not lo <= value <= hi:
             raise OverflowError(f"{value} does not fit a {bits}-bit {'signed' if signed else 'unsigned'} field")
         mask = ((1 << bits) - 1) << bit
-        old = _read_int(p, size, False)
-        _write_int(p, size, False, (old & ~mask) | ((value << bit) & mask))
+        unit = ((_read_bits(p, bit, bits) & ~mask) | ((value << bit) & mask)).to_bytes((bit + bits + 7) // 8, "little")
+        memcpy(p, <const char*>unit, len(unit))
     elif code == _FIELD_ARRAY:
         step = _spec_size(extra)
         if isinstance(value, (bytes, bytearray)) and extra[0] in (_FIELD_SIGNED, _FIELD_UNSIGNED) and extra[1] == 1:

@@ -216,3 +216,29 @@ def test_a_named_file_that_is_not_a_library_is_refused(run_523, tmp_path):
     bad = tmp_path / "other.so"
     bad.write_bytes(b"\x7fELF\x02\x01" + bytes(58))   # a header and nothing else: dlopen refuses it
     _explicit(run_523, bad)
+
+
+def test_bitfields_touch_only_their_own_bytes(run_523):
+    """hipDeviceArch_t is 4 bytes of 1-bit fields declared ``unsigned int``: a field in its last
+    bytes must not be read or written as a whole unsigned int starting there. The struct sits at
+    the very end of a page whose successor is inaccessible, so one byte too many is a SIGSEGV."""
+    got = run_523(r'''
+import ctypes, json, mmap
+from hip import hip
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mprotect.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+page = mmap.PAGESIZE
+mem = mmap.mmap(-1, 2 * page)
+base = ctypes.addressof(ctypes.c_char.from_buffer(mem))
+assert libc.mprotect(base + page, page, 0) == 0, ctypes.get_errno()   # PROT_NONE
+cls = hip.hipDeviceArch_t
+s = cls.from_ptr(base + page - hip.sizeof(cls), mem)
+names = list(cls.PROPERTIES())
+for n in names:
+    setattr(s, n, 1)
+values = [getattr(s, n) for n in names]
+print(json.dumps([hip.sizeof(cls), len(names), values, bytes(memoryview(s)).hex()]))
+''')
+    size, count, values, raw = got
+    assert size == 4 and count == 17 and values == [1] * count
+    assert int.from_bytes(bytes.fromhex(raw), "little") == (1 << count) - 1
