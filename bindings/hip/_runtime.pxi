@@ -754,3 +754,20 @@ def sizeof(obj):
     """Size in bytes of a HIP struct class or instance."""
     cls = obj if isinstance(obj, type) else type(obj)
     return cls._size_
+
+
+# -- the cimport API (hip/_capi.h, hip/chip.pxd) ------------------------------------------------
+def _capi_resolve(Py_ssize_t i, str digest):
+    """(address of this module's function-pointer table, address of function ``i``).
+
+    Called once per function by a Cython extension's first call through ``hip/_capi.h``; the
+    digest of the table it was compiled against must be this module's."""
+    import hashlib
+    if digest != hashlib.sha256(b"\0".join(_names)).hexdigest()[:16] or not 0 <= i < len(_names):
+        raise ImportError(f"a Cython extension compiled against another hip-python wheel's "
+                          f"hip/_capi.h called into hip.{_MODULE} of HIP {HIP_VERSION_STRING}: "
+                          f"rebuild it against the installed wheel")
+    cdef void* p = _fpp[i]
+    if p == NULL:
+        p = _resolve(i)
+    return PyLong_FromVoidPtr(<void*>_fpp), PyLong_FromVoidPtr(p)

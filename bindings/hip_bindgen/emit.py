@@ -463,7 +463,10 @@ class Emitter:
             body.append(f"    return ({', '.join([result] + outs)},)")
         c_sig = self.cdecl(f["returns"], f"{name}(" + ", ".join(self.cdecl(p["type"], p["name"]) for p in f["params"]) + ")")
         out_names = [p["name"] for p, r in zip(f["params"], roles) if r == "out"]
-        doc = f"{name}({', '.join(self.pyname(p['name']) for p, r in zip(f['params'], roles) if r != 'out')}) -> ({', '.join(['result'] + out_names)})\\n\\nC: {c_sig}"
+        in_names = ', '.join(self.pyname(p['name']) for p, r in zip(f['params'], roles) if r != 'out')
+        # "name(args)\n--\n\n" is CPython's text signature: inspect.signature (and so stubtest
+        # and IDEs) reads the real parameter names from it
+        doc = f"{name}({in_names})\\n--\\n\\n{name}({in_names}) -> ({', '.join(['result'] + out_names)})\\n\\nC: {c_sig}"
         return f"def {name}({', '.join(sig)}):\n    \"{doc}\"\n" + "\n".join(body) + "\n"
 
     def pxd(self, module: str) -> str:

@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hip_bindgen import emit, parse
+from hip_bindgen import capi, emit, parse, stubs
 
 from . import project
 
 BINDINGS = Path(__file__).resolve().parents[1]
 STATIC = BINDINGS / "hip"
 STATIC_FILES = ("__init__.py", "__main__.py", "_hipfacts.py", "_loader.py", "_runtime.pxi", "_limited.pxd", "hiprtc_pyext.py",
-                "_util/__init__.py", "_util/types.pyx", "_util/types.pxd")
+                "_util/__init__.py", "_util/types.pyx", "_util/types.pxd", "_util/types.pyi")
 
 SETUP_PY = '''\
 import os
@@ -48,7 +48,8 @@ packages = ["hip", "hip._util"]
 include-package-data = false
 
 [tool.setuptools.package-data]
-hip = ["_manifest.json", "_api.h", "chip.pxd", "chiprtc.pxd"]
+hip = ["_manifest.json", "_api.h", "chip.pxd", "chiprtc.pxd", "_capi.h", "py.typed", "hip.pyi", "hiprtc.pyi"]
+"hip._util" = ["types.pyi"]
 '''
 
 # The abi3 build: one wheel per release for the Pythons no per-version wheel serves (3.14 today).
@@ -67,7 +68,8 @@ picks the right wheel for a machine.
 """
 
 
-GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py")
+GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
+                   "hip_bindgen/stubs.py", "hip_bindgen/capi.py")
 
 
 def generator_digest() -> str:
@@ -96,6 +98,8 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
     files = emit.generate(manifest)
     files["chip.pxd"] = files.pop("hip.pxd")
     files["chiprtc.pxd"] = files.pop("hiprtc.pxd")
+    files.update(stubs.generate(manifest))   # typing: hip.pyi, hiprtc.pyi, py.typed
+    files.update(capi.generate(manifest))    # cimport API: chip.pxd, chiprtc.pxd, _capi.h
     for name, text in files.items():
         (pkg / name).write_text(text)
     (pkg / "_manifest.json").write_text(parse.dumps(manifest))

@@ -3,7 +3,7 @@
 Each ``cases/NAME.h`` is parsed (libclang, as for a real release; no Debian download) as a
 release's ``hip/hip_runtime_api.h`` (``hiprtc*.h`` cases as its ``hip/hiprtc.h``) and run
 through the emitter; the manifest and every emitted file must equal ``expected/NAME/``
-byte for byte, so a change to ``parse.py``, ``params.py`` or ``emit.py`` shows as a diff here.
+byte for byte, so a change to ``parse.py``, ``params.py``, ``emit.py``, ``stubs.py`` or ``capi.py`` shows as a diff here.
 They are stored as ``NAME.snap`` (``hip.pyx.snap``): snapshots to read, not sources to build.
 After a deliberate change, rewrite them and review the diff:
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hip_bindgen import emit, parse
+from hip_bindgen import capi, emit, parse, stubs
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted((HERE / "cases").glob("*.h"))
@@ -37,7 +37,8 @@ def generated(case: Path, tmp: Path) -> dict[str, str]:
     (hip / "hip_runtime_api.h").write_text(MINIMAL_HIP if rtc else case.read_text())
     (hip / "hiprtc.h").write_text(case.read_text() if rtc else "")
     manifest = parse.parse(tmp / "include")
-    files = {"manifest.json": parse.dumps(manifest), **emit.generate(manifest)}
+    files = {"manifest.json": parse.dumps(manifest), **emit.generate(manifest), **capi.generate(manifest),
+             **{n: t for n, t in stubs.generate(manifest).items() if t}}   # py.typed is empty
     return {f"{name}.snap": text for name, text in files.items()}
 
 

@@ -1,0 +1,247 @@
+"""Emit ``.pyi`` stubs for ``hip.hip`` and ``hiprtc`` from the same manifest as the ``.pyx``.
+
+Each stub states what the generated module really does, read from the emitter's own tables:
+parameter names (``Emitter.pyname``), the accepted argument types of each role
+(``params.py``), the returned tuple (``(result, *out-parameters)``, with the handle class,
+``DeviceArray``, enum or struct each role returns), enums as ``IntEnum`` classes with their
+members, structs with their typed fields, and the C prototype as each function's docstring.
+Only what a release has is in its stubs, so a type checker flags code that would fail there.
+``tests/bindings/test_stubs.py`` runs ``mypy.stubtest`` against the built modules.
+Deterministic: everything is emitted in sorted order from the manifest alone.
+"""
+from __future__ import annotations
+
+import keyword
+
+from . import emit
+from . import params as P
+
+# What each input role accepts (the runtime's _fast_ptr/_slow_ptr/_Holder/_record_arg paths).
+PRELUDE = '''\
+import enum
+from typing import Any, Final, Protocol, TypeAlias, overload
+
+from typing_extensions import Buffer, disjoint_base
+
+from hip._util.types import DeviceArray, Handle, Pointer
+
+class _CudaArray(Protocol):
+    @property
+    def __cuda_array_interface__(self) -> dict[str, Any]: ...
+
+# An address: None (NULL), an int, a Pointer (handles, DeviceArray, ListOf*), a HIP struct,
+# any buffer (bytes, bytearray, memoryview, array, ctypes objects) or a CUDA-array-interface object.
+_Ptr: TypeAlias = int | None | Pointer | _Struct | Buffer | _CudaArray
+_Str: TypeAlias = str | _Ptr
+_Strs: TypeAlias = list[str | _Ptr] | tuple[str | _Ptr, ...] | _Ptr
+_Ptrs: TypeAlias = list[_Ptr] | tuple[_Ptr, ...] | _Ptr
+_Extra: TypeAlias = list[Any] | tuple[Any, ...] | _Ptr
+
+@disjoint_base
+class _Struct:
+    """Base of every HIP struct/union class: fields as attributes, memory as a buffer."""
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+    @classmethod
+    def from_ptr(cls, ptr: int | Pointer, owner: object = ...) -> Any: ...
+    @classmethod
+    def fromObj(cls, pyobj: _Ptr) -> Any: ...
+    @classmethod
+    def PROPERTIES(cls) -> list[str]: ...
+    @property
+    def ptr(self) -> int: ...
+    def getPtr(self) -> int: ...
+    def __int__(self) -> int: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, key: int | str) -> Any: ...
+    def __setitem__(self, key: int | str, value: Any, /) -> None: ...
+
+def sizeof(obj: _Struct | type[_Struct]) -> int: ...
+
+__test__: dict[str, str]   # Cython's docstring-test table
+'''
+STRUCT_HELPERS = {"ptr", "getPtr", "from_ptr", "fromObj", "PROPERTIES"}   # _Struct's own names
+BUILTIN_TYPES = ("int", "float", "bool", "bytes", "list", "str", "type")
+
+
+class StubEmitter(emit.Emitter):
+    def __init__(self, manifest: dict):
+        super().__init__(manifest)
+        self.aliases = self._aliases()
+
+    def _aliases(self) -> dict[str, str]:
+        """Typedef name -> the class it names at run time (the module's ``_ALIASES``)."""
+        out = {}
+        for name in sorted(self.td):
+            t = self.resolve({"kind": "typedef", "name": name})
+            if t["kind"] in ("record", "enum") and t["name"] != name:
+                out[name] = t["name"]
+            elif self.handle_of(t):
+                out[name] = self.handle_of(t)
+        for name, a in sorted(self.m["aliases"].items()):
+            if a["target"] in self.m["records"] or a["target"] in self.m["enums"] or a["target"] in self.td:
+                t = self.resolve({"kind": "typedef", "name": a["target"]}) if a["target"] in self.td else {"name": a["target"]}
+                if t.get("kind", "record") in ("record", "enum"):
+                    out[name] = t["name"]
+        return out
+
+    # -- types -------------------------------------------------------------------------
+    def value_type(self, t: dict) -> str:
+        """The Python type of a resolved scalar as the module returns it."""
+        k = t["kind"]
+        if k == "enum":
+            return t["name"]
+        if k == "int":
+            return "bool" if t["name"] == "bool" else "int"
+        if k == "float":
+            return "float" if t["size"] in (4, 8) else "bytes"
+        return "int"
+
+    def field_type(self, spec) -> str:
+        code, size, extra = spec
+        if code in "iuB":
+            return "int"
+        if code == "b":
+            return "bool"
+        if code == "f":
+            return "float" if size in (4, 8) else "bytes"
+        if code == "e":
+            return f"{sorted(self.m['enums'])[extra[0]]} | int"
+        if code == "r":
+            return extra
+        if code == "p":
+            return "int"
+        if extra[0] in "iu" and extra[1] == 1:
+            return "bytes"
+        return f"list[{self.field_type(extra)}]"
+
+    def param_type(self, p: dict, role: str) -> str:
+        t = self.resolve(p["type"])
+        if role == "value":
+            if t["kind"] == "float":
+                return "float"
+            return "bool" if t["kind"] == "int" and t["name"] == "bool" else "int"
+        if role == "record":
+            return f"{t['name']} | tuple[Any, ...] | int | Buffer"
+        if role == "handle_ref":
+            return "Pointer | int | None"
+        return {"pointer": "_Ptr", "string": "_Str", "strings": "_Strs", "pointers": "_Ptrs",
+                "launch_extra": "_Extra"}[role]
+
+    def out_type(self, name: str, p: dict) -> str:
+        to = self.resolve(self.resolve(p["type"])["to"])
+        if to["kind"] == "pointer":
+            inner = self.resolve(to["to"])
+            if inner["kind"] == "int" and inner["size"] == 1:
+                return "bytes | None"
+            if self.handle_of(to):
+                return self.handle_of(to)
+            if P.DEVICE_ARRAY_OUT.get(name, (None,))[0] == p["name"]:
+                return "DeviceArray"
+            return "int"
+        return self.value_type(to)
+
+    def result_type(self, f: dict) -> str:
+        ret = self.resolve(f["returns"])
+        if ret["kind"] == "void":
+            return "None"
+        if ret["kind"] == "record":
+            return ret["name"]
+        if ret["kind"] == "pointer":
+            to = self.resolve(ret["to"])
+            return "bytes | None" if to["kind"] == "int" and to["size"] == 1 else "int"
+        return self.value_type(ret)
+
+    # -- stub text -----------------------------------------------------------------------
+    def function_stub(self, name: str) -> list[str]:
+        f = self.m["functions"][name]
+        roles = P.roles(name, f, self.td)
+        args = [f"{self.pyname(p['name'])}: {self.param_type(p, r)}" for p, r in zip(f["params"], roles) if r != "out"]
+        outs = [self.out_type(name, p) for p, r in zip(f["params"], roles) if r == "out"]
+        ret = f"tuple[{', '.join([self.result_type(f)] + outs)}]"
+        c_sig = self.cdecl(f["returns"], f"{name}(" + ", ".join(self.cdecl(p["type"], p["name"]) for p in f["params"]) + ")")
+        doc = f'    """C: {c_sig}"""'
+        if name in P.STRUCT_OUT_OPTIONAL:
+            first, other = args[0], args[1].split(":")[0]
+            rec = self.resolve(self.resolve(f["params"][0]["type"])["to"])["name"]
+            err = self.result_type(f)
+            return ["@overload", f"def {name}({first.split(':')[0]}: int) -> tuple[{err}, {rec}]:", doc,
+                    "@overload", f"def {name}({first.split(':')[0]}: {rec} | _Ptr, {other}: int) -> tuple[{err}]:", doc]
+        return [f"def {name}({', '.join(args)}) -> {ret}:", doc]
+
+    def enum_stub(self, name: str) -> list[str]:
+        members = self.enum_members(name) or (("_empty", 0),)
+        out = [f"class {name}(enum.IntEnum):"]
+        out += [f"    {n} = {v}" for n, v in members]
+        return out
+
+    def record_stub(self, name: str) -> list[str]:
+        r = self.m["records"][name]
+        if not r["size"]:
+            return [f"class {name}(Handle):", f'    """Handle to an opaque C {name} (int(h) is its value)."""']
+        # a name met twice (two anonymous members sharing it) is the later field at run time
+        typed = {n: self.field_type(spec) for n, _, spec in self.record_table(name)}
+        rows = [(n, t) for n, t in typed.items() if not keyword.iskeyword(n)]
+        shadow = {n for n, _ in rows} & set(BUILTIN_TYPES)
+
+        def q(t: str) -> str:
+            return " ".join(f"builtins.{w}" if w in shadow else w for w in t.replace("[", " [ ").replace("]", " ] ").split()) \
+                .replace(" [ ", "[").replace(" ] ", "]").replace(" ]", "]")
+
+        out = [f"class {name}(_Struct):", f'    """C {name} ({r["size"]} bytes)."""']
+        for n, t in rows:
+            if n in STRUCT_HELPERS:   # the field wins over the helper (a property at run time)
+                ignore = "" if (n, t) == ("ptr", "int") else "  # type: ignore[override]"
+                out += [f"    @property{ignore}", f"    def {n}(self) -> {q(t)}: ...",
+                        f"    @{n}.setter", f"    def {n}(self, value: {q(t)}) -> None: ..."]
+            else:
+                out.append(f"    {n}: {q(t)}")
+        params = ", ".join(f"{n}: {q(t)} = ..." for n, t in rows)
+        out.append(f"    def __init__(self{', ' if params else ''}{params}) -> None: ...")
+        return out
+
+    def stub(self, module: str) -> str:
+        m = self.m
+        v = m["hip_version"]
+        other = "hiprtc" if module == "hip" else "hip"
+        funcs = sorted(n for n, f in m["functions"].items() if f["module"] == module)
+        out = [f"# Generated by hip_bindgen {emit.GENERATOR_VERSION} from HIP {v['string']} headers. Do not edit.",
+               f'"""Types of hip.{module} for HIP {v["string"]}: every function returns (result, *out-parameters)."""',
+               "import builtins", ""]
+        out.append(PRELUDE)
+        imports = sorted({n for n, e in m["enums"].items() if e["module"] == other}
+                         | {n for n, r in m["records"].items() if r["module"] == other})
+        if imports:
+            out.append(f"from hip.{other} import (\n" + "".join(f"    {n} as {n},\n" for n in imports) + ")\n")
+        consts = {n: c["value"] for n, c in sorted(m["constants"].items()) if c["module"] == module}
+        header = {"HIP_VERSION_STRING": f'"{v["string"]}"', "HIP_VERSION": v["packed"], "HIP_VERSION_MAJOR": v["major"],
+                  "HIP_VERSION_MINOR": v["minor"], "HIP_VERSION_PATCH": v["patch"]}
+        # the module sets these, then its constants (the same #defines, when present) replace them
+        out += [f"{n}: Final = {c}" for n, c in header.items() if n not in consts] + [""]
+        for name in sorted(n for n, e in m["enums"].items() if e["module"] == module):
+            out += self.enum_stub(name) + [""]
+        for name in sorted(n for n, r in m["records"].items() if r["module"] == module):
+            out += self.record_stub(name) + [""]
+        for name, target in sorted(self.aliases.items()):
+            if name not in m["records"] and name not in m["enums"]:
+                out.append(f"{name}: TypeAlias = {target}")
+        out.append("")
+        out += [f"{n}: Final = {c}" for n, c in consts.items()]
+        # every enum's members are also module attributes (hip.hipSuccess), unless a constant
+        # of the same name takes the place
+        for ename in sorted(m["enums"]):
+            for n, _ in self.enum_members(ename):
+                if n not in consts:
+                    out.append(f"{n}: Final = {ename}.{n}")
+        out.append("")
+        for name in funcs:
+            out += self.function_stub(name)
+        for name, a in sorted(m["aliases"].items()):
+            if a["target"] in funcs:
+                out.append(f"{name} = {a['target']}")
+        return "\n".join(out) + "\n"
+
+
+def generate(manifest: dict) -> dict[str, str]:
+    """Package-relative file name -> text of the stubs of one release."""
+    e = StubEmitter(manifest)
+    return {"hip.pyi": e.stub("hip"), "hiprtc.pyi": e.stub("hiprtc"), "py.typed": ""}
