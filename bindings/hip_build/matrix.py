@@ -91,9 +91,9 @@ def build_one(manifest: dict, version: str, py_version: str, interpreter: str, o
     """(wheel, 'built' | 'cached') for one release and one Python."""
     hip = manifest["hip_version"]["string"]
     key = hashlib.sha256((parse.dumps(manifest) + wheel.generator_digest() + version + py_version).encode()).hexdigest()
-    cached = publish.load_cache(out).get(key)
-    if cached and (out / cached).exists():
-        return out / cached, "cached"
+    cached = publish.cached_wheel(out, key)
+    if cached:
+        return cached, "cached"
     # one staging tree per output index and process: two builds of one wheel at once (two test
     # runs into build/test-wheels) never write or delete each other's tree
     slot = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:8] + f"-{os.getpid()}"
@@ -105,7 +105,7 @@ def build_one(manifest: dict, version: str, py_version: str, interpreter: str, o
     build_version = pythons.version_of(interpreter) if abi3 else py_version
     built = wheel.build(src, src.parent / "raw", python=pythons.build_python(build_version, interpreter))
     final = wheel.audit(built, out)
-    publish.remember(out, key, final.name)
+    publish.remember(out, key, final)
     shutil.rmtree(src.parent, ignore_errors=True)   # ~11 MB of generated C a wheel: kept only when it failed
     return final, "built"
 

@@ -16,17 +16,25 @@ CACHE = ".build-cache.json"
 _lock = threading.Lock()
 
 
-def load_cache(out: Path) -> dict:
+def cached_wheel(out: Path, key: str) -> "Path | None":
+    """The wheel built earlier for ``key``, if that very file is still there.
+
+    Two builds can share a file name (a '+dirty' version does not change with the sources),
+    so a hit must also match the bytes recorded when it was built, or it is someone else's."""
     path = out / CACHE
     with _lock:
-        return json.loads(path.read_text()) if path.exists() else {}
+        entry = json.loads(path.read_text()).get(key) if path.exists() else None
+    if not isinstance(entry, dict):
+        return None
+    wheel = out / entry["name"]
+    return wheel if wheel.is_file() and _sha256(wheel) == entry["sha256"] else None
 
 
-def remember(out: Path, key: str, name: str) -> None:
+def remember(out: Path, key: str, wheel: Path) -> None:
     path = out / CACHE
     with _lock:
         cache = json.loads(path.read_text()) if path.exists() else {}
-        cache[key] = name
+        cache[key] = {"name": wheel.name, "sha256": _sha256(wheel)}
         path.write_text(json.dumps(cache, indent=1, sort_keys=True))
 
 

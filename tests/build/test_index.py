@@ -92,3 +92,17 @@ def test_selection_errors_are_clear():
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/build_matrix.py"), "--github-matrix"],
                           capture_output=True, text=True, check=True)
     assert [e["hip"] for e in json.loads(proc.stdout)["include"]] == ["5.2.21153", "5.7.31921", "6.4.43484", "7.2.53211"]
+
+
+def test_the_build_cache_hits_only_the_very_file_it_built(tmp_path):
+    """A '+dirty' wheel's name does not change with the sources: a later build of other sources
+    overwrites the file, and the first build's cache entry must then miss, not return it."""
+    from hip_build import publish
+
+    wheel = tmp_path / "hip_python-5.2.21153.1+dirty-cp311-cp311-linux_x86_64.whl"
+    wheel.write_bytes(b"first build")
+    publish.remember(tmp_path, "key-of-first-sources", wheel)
+    assert publish.cached_wheel(tmp_path, "key-of-first-sources") == wheel
+    wheel.write_bytes(b"second build, other sources, same name")
+    assert publish.cached_wheel(tmp_path, "key-of-first-sources") is None
+    assert publish.cached_wheel(tmp_path, "never built") is None
