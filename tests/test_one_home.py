@@ -50,10 +50,7 @@ FACTS = [
 def test_one_home(what, pattern, home, strings):
     hits = sorted({p.relative_to(ROOT).as_posix() for p in CODE
                    if re.search(pattern, p.read_text() if strings else code_of(p))})
-    # the one place left: _runtime.pxi formats hipRuntimeGetVersion's integer on the load path
-    # (its owner was editing it when this landed; _loader._hipfacts.unpack is the replacement)
-    known = {"bindings/hip/_runtime.pxi"} if what == "packed HIP_VERSION arithmetic" else set()
-    allowed = {p for p in hits if home and p.endswith(home)} | (set(hits) & known)
+    allowed = {p for p in hits if home and p.endswith(home)}
     assert set(hits) == allowed, f"{what} is written outside its home ({home}): {sorted(set(hits) - allowed)}"
     if home:
         assert allowed, f"{what}: its home {home} no longer has it (the pattern is stale)"

@@ -53,7 +53,7 @@ cdef _open_library():
     if version is None:
         get = <int (*)(int*) noexcept nogil>dlsym(_handle, b"hipRuntimeGetVersion")
         if get != NULL and get(&packed) == 0 and packed > 0:
-            version = f"{packed // 10000000}.{packed // 100000 % 100}.{packed % 100000}"
+            version = ".".join(map(str, _loader._hipfacts.unpack(packed)))
     _loader.warn_if_mismatched(HIP_VERSION_STRING, version, _lib.path)
 
 
