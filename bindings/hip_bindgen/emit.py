@@ -242,6 +242,22 @@ class Emitter:
             rows.append((f["name"], base + f["offset"], spec))
         return rows
 
+    def runtime_aliases(self) -> dict:
+        """Typedef name -> the class it names at run time (the module's ``_ALIASES``)."""
+        m, aliases = self.m, {}
+        for name in sorted(self.td):
+            t = self.resolve({"kind": "typedef", "name": name})
+            if t["kind"] in ("record", "enum") and t["name"] != name:
+                aliases[name] = t["name"]
+            elif self.handle_of(t):   # hipStream_t -> the handle class ihipStream_t, as AMD's
+                aliases[name] = self.handle_of(t)
+        for name, a in sorted(m["aliases"].items()):
+            if a["target"] in m["records"] or a["target"] in m["enums"] or a["target"] in self.td:
+                t = self.resolve({"kind": "typedef", "name": a["target"]}) if a["target"] in self.td else {"name": a["target"]}
+                if t.get("kind", "record") in ("record", "enum"):
+                    aliases[name] = t["name"]
+        return aliases
+
     def module(self, module: str) -> str:
         m = self.m
         v = m["hip_version"]
@@ -292,18 +308,7 @@ class Emitter:
             rec_rows.append(f"    {name!r}: ({r['module']!r}, {r['size'] or 0}, {tuple(self.record_table(name)) if r['size'] else ()!r}, "
                             f"{STRUCT_DEFAULTS.get(name, {})!r}),")
         lines.append("_RECORDS = {\n" + "\n".join(rec_rows) + "\n}")
-        aliases = {}
-        for name in sorted(self.td):
-            t = self.resolve({"kind": "typedef", "name": name})
-            if t["kind"] in ("record", "enum") and t["name"] != name:
-                aliases[name] = t["name"]
-            elif self.handle_of(t):   # hipStream_t -> the handle class ihipStream_t, as AMD's
-                aliases[name] = self.handle_of(t)
-        for name, a in sorted(m["aliases"].items()):
-            if a["target"] in m["records"] or a["target"] in m["enums"] or a["target"] in self.td:
-                t = self.resolve({"kind": "typedef", "name": a["target"]}) if a["target"] in self.td else {"name": a["target"]}
-                if t.get("kind", "record") in ("record", "enum"):
-                    aliases[name] = t["name"]
+        aliases = self.runtime_aliases()
         lines.append(f"_ALIASES = {aliases!r}")
         consts = {n: c["value"] for n, c in sorted(m["constants"].items()) if c["module"] == module}
         lines.append(f"_CONSTANTS = {consts!r}")

@@ -66,23 +66,7 @@ BUILTIN_TYPES = ("int", "float", "bool", "bytes", "list", "str", "type")
 class StubEmitter(emit.Emitter):
     def __init__(self, manifest: dict):
         super().__init__(manifest)
-        self.aliases = self._aliases()
-
-    def _aliases(self) -> dict[str, str]:
-        """Typedef name -> the class it names at run time (the module's ``_ALIASES``)."""
-        out = {}
-        for name in sorted(self.td):
-            t = self.resolve({"kind": "typedef", "name": name})
-            if t["kind"] in ("record", "enum") and t["name"] != name:
-                out[name] = t["name"]
-            elif self.handle_of(t):
-                out[name] = self.handle_of(t)
-        for name, a in sorted(self.m["aliases"].items()):
-            if a["target"] in self.m["records"] or a["target"] in self.m["enums"] or a["target"] in self.td:
-                t = self.resolve({"kind": "typedef", "name": a["target"]}) if a["target"] in self.td else {"name": a["target"]}
-                if t.get("kind", "record") in ("record", "enum"):
-                    out[name] = t["name"]
-        return out
+        self.aliases = self.runtime_aliases()
 
     # -- types -------------------------------------------------------------------------
     def value_type(self, t: dict) -> str:
