@@ -14,7 +14,7 @@ The version names of AMD's HIP Python are here too, with its meanings: ``HIP_VER
 from hip import _hipfacts, _version
 from hip._loader import HipFunctionNotFoundError, HipLibraryNotFoundError, HipVersionMismatchWarning
 
-HIP_VERSION_STRING = _version.HIP_VERSION
+HIP_VERSION_STRING = _version.HIP_VERSION_STRING
 VERSION = LONG_VERSION = __version__ = __long_version__ = _version.__version__
 _hip = tuple(int(p) for p in HIP_VERSION_STRING.split("."))
 HIP_VERSION = _version.HIP_VERSION_PACKED

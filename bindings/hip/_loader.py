@@ -271,4 +271,4 @@ def report_json(open_libraries: bool = False) -> str:
 
 def _major() -> int:
     from hip import _version
-    return int(_version.HIP_VERSION.split(".")[0])
+    return int(_version.HIP_VERSION_STRING.split(".")[0])

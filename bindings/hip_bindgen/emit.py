@@ -500,14 +500,15 @@ def rocm_release(hip: str) -> str | None:
 def version_py(manifest: dict, version: str) -> str:
     """``hip/_version.py``: the wheel's version and the facts ``hip`` exports as AMD's names.
 
-    ``HIP_VERSION`` stays the ``MAJOR.MINOR.PATCH`` string the loader compares; ``hip``
-    builds AMD's ``HIP_VERSION`` (packed int), ``*_NAME`` and ``*_TUPLE`` from these.
+    ``HIP_VERSION_STRING`` is the ``MAJOR.MINOR.PATCH`` string the loader compares (the name
+    means what it means in ``hip`` and ``hip.hip``, where ``HIP_VERSION`` is AMD's packed int);
+    ``hip`` builds AMD's ``HIP_VERSION``, ``*_NAME`` and ``*_TUPLE`` from these.
     An installed ROCm tree that is no supported release (``--rocm-path``) names no ROCm
     release: ``ROCM_VERSION_NAME`` is then the HIP ``MAJOR.MINOR.0``.
     """
     v = manifest["hip_version"]
     rocm = rocm_release(v["string"]) or f"{v['major']}.{v['minor']}.0"
-    return (f'__version__ = "{version}"\nHIP_VERSION = "{v["string"]}"\n'
+    return (f'__version__ = "{version}"\nHIP_VERSION_STRING = "{v["string"]}"\n'
             f'HIP_VERSION_PACKED = {v["packed"]}\nHIP_VERSION_GITHASH = "{v["githash"]}"\n'
             f'ROCM_VERSION_NAME = "{rocm}"\n')
 
