@@ -73,8 +73,8 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("hiprtcDestroyProgram", "prog"): "handle_ref",
     ("hiprtcLinkComplete", "size_out"): "out",
     # RCCL: one communicator per device, an array of ndev handles
-    ("ncclCommInitAll", "comms"): "pointer",
-    ("pncclCommInitAll", "comms"): "pointer",
+    ("ncclCommInitAll", "comm"): "pointer",
+    ("pncclCommInitAll", "comm"): "pointer",
     # hipFFT Xt: one work-area size per GPU of the plan
     ("hipfftXtMakePlanMany", "workSize"): "pointer",
     ("hipfftXtGetSizeMany", "workSize"): "pointer",
