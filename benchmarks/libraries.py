@@ -108,7 +108,7 @@ def main() -> int:
     # bytes travel as str in the JSON argument and are encoded back in the timer
     for release, lib, calls in cases:
         log(f"[{lib} {release}] wheel, venv, library")
-        venv = make_venv(Path(tempfile.mkdtemp()) / "v", build_wheel(release))
+        venv = make_venv(Path(tempfile.mkdtemp()) / "v", build_wheel(release, libraries=lib, out=CACHE / "lib-wheels"))
         subprocess.run([str(venv), "-m", "pip", "install", "-q", "--disable-pip-version-check",
                         "Cython>=3.0", "setuptools"], check=True)
         entry = libraries.of_release(release)[lib]
