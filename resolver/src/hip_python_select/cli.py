@@ -667,7 +667,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     where, as_json = f"hip-python-select {args.command}", getattr(args, "json", False)
     bounded.set_deadline(args.timeout)
     try:
-        return args.fn(args)
+        code = args.fn(args)
+        sys.stdout.flush()   # a reader that left (| head) shows here, not in the interpreter's exit
+        return code
     except Exit as e:
         return _fail(as_json, where, str(e), e.code)
     except KeyboardInterrupt:
