@@ -19,28 +19,11 @@ sys.path.insert(0, str(ROOT / "bindings"))
 
 
 def c_source(manifest: dict) -> str:
-    from hip_bindgen import emit
+    """The recording null runtime's generator with recording off: one generator for both."""
+    sys.path.insert(0, str(ROOT / "tests" / "compat"))
+    import nullrt_recorder
 
-    e = emit.Emitter(manifest)
-    out = [e.header(), "#include <string.h>", "#define EXPORT __attribute__((visibility(\"default\")))", ""]
-    for name in sorted(manifest["functions"]):
-        f = manifest["functions"][name]
-        params = ", ".join(e.cdecl(p["type"], f"a{i}") for i, p in enumerate(f["params"])) or "void"
-        if f["variadic"]:
-            params += ", ..."
-        ret = f["returns"]
-        label = f' __asm__("{f["symbol"]}")' if "symbol" in f else ""
-        proto = e.cdecl(dict(ret, const=False), f"{name}({params})")
-        kind = e.resolve(ret)["kind"]
-        if kind == "void":
-            body = "{ }"
-        elif kind == "record":
-            rtype = e.cdecl(dict(ret, const=False))
-            body = f"{{ {rtype} r; memset(&r, 0, sizeof r); return r; }}"
-        else:
-            body = "{ return 0; }"
-        out.append(f"EXPORT {proto}{label};\n{proto} {body}")
-    return "\n".join(out) + "\n"
+    return nullrt_recorder.c_source(manifest, record=False)
 
 
 def build(manifest: dict, outdir: Path) -> Path:

@@ -51,13 +51,16 @@ static void nullrt_extra(FILE* f, void** extra) {
 '''
 
 
-def c_source(manifest: dict) -> str:
+def c_source(manifest: dict, record: bool = True) -> str:
+    """C of a null runtime for ``manifest``: with ``record``, each call logs as above; without,
+    it does nothing at all (``benchmarks/nullrt.py``: a timed call must not do I/O)."""
     import sys
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings"))
     from hip_bindgen import emit
 
     e = emit.Emitter(manifest)
-    out = [e.header(), PRELUDE]
+    out = [e.header(), PRELUDE if record else
+           '#include <string.h>\n#define EXPORT __attribute__((visibility("default")))\n']
     for name in sorted(manifest["functions"]):
         f = manifest["functions"][name]
         params = ", ".join(e.cdecl(p["type"], f"a{i}") for i, p in enumerate(f["params"])) or "void"
@@ -66,8 +69,8 @@ def c_source(manifest: dict) -> str:
         ret = f["returns"]
         label = f' __asm__("{f["symbol"]}")' if "symbol" in f else ""
         proto = e.cdecl(dict(ret, const=False), f"{name}({params})")
-        log = [f'FILE* _f = nullrt_log(); fputs("{name}", _f);']
-        for i, p in enumerate(f["params"]):
+        log = [f'FILE* _f = nullrt_log(); fputs("{name}", _f);'] if record else []
+        for i, p in enumerate(f["params"] if record else ()):
             t = e.resolve(p["type"])
             if t["kind"] == "record":
                 log.append(f'fputc(32, _f); nullrt_hex(_f, &a{i}, sizeof a{i});')
@@ -79,15 +82,17 @@ def c_source(manifest: dict) -> str:
                 log.append(f'fprintf(_f, " %llx", (unsigned long long)(uintptr_t)a{i});')
             if name in LAUNCH_EXTRA and p["name"] == "extra":
                 log.append(f"nullrt_extra(_f, (void**)a{i});")
-        log.append('fputc(10, _f); fflush(_f);')
+        if record:
+            log.append('fputc(10, _f); fflush(_f);')
+        pre = " ".join(log) + " " if log else ""
         kind = e.resolve(ret)["kind"]
         if kind == "void":
-            body = "{ " + " ".join(log) + " }"
+            body = "{ " + pre + "}"
         elif kind == "record":
             rtype = e.cdecl(dict(ret, const=False))
-            body = "{ " + " ".join(log) + f" {rtype} r; memset(&r, 0, sizeof r); return r; }}"
+            body = "{ " + pre + f"{rtype} r; memset(&r, 0, sizeof r); return r; }}"
         else:
-            body = "{ " + " ".join(log) + " return 0; }"
+            body = "{ " + pre + "return 0; }"
         out.append(f"EXPORT {proto}{label};\n{proto} {body}")
     return "\n".join(out) + "\n"
 
