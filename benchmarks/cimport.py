@@ -63,21 +63,17 @@ def floor_load(bytes path):
         raise OSError(f"{path!r} is not loaded")
     _floor = <name_fn>dlsym(h, b"hipGetErrorName")
 
-def loop_capi(long n):
-    """Seconds for n C-level calls through the cimport API."""
+def loop(long n, bint capi):
+    """Seconds for n C-level calls of hipGetErrorName: through the cimport API (inlined, as a
+    user's extension calls it) or through the floor's dlsym'd pointer."""
     cdef long i
     cdef double t0 = _now()
     with nogil:
         for i in range(n):
-            hipGetErrorName(<hipError_t>(i & 1))
-    return _now() - t0
-
-def loop_floor(long n):
-    cdef long i
-    cdef double t0 = _now()
-    with nogil:
-        for i in range(n):
-            _floor(<int>(i & 1))
+            if capi:
+                hipGetErrorName(<hipError_t>(i & 1))
+            else:
+                _floor(<int>(i & 1))
     return _now() - t0
 
 def floor_error_name(int e):
@@ -128,8 +124,8 @@ n, k = 2_000_000, 200_000
 # alternate the two in every round (this machine is shared): minima over 9 rounds each
 c_capi = c_floor = py_capi = py_floor = float("inf")
 for _ in range(9):
-    c_capi = min(c_capi, hipuser.loop_capi(n) / n * 1e9)
-    c_floor = min(c_floor, hipuser.loop_floor(n) / n * 1e9)
+    c_capi = min(c_capi, hipuser.loop(n, True) / n * 1e9)
+    c_floor = min(c_floor, hipuser.loop(n, False) / n * 1e9)
     py_capi = min(py_capi, timeit.timeit("f(1)", globals={{"f": hipuser.error_name}}, number=k) / k * 1e9)
     py_floor = min(py_floor, timeit.timeit("f(1)", globals={{"f": hipfloor.hipGetErrorName}}, number=k) / k * 1e9)
 print(json.dumps({{"call": "hipGetErrorName", "c_loop_ns": {{"cimport": round(c_capi, 2), "floor": round(c_floor, 2),

@@ -4,6 +4,9 @@ A tiny module, built with Cython + setuptools in the cache directory (same compi
 the wheels), that looks each function up once with dlsym and calls it through the cached
 pointer: convert the argument, call, build the Python result.  No tuple, no enum, no checks.
 ``hipGetDevice`` returns ``(err, value)`` so an out-parameter call has a floor too.
+``hipMemcpyNogil`` releases the GIL around the call, as ours does for a call that may block:
+``memcpy_returned`` is timed against it (the fair floor); ``memcpy_returned_gil`` against the
+GIL-keeping one, for reference.
 """
 from __future__ import annotations
 
@@ -52,8 +55,18 @@ def hipSetDevice(int d):
     return _set(d)
 
 def hipMemcpy(dst, src, size_t n, int kind):
-    """Pointers as int addresses only: the least a binding can do."""
+    """Pointers as int addresses only: the least a binding can do (keeps the GIL)."""
     return _memcpy(PyLong_AsVoidPtr(dst), PyLong_AsVoidPtr(src), n, kind)
+
+def hipMemcpyNogil(dst, src, size_t n, int kind):
+    """The same, releasing the GIL around the call, as any binding of a call that may block
+    must (ours does): the fair floor for hipMemcpy."""
+    cdef void* d = PyLong_AsVoidPtr(dst)
+    cdef void* s = PyLong_AsVoidPtr(src)
+    cdef int r
+    with nogil:
+        r = _memcpy(d, s, n, kind)
+    return r
 
 def hipModuleLaunchKernel(f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                           unsigned bz, unsigned shared, stream, params, extra):

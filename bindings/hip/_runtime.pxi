@@ -5,13 +5,14 @@ from cpython.bytes cimport PyBytes_FromString, PyBytes_FromStringAndSize
 from cpython.long cimport PyLong_AsVoidPtr
 from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView_GET_BUFFER
 from libc.stdlib cimport malloc, free
-from libc.string cimport memcpy, memset, strlen
+from libc.string cimport memcpy, memset, strcmp, strlen
+from libc.stdlib cimport calloc
 cdef extern from "Python.h":
     const char* _utf8 "PyUnicode_AsUTF8AndSize"(object, Py_ssize_t*) except? NULL
 from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
 from hip import _loader
-from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array
+from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array, new_pointer, int_array
 
 cdef void** _fpp = NULL
 cdef tuple _names = ()
@@ -32,10 +33,18 @@ cdef list _handle_classes = []
 cdef tuple _record_names = ()      # record per record id (sorted names, as the emitter numbers them)
 
 
+cdef const char** _str_ptrs = NULL  # per function returning a string: the string last returned
+cdef list _str_tuples = []          # ... and the (bytes,) built for it
+
+
 cdef _init_runtime(str module, Py_ssize_t n, void** fp, tuple names):
-    global _fpp, _names
+    global _fpp, _names, _str_ptrs, _str_tuples
     _fpp = fp
     _names = names
+    _str_ptrs = <const char**>calloc(max(n, 1), sizeof(char*))
+    if _str_ptrs == NULL:
+        raise MemoryError()
+    _str_tuples = [None] * n
     if module == "hip":
         _loader.check_at_import(module, HIP_VERSION_MAJOR, HIP_VERSION_STRING)
 
@@ -101,6 +110,24 @@ cdef inline object _cstr(const char* s):
     if s == NULL:
         return None
     return PyBytes_FromString(s)
+
+
+cdef inline tuple _cstr1(const char* s, Py_ssize_t i):
+    """``(_cstr(s),)`` for function ``i``, which returns a C string.  Those strings are static
+    (``hipGetErrorName``'s names): when the function returns the same address holding the same
+    text as last time, the tuple built then is returned again (immutable, so sharing is safe),
+    and the call allocates nothing: building the bytes and the 1-tuple was what cost the call
+    ~1.4x the hand-written floor.  A function reusing a buffer for other text gets a new tuple."""
+    cdef tuple t
+    if s != NULL and s == _str_ptrs[i]:
+        t = <tuple>_str_tuples[i]
+        if strcmp(s, PyBytes_AS_STRING(t[0])) == 0:
+            return t
+    t = (_cstr(s),)
+    if s != NULL:
+        _str_ptrs[i] = s
+        _str_tuples[i] = t
+    return t
 
 
 # -- pointers ------------------------------------------------------------------------------
@@ -220,12 +247,17 @@ cdef class _Holder:
     cdef list keep
     cdef Py_buffer view
     cdef bint has_view
+    cdef object ints             # (list given, packed bytearray, width, signed) of an int array
 
-    def __cinit__(self, object o, str name, int kind=_KIND_POINTER):
+    def __cinit__(self, object o, str name, int kind=_KIND_POINTER, int width=0, bint signed=False):
         self.keep = []
         self.array = NULL
         self.has_view = False
-        if type(o) is bytes:
+        if kind == _KIND_INTS and isinstance(o, (list, tuple)):
+            packed = int_array(o, width, signed, name)
+            self.ints = (o, packed, width, signed)
+            self.ptr = <void*>PyByteArray_AS_STRING(packed)
+        elif type(o) is bytes:
             self.ptr = <void*>PyBytes_AS_STRING(o)   # immutable, and the caller holds it
         elif type(o) is bytearray or type(o) is memoryview:
             # an exported buffer (no temporary object): the memory cannot move during the call
@@ -257,6 +289,17 @@ cdef class _Holder:
             self.ptr = <void*>self.array
         else:
             self.ptr = _slow_ptr(o, name, self.keep)
+
+    cdef write_back(self):
+        """Copy what the call wrote into a packed int array back into the list it came from
+        (only items that changed: enum members the caller put there stay members)."""
+        if self.ints is None or type(self.ints[0]) is not list:
+            return
+        items, packed, width, signed = self.ints
+        for k in range(min(len(items), len(packed) // width)):
+            v = int.from_bytes(packed[k * width:(k + 1) * width], "little", signed=signed)
+            if items[k] != v:
+                items[k] = v
 
     def __dealloc__(self):
         if self.array != NULL:

@@ -20,8 +20,9 @@ KIND_STRING = 1         # const char*: str (UTF-8) or bytes
 KIND_STRINGS = 2        # const char**: a sequence of str/bytes
 KIND_POINTERS = 3       # void**: a sequence of pointer inputs
 KIND_LAUNCH_EXTRA = 4   # extra of the module launches: values packed into HIP_LAUNCH_PARAM_BUFFER
+KIND_INTS = 5           # an int/enum array: a sequence of ints packed at (width, signed)
 KINDS = {"pointer": KIND_POINTER, "string": KIND_STRING, "strings": KIND_STRINGS,
-         "pointers": KIND_POINTERS, "launch_extra": KIND_LAUNCH_EXTRA}
+         "pointers": KIND_POINTERS, "launch_extra": KIND_LAUNCH_EXTRA, "ints": KIND_INTS}
 
 # struct field codes -> what ``extra`` holds
 FIELD_SIGNED = "i"      # None

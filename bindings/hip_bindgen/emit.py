@@ -364,7 +364,7 @@ class Emitter:
         f = self.m["functions"][name]
         roles = P.roles(name, f, self.td)
         ret = self.resolve(f["returns"])
-        sig, pre, call, outs = [], [], [], []
+        sig, pre, call, outs, post = [], [], [], [], []
         for i, (p, role) in enumerate(zip(f["params"], roles)):
             pn = self.pyname(p["name"])
             carrier = self.carrier(p["type"])
@@ -395,11 +395,11 @@ class Emitter:
                         handle = self.handle_of(to)
                         if handle:
                             outs.append(f"_h({self.handle_index[handle]}, _o{i})")
-                        elif P.DEVICE_ARRAY_OUT.get(name, (None,))[0] == p["name"]:
-                            size = self.pyname(P.DEVICE_ARRAY_OUT[name][1])
+                        elif P.device_array_size(name, f["params"]):
+                            size = self.pyname(P.device_array_size(name, f["params"]))
                             outs.append(f"new_device_array(_o{i}, {size})")
                         else:
-                            outs.append(f"PyLong_FromVoidPtr(_o{i})")
+                            outs.append(f"new_pointer(_o{i})")
                 else:
                     oc = self.carrier(self.resolve(p["type"])["to"])
                     pre.append(f"    cdef {oc} _o{i} = 0")
@@ -423,6 +423,16 @@ class Emitter:
                 elif role == "pointer":
                     pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
                     pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}); _p{i} = (<_Holder>_k{i}).ptr")
+                elif role == "ints":
+                    el = P.int_element(p["type"], self.td)
+                    el = self.m["enums"][el["name"]]["underlying"] if el["kind"] == "enum" else el
+                    # an array the C function may write: a list passed for it gets the values back
+                    back = not self.resolve(self.resolve(p["type"])["to"]).get("const", False)
+                    pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
+                    pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, {C.KIND_INTS}, {el['size']}, "
+                               f"{el['signed']}); _p{i} = (<_Holder>_k{i}).ptr")
+                    if back:
+                        post.append(f"    if _k{i} is not None: (<_Holder>_k{i}).write_back()")
                 elif role == "string":
                     pre.append(f"    if not _fast_str({pn}, &_p{i}):")
                     pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, {C.KIND_STRING}); _p{i} = (<_Holder>_k{i}).ptr")
@@ -462,8 +472,11 @@ class Emitter:
                 result = "bool(_r_)"
             else:
                 result = "_r_"
+        body += post
         if enum_args and not outs:
             body.append(f"    return _e1({enum_args})")  # the shared (hipSuccess,) on success
+        elif result.startswith("_cstr(") and not outs:
+            body.append(f"    return _cstr1(<const char*>_r_, {index})")  # a static string's tuple, reused
         else:
             body.append(f"    return ({', '.join([result] + outs)},)")
         c_sig = self.cdecl(f["returns"], f"{name}(" + ", ".join(self.cdecl(p["type"], p["name"]) for p in f["params"]) + ")")

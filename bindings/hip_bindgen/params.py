@@ -9,6 +9,9 @@ A parameter gets a *role*:
 ``string``   ``const char*`` input: str (UTF-8), bytes, None, or any pointer input
 ``strings``  ``const char**`` input list (``options``, ``headers``): sequence of str/bytes, or a pointer
 ``pointers`` ``void**`` input list (``kernelParams``): each item a pointer input
+``ints``     an array of integers or enum values (``const uint32_t* cuMask``, hiprtc's option
+             keys): a list/tuple of ints packed at the element's width (written back into a
+             list after the call when the array is not ``const``), or any pointer input
 ``launch_extra``  ``extra`` of the module-launch functions: a tuple of ctypes values/ints packed
              into the ``HIP_LAUNCH_PARAM_BUFFER`` form, or the raw pointer array
 ``handle_ref``  a handle the function takes by address to clear it (``hiprtcDestroyProgram``):
@@ -19,7 +22,9 @@ The out rule: a *non-const* ``T*`` is an out-parameter when ``T`` is
 1. an integer, float or enum (``int* count``, ``size_t* free``; ``char*`` excluded: that is a buffer),
 2. a pointer to a struct/union, i.e. a handle (``hipStream_t* stream``, ``hiprtcProgram* prog``),
 3. ``const char*`` (``const char** errorString``), unless a count parameter says it is a list,
-4. ``void*`` (``void** ptr``) when the parameter's name is one of ``VOID_PTR_OUT_NAMES``.
+4. ``void*`` (``void** ptr``) when the parameter's name is one of ``VOID_PTR_OUT_NAMES``;
+   it comes back as a ``Pointer``, or as a ``DeviceArray`` of the requested size when the
+   function allocates device memory (``device_array_size``), as AMD's HIP Python returns them.
 ``OVERRIDES`` (function, parameter) -> role wins over the rule; it holds the few cases the
 headers' types cannot tell apart (arrays passed as ``T*`` with a separate count).
 """
@@ -72,13 +77,24 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("hiprtcDestroyProgram", "prog"): "handle_ref",
     ("hiprtcLinkComplete", "size_out"): "out",
 }
-# Allocation functions whose void** out-parameter comes back as a hip._util.types.DeviceArray
-# (as AMD's HIP Python returns it): function -> (the out-parameter, the size parameter).
-DEVICE_ARRAY_OUT = {
-    "hipMalloc": ("ptr", "size"), "hipExtMallocWithFlags": ("ptr", "sizeBytes"),
-    "hipMallocManaged": ("dev_ptr", "size"), "hipMallocAsync": ("dev_ptr", "size"),
-    "hipMallocFromPoolAsync": ("dev_ptr", "size"),
-}
+DEVICE_ALLOCATORS = ("hipMalloc", "hipExtMalloc")
+
+
+def device_array_size(func: str, params: list[dict]) -> str | None:
+    """The size parameter of a device allocation, whose ``void**`` out comes back as a
+    ``DeviceArray`` of that many bytes; None for every other function (a ``Pointer``).
+
+    A device allocation is a ``hipMalloc*``/``hipExtMalloc*`` function that takes one byte
+    count (``size``, ``sizeBytes``) and does not allocate host memory (``hipMallocHost``):
+    ``hipMalloc``, ``hipExtMallocWithFlags``, ``hipMallocManaged``, ``hipMallocAsync``,
+    ``hipMallocFromPoolAsync``, exactly the functions AMD's HIP Python returns a DeviceArray
+    from.  Pitched and array allocations have no single byte count and stay Pointers."""
+    if not func.startswith(DEVICE_ALLOCATORS) or "Host" in func:
+        return None
+    sizes = [p["name"] for p in params if p["name"].startswith("size")]
+    return sizes[0] if len(sizes) == 1 else None
+
+
 # Functions filling a caller's struct that AMD's later HIP Python also offers as an
 # out-parameter: ``f(prop, 0)`` fills ``prop``; ``f(0)`` returns ``(err, new struct)``.
 STRUCT_OUT_OPTIONAL = {"hipGetDeviceProperties": "prop", "hipGetDevicePropertiesR0600": "prop"}
@@ -108,6 +124,24 @@ def _is_char(ref: dict) -> bool:
 
 def role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
     """The role of ``params[index]`` of ``func`` (see the module docstring)."""
+    r = _role(func, params, index, typedefs)
+    if r == "pointer" and int_element(params[index]["type"], typedefs) is not None:
+        return "ints"
+    return r
+
+
+def int_element(ref: dict, typedefs: dict) -> dict | None:
+    """The element type of a pointer to integers or enum values (not ``char``: a buffer)."""
+    t = resolve(ref, typedefs)
+    if t["kind"] != "pointer":
+        return None
+    to = resolve(t["to"], typedefs)
+    if to["kind"] == "enum" or (to["kind"] == "int" and not _is_char(to) and to["name"] != "bool"):
+        return to
+    return None
+
+
+def _role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
     p = params[index]
     name = p["name"]
     if (func, name) in OVERRIDES:

@@ -35,6 +35,7 @@ _Ptr: TypeAlias = int | None | Pointer | _Struct | Buffer | _CudaArray
 _Str: TypeAlias = str | _Ptr
 _Strs: TypeAlias = list[str | _Ptr] | tuple[str | _Ptr, ...] | _Ptr
 _Ptrs: TypeAlias = list[_Ptr] | tuple[_Ptr, ...] | _Ptr
+_Ints: TypeAlias = list[int] | tuple[int, ...] | _Ptr
 _Extra: TypeAlias = list[Any] | tuple[Any, ...] | _Ptr
 
 @disjoint_base
@@ -109,7 +110,7 @@ class StubEmitter(emit.Emitter):
         if role == "handle_ref":
             return "Pointer | int | None"
         return {"pointer": "_Ptr", "string": "_Str", "strings": "_Strs", "pointers": "_Ptrs",
-                "launch_extra": "_Extra"}[role]
+                "launch_extra": "_Extra", "ints": "_Ints"}[role]
 
     def out_type(self, name: str, p: dict) -> str:
         to = self.resolve(self.resolve(p["type"])["to"])
@@ -119,9 +120,9 @@ class StubEmitter(emit.Emitter):
                 return "bytes | None"
             if self.handle_of(to):
                 return self.handle_of(to)
-            if P.DEVICE_ARRAY_OUT.get(name, (None,))[0] == p["name"]:
+            if P.device_array_size(name, self.m["functions"][name]["params"]):
                 return "DeviceArray"
-            return "int"
+            return "Pointer"
         return self.value_type(to)
 
     def result_type(self, f: dict) -> str:

@@ -52,12 +52,18 @@ CASES = [
     ("hiprtcGetCode", "code", "pointer"),            # char*: caller buffer of codeSize bytes
     ("hiprtcGetLoweredName", "lowered_name", "out"),
     ("hiprtcDestroyProgram", "prog", "handle_ref"),
+    ("hipExtStreamCreateWithCUMask", "cuMask", "ints"),   # const uint32_t* with cuMaskSize
+    ("hipExtStreamGetCUMask", "cuMask", "ints"),          # uint32_t* the runtime fills
+    ("hipMemRangeGetAttributes", "attributes", "ints"),   # enum array (an override's "pointer")
+    ("hiprtcLinkCreate", "option_ptr", "ints"),           # hiprtcJIT_option keys
+    ("hiprtcLinkCreate", "option_vals_pptr", "pointers"),
 ]
 
 
 # Not in every release: hipDrvGetErrorName came after 5.2.3; 6.x renamed hipGetDeviceProperties
 # (to ...R0600, behind a macro).
-ABSENT = {("5.2.3", "hipDrvGetErrorName"), ("7.2.4", "hipGetDeviceProperties")}
+ABSENT = {("5.2.3", "hipDrvGetErrorName"), ("7.2.4", "hipGetDeviceProperties"),
+          ("5.2.3", "hiprtcLinkCreate")}
 
 
 @pytest.mark.parametrize("release", RELEASES)
@@ -74,7 +80,7 @@ def test_role(release, func, param, expected):
 
 
 def test_every_parameter_of_every_release_has_a_role(manifest):
-    known = {"value", "record", "pointer", "string", "strings", "pointers", "launch_extra", "handle_ref", "out"}
+    known = {"value", "record", "pointer", "string", "strings", "pointers", "launch_extra", "handle_ref", "out", "ints"}
     for name, f in manifest["functions"].items():
         assert set(params.roles(name, f, manifest["typedefs"])) <= known, name
 
@@ -86,3 +92,37 @@ def test_overrides_name_real_parameters():
         m = parse.parse(sources.include_dir(rel))
         seen |= {(n, p["name"]) for n, f in m["functions"].items() for p in f["params"]}
     assert set(params.OVERRIDES) - seen == set()
+
+
+# What AMD's HIP Python returns for the void** out-parameter of these (its generated hip.pyx):
+# a DeviceArray configured with the requested size; every other void** out is a Pointer.
+AMD_DEVICE_ARRAYS = {"hipMalloc": "size", "hipExtMallocWithFlags": "sizeBytes", "hipMallocManaged": "size",
+                     "hipMallocAsync": "size", "hipMallocFromPoolAsync": "size"}
+
+
+def test_the_device_array_rule_picks_exactly_amds_device_allocations(manifest):
+    picked = {}
+    for name, f in manifest["functions"].items():
+        size = params.device_array_size(name, f["params"])
+        if size is not None:
+            picked[name] = size
+            assert "out" in params.roles(name, f, manifest["typedefs"]), name
+    assert picked == {n: s for n, s in AMD_DEVICE_ARRAYS.items() if n in manifest["functions"]}
+    # host allocations and pitched ones are Pointers, as in AMD's
+    for name in ("hipHostMalloc", "hipMallocHost", "hipMemAllocHost", "hipMallocPitch", "hipHostAlloc"):
+        assert params.device_array_size(name, manifest["functions"][name]["params"]) is None
+
+
+def test_hiprtc_link_create_takes_python_lists_by_rule():
+    """hiprtcLinkCreate(n, [keys], [values]): the keys (hiprtcJIT_option, a 4-byte enum) are
+    packed as an int array, the values as a void* array; no table names the function."""
+    from hip_bindgen import contract, emit
+    m = _manifest("7.2.4")
+    text = emit.Emitter(m).module("hiprtc")
+    body = text[text.index("def hiprtcLinkCreate("):]
+    body = body[:body.index("\ndef ")]
+    assert f"_Holder(option_ptr, 'option_ptr', {contract.KIND_INTS}, 4, False)" in body
+    assert f"_Holder(option_vals_pptr, 'option_vals_pptr', {contract.KIND_POINTERS})" in body
+    # hiprtc reads the keys (non-const in the header): a list given for them is written back
+    # only where the C function changed an item, so enum members stay members
+    assert "write_back()" in body

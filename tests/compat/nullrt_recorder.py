@@ -9,7 +9,10 @@ writes nothing to its out-parameters; each call appends one line to the file nam
 an integer, enum or pointer argument as hex, a float as C99 ``%a``, a struct passed by value
 as ``{hex bytes}``.  The module-launch functions also log the packed kernel-argument buffer
 of their ``extra`` array (``extra={hex bytes}``), so a test can assert what reached
-``hipModuleLaunchKernel`` byte for byte.
+``hipModuleLaunchKernel`` byte for byte; the arrays named in ``LOG_ARRAYS`` are logged after
+their address (``addr={hex bytes}``, their count parameter's number of elements), and those in
+``FILL_ARRAYS`` are filled as the real runtime would (element k = 0x11 * (k + 1)), so a test
+sees what comes back to the caller.
 """
 from __future__ import annotations
 
@@ -17,6 +20,11 @@ import subprocess
 from pathlib import Path
 
 LAUNCH_EXTRA = ("hipModuleLaunchKernel", "hipExtModuleLaunchKernel", "hipHccModuleLaunchKernel")
+# (function, array parameter) -> its element count parameter
+LOG_ARRAYS = {("hipExtStreamCreateWithCUMask", "cuMask"): "cuMaskSize",
+              ("hiprtcLinkCreate", "option_ptr"): "num_options",
+              ("hiprtcLinkCreate", "option_vals_pptr"): "num_options"}
+FILL_ARRAYS = {("hipExtStreamGetCUMask", "cuMask"): "cuMaskSize"}
 
 PRELUDE = r'''
 #include <stdio.h>
@@ -70,6 +78,7 @@ def c_source(manifest: dict, record: bool = True) -> str:
         label = f' __asm__("{f["symbol"]}")' if "symbol" in f else ""
         proto = e.cdecl(dict(ret, const=False), f"{name}({params})")
         log = [f'FILE* _f = nullrt_log(); fputs("{name}", _f);'] if record else []
+        names = [p["name"] for p in f["params"]]
         for i, p in enumerate(f["params"] if record else ()):
             t = e.resolve(p["type"])
             if t["kind"] == "record":
@@ -82,6 +91,12 @@ def c_source(manifest: dict, record: bool = True) -> str:
                 log.append(f'fprintf(_f, " %llx", (unsigned long long)(uintptr_t)a{i});')
             if name in LAUNCH_EXTRA and p["name"] == "extra":
                 log.append(f"nullrt_extra(_f, (void**)a{i});")
+            if (name, p["name"]) in LOG_ARRAYS:
+                n = f"a{names.index(LOG_ARRAYS[name, p['name']])}"
+                log.append(f"fputc('=', _f); nullrt_hex(_f, a{i}, a{i} ? {n} * sizeof(*a{i}) : 0);")
+            if (name, p["name"]) in FILL_ARRAYS:
+                n = f"a{names.index(FILL_ARRAYS[name, p['name']])}"
+                log.append(f"for (size_t k = 0; a{i} && k < {n}; k++) a{i}[k] = 0x11 * (k + 1);")
         if record:
             log.append('fputc(10, _f); fflush(_f);')
         pre = " ".join(log) + " " if log else ""

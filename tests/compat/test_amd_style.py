@@ -143,6 +143,38 @@ for r in range(3):
 hip_check(hip.hipFree(x_d))
 print("ok")
 ''',
+    "host_memory": '''
+from hip._util.types import DeviceArray, Pointer
+h = hip_check(hip.hipHostMalloc(64, 0))
+assert type(h) is Pointer                                  # host memory: a Pointer, as AMD's
+d = hip_check(hip.hipExtMallocWithFlags(64, 0))
+assert isinstance(d, DeviceArray) and d.size == 64        # device memory: a DeviceArray
+m = hip_check(hip.hipMallocManaged(32, 1))
+assert isinstance(m, DeviceArray) and m.size == 32
+p, pitch = hip_check(hip.hipMallocPitch(100, 4))
+assert type(p) is Pointer and isinstance(pitch, int)
+hip_check(hip.hipMemcpy(d, h, 64, hip.hipMemcpyKind.hipMemcpyHostToDevice))
+for x in (d, m, p):
+    hip_check(hip.hipFree(x))
+hip_check(hip.hipHostFree(h))
+print("ok")
+''',
+    "cu_mask_lists": '''
+for bad, error in (([1.5], TypeError), ([1 << 32], OverflowError), (["1"], TypeError)):
+    try:
+        hip.hipExtStreamCreateWithCUMask(1, bad)
+    except error:
+        pass
+    else:
+        raise AssertionError(bad)
+mask = [0xFFFFFFFF, 0x0000FFFF]
+stream = hip_check(hip.hipExtStreamCreateWithCUMask(len(mask), mask))   # a list, as AMD's takes
+got = [0, 0]
+hip_check(hip.hipExtStreamGetCUMask(stream, len(got), got))
+assert any(got), got                                     # what the runtime wrote came back
+hip_check(hip.hipStreamDestroy(stream))
+print("ok")
+''',
     "gpu_free_api": '''
 import hip as hip_pkg
 from hip import ROCM_VERSION_TUPLE, HIP_VERSION_TUPLE
@@ -181,7 +213,8 @@ def test_on_the_real_runtime_only_the_missing_device_stops_a_script(run_523, nam
     p = run_script(run_523, SCRIPTS[name])
     if p.returncode == 0:
         assert p.stdout.strip().endswith("ok")
-        assert name not in ("device_properties", "stream", "launch_with_args", "device_array")
+        assert name not in ("device_properties", "stream", "launch_with_args", "device_array",
+                            "host_memory", "cu_mask_lists")
         return
     last = p.stderr.strip().splitlines()[-1]
     assert last.startswith("RuntimeError: ") and last[len("RuntimeError: "):] in NO_DEVICE, p.stderr[-2000:]
@@ -267,3 +300,16 @@ print(json.dumps([out, ok]))
     out, ok = json.loads(p.stdout.strip().splitlines()[-1])
     assert out == ["TypeError"] * 12 + ["ValueError"] * 2, out
     assert ok == [True] * 4
+
+
+def test_int_arrays_are_packed_at_their_width_and_written_back_into_a_list(null_523):
+    p = run_script(null_523, SCRIPTS["cu_mask_lists"] + '''
+import json
+got = [9, 9, 9]
+hip.hipExtStreamGetCUMask(None, 3, got)
+print(json.dumps(got))
+''')
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert json.loads(p.stdout.strip().splitlines()[-1]) == [0x11, 0x22, 0x33]
+    (_, args), = null_523.calls("hipExtStreamCreateWithCUMask")
+    assert args[1] == "2" and args[2].split("=")[1] == "{" + "ffffffff" + "ffff0000" + "}"

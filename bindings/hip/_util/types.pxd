@@ -19,4 +19,6 @@ cdef class DeviceArray(Pointer):
     cdef Py_ssize_t _capacity   # bytes the allocation holds (-1: unknown)
 
 
+cdef Pointer new_pointer(void* p)
 cdef DeviceArray new_device_array(void* p, Py_ssize_t nbytes)
+cdef bytearray int_array(object seq, int width, bint signed, str name)

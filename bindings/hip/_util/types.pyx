@@ -13,7 +13,7 @@ expects.  ``int(obj)`` is always the address.
 cimport cython
 from cpython.long cimport PyLong_AsVoidPtr, PyLong_FromVoidPtr
 from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView_GET_BUFFER
-from libc.stdint cimport int32_t, uint32_t, uint64_t, uintptr_t
+from libc.stdint cimport uintptr_t
 
 __all__ = ["Pointer", "Handle", "DeviceArray", "ListOfBytes", "ListOfPointer", "ListOfInt",
            "ListOfUnsigned", "ListOfUnsignedLong"]
@@ -169,6 +169,14 @@ cdef Py_ssize_t _prod(tuple shape):
     return n
 
 
+cdef Pointer new_pointer(void* p):
+    """A Pointer holding ``p`` (what a ``void**`` out-parameter returns)."""
+    cdef Pointer o = Pointer.__new__(Pointer)
+    o._ptr = p
+    o._owner = None
+    return o
+
+
 cdef DeviceArray new_device_array(void* p, Py_ssize_t nbytes):
     cdef DeviceArray a = DeviceArray.__new__(DeviceArray)
     a._ptr = p
@@ -312,64 +320,72 @@ cdef class DeviceArray(Pointer):
                 f"typestr={self.typestr!r}>")
 
 
+cdef _address_array(Pointer self, object seq, bint strings, str name):
+    """Point ``self`` at a C ``void*[]`` holding each item's address; the array and the items
+    (bytes of each string, or a Pointer made from each item) live as long as ``self``."""
+    storage = bytearray(8 * max(len(seq), 1))
+    keep = []
+    cdef void** arr = <void**>PyByteArray_AS_STRING(storage)
+    for i, item in enumerate(seq):
+        if strings:
+            if isinstance(item, str):
+                item = (<str>item).encode()
+            if type(item) is not bytes:
+                raise TypeError(f"{name}[{i}]: expected bytes or str, not {type(item).__name__}")
+            arr[i] = <void*>PyBytes_AS_STRING(item)
+        else:
+            item = Pointer.fromObj(item)
+            arr[i] = (<Pointer>item)._ptr
+        keep.append(item)
+    self._ptr = <void*>arr
+    self._owner = (storage, keep)
+
+
 cdef class ListOfBytes(Pointer):
     """A C ``const char*[]`` from a list/tuple of bytes (or str, as UTF-8); else as Pointer."""
 
     def __init__(self, pyobj):
-        if not isinstance(pyobj, (list, tuple)):
+        if isinstance(pyobj, (list, tuple)):
+            _address_array(self, pyobj, True, "ListOfBytes")
+        else:
             self._take(pyobj)
-            return
-        cdef Py_ssize_t n = len(pyobj)
-        storage = bytearray(8 * max(n, 1))
-        keep = []
-        cdef void** arr = <void**>PyByteArray_AS_STRING(storage)
-        for i, item in enumerate(pyobj):
-            if isinstance(item, str):
-                item = (<str>item).encode()
-            if type(item) is not bytes:
-                raise TypeError(f"ListOfBytes[{i}]: expected bytes or str, not {type(item).__name__}")
-            keep.append(item)
-            arr[i] = <void*>PyBytes_AS_STRING(item)
-        self._ptr = <void*>arr
-        self._owner = (storage, keep)
 
 
 cdef class ListOfPointer(Pointer):
     """A C ``void*[]`` from a list/tuple of anything ``Pointer`` takes; else as Pointer."""
 
     def __init__(self, pyobj):
-        if not isinstance(pyobj, (list, tuple)):
+        if isinstance(pyobj, (list, tuple)):
+            _address_array(self, pyobj, False, "ListOfPointer")
+        else:
             self._take(pyobj)
-            return
-        cdef Py_ssize_t n = len(pyobj)
-        storage = bytearray(8 * max(n, 1))
-        keep = [Pointer.fromObj(item) for item in pyobj]
-        cdef void** arr = <void**>PyByteArray_AS_STRING(storage)
-        for i, p in enumerate(keep):
-            arr[i] = (<Pointer>p)._ptr
-        self._ptr = <void*>arr
-        self._owner = (storage, keep)
+
+
+cdef bytearray int_array(object seq, int width, bint signed, str name):
+    """The C array of ``width``-byte integers holding ``seq`` (ints, enum members, anything with
+    ``__index__``); a value that does not fit is an OverflowError.  Never empty (a C function
+    may read one element of a zero-length array)."""
+    import operator
+    storage = bytearray()
+    for i, item in enumerate(seq):
+        try:
+            v = operator.index(item)
+        except TypeError:
+            raise TypeError(f"{name}[{i}]: expected an int, not {type(item).__name__}") from None
+        try:
+            storage += v.to_bytes(width, "little", signed=signed)
+        except OverflowError:
+            raise OverflowError(f"{name}[{i}]: {v} does not fit a {width * 8}-bit "
+                                f"{'signed' if signed else 'unsigned'} integer") from None
+    return storage or bytearray(width)
 
 
 cdef _int_array(Pointer self, object pyobj, int width, bint signed, str name):
     if not isinstance(pyobj, (list, tuple)):
         self._take(pyobj)
         return
-    import operator
-    storage = bytearray(width * max(len(pyobj), 1))
-    cdef char* p = PyByteArray_AS_STRING(storage)
-    for i, item in enumerate(pyobj):
-        try:
-            v = operator.index(item)
-        except TypeError:
-            raise TypeError(f"{name}[{i}]: expected an int, not {type(item).__name__}") from None
-        if width == 4 and signed:
-            (<int32_t*>p)[i] = v
-        elif width == 4:
-            (<uint32_t*>p)[i] = v
-        else:
-            (<uint64_t*>p)[i] = v
-    self._ptr = <void*>p
+    storage = int_array(pyobj, width, signed, name)
+    self._ptr = <void*>PyByteArray_AS_STRING(storage)
     self._owner = storage
 
 
