@@ -4,9 +4,9 @@ A tiny module, built with Cython + setuptools in the cache directory (same compi
 the wheels), that looks each function up once with dlsym and calls it through the cached
 pointer: convert the argument, call, build the Python result.  No tuple, no enum, no checks.
 ``hipGetDevice`` returns ``(err, value)`` so an out-parameter call has a floor too.
-``hipMemcpyNogil`` releases the GIL around the call, as ours does for a call that may block:
-``memcpy_returned`` is timed against it (the fair floor); ``memcpy_returned_gil`` against the
-GIL-keeping one, for reference.
+``hipMemcpyNogil`` takes a buffer for ``src`` and releases the GIL around the call, as ours does
+for a call that may block: ``memcpy_returned`` (a bytearray source) is timed against it, the
+fair floor; ``memcpy_returned_gil`` is the earlier floor (int addresses, GIL kept), for reference.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ PYX = r'''
 from posix.dlfcn cimport dlopen, dlsym, RTLD_NOW, RTLD_GLOBAL
 from cpython.bytes cimport PyBytes_FromString
 from cpython.long cimport PyLong_AsVoidPtr
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE
 
 ctypedef const char* (*name_fn)(int) noexcept nogil
 ctypedef int (*int_fn)(int) noexcept nogil
@@ -59,13 +60,23 @@ def hipMemcpy(dst, src, size_t n, int kind):
     return _memcpy(PyLong_AsVoidPtr(dst), PyLong_AsVoidPtr(src), n, kind)
 
 def hipMemcpyNogil(dst, src, size_t n, int kind):
-    """The same, releasing the GIL around the call, as any binding of a call that may block
-    must (ours does): the fair floor for hipMemcpy."""
+    """The fair floor for ``memcpy_returned``: ``src`` an int or any buffer (a bytearray in that
+    case: its buffer is exported for the call), and the GIL released around the call, as any
+    binding of a call that may block must (ours does)."""
     cdef void* d = PyLong_AsVoidPtr(dst)
-    cdef void* s = PyLong_AsVoidPtr(src)
+    cdef void* s
+    cdef Py_buffer view
+    cdef bint exported = type(src) is not int
+    if exported:
+        PyObject_GetBuffer(src, &view, PyBUF_SIMPLE)
+        s = view.buf
+    else:
+        s = PyLong_AsVoidPtr(src)
     cdef int r
     with nogil:
         r = _memcpy(d, s, n, kind)
+    if exported:
+        PyBuffer_Release(&view)
     return r
 
 def hipModuleLaunchKernel(f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,

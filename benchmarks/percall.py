@@ -34,8 +34,8 @@ CASES = {
     "struct_by_value": "hipLaunchKernel(0, dim3, dim3, None, 0, 0): two structs by value",
     "enum_in": "hipGetErrorName(e): e the hipError_t member an earlier call returned",
     "memcpy_returned": "hipMemcpy(d, b, 16, kind): d what hipMalloc returned, kind an enum member "
-                       "(the floor releases the GIL too)",
-    "memcpy_returned_gil": "floor only: hipMemcpy keeping the GIL (the floor before it was made fair)",
+                       "(the floor takes the bytearray and releases the GIL too)",
+    "memcpy_returned_gil": "floor only: hipMemcpy(int, int, ...) keeping the GIL (the earlier, unfair floor)",
     "launch_returned": "hipModuleLaunchKernel(f, 1,1,1, 1,1,1, 0, s, None, None): f, s returned handles",
 }
 
@@ -165,7 +165,8 @@ def floor_cases(lib_path: str, floor_dir: str):
         "scalar_in": ("f(0)", {"f": hipfloor.hipSetDevice}),
         "out_int": ("f()", {"f": hipfloor.hipGetDevice}),
         "enum_in": ("f(100)", {"f": hipfloor.hipGetErrorName}),
-        "memcpy_returned": ("f(4096, 8192, 16, 1)", {"f": hipfloor.hipMemcpyNogil}),   # releases the GIL, as ours
+        # the fair floor: the same bytearray source, the GIL released, as ours
+        "memcpy_returned": ("f(4096, b, 16, 1)", {"f": hipfloor.hipMemcpyNogil, "b": bytearray(16)}),
         "memcpy_returned_gil": ("f(4096, 8192, 16, 1)", {"f": hipfloor.hipMemcpy}),
         "launch_returned": ("f(4096, 1, 1, 1, 1, 1, 1, 0, 0, None, None)", {"f": hipfloor.hipModuleLaunchKernel}),
     }

@@ -1,5 +1,6 @@
 # The hand-written half of every generated module: library loading, argument conversion,
 # lazily built enums and structs.  Included (not imported) so each module is one shared object.
+cimport cython
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE
 from cpython.bytes cimport PyBytes_FromString, PyBytes_FromStringAndSize
 from cpython.long cimport PyLong_AsVoidPtr
@@ -35,6 +36,7 @@ cdef tuple _record_names = ()      # record per record id (sorted names, as the 
 
 cdef const char** _str_ptrs = NULL  # per function returning a string: the string last returned
 cdef list _str_tuples = []          # ... and the (bytes,) built for it
+cdef tuple _none1 = (None,)         # what such a function returns for NULL
 
 
 cdef _init_runtime(str module, Py_ssize_t n, void** fp, tuple names):
@@ -119,14 +121,15 @@ cdef inline tuple _cstr1(const char* s, Py_ssize_t i):
     and the call allocates nothing: building the bytes and the 1-tuple was what cost the call
     ~1.4x the hand-written floor.  A function reusing a buffer for other text gets a new tuple."""
     cdef tuple t
-    if s != NULL and s == _str_ptrs[i]:
+    if s == NULL:
+        return _none1
+    if s == _str_ptrs[i]:
         t = <tuple>_str_tuples[i]
         if strcmp(s, PyBytes_AS_STRING(t[0])) == 0:
             return t
-    t = (_cstr(s),)
-    if s != NULL:
-        _str_ptrs[i] = s
-        _str_tuples[i] = t
+    t = (PyBytes_FromString(s),)
+    _str_ptrs[i] = s
+    _str_tuples[i] = t
     return t
 
 
@@ -240,55 +243,17 @@ cdef inline object _h(Py_ssize_t i, void* p):
     return h
 
 
+@cython.no_gc          # nothing refers back to a holder (it lives in one call's frame): no cycle
+@cython.freelist(8)    # one per non-trivial argument of a call: reuse their memory
 cdef class _Holder:
-    """Keeps whatever a converted argument points into alive for the duration of a call."""
+    """Keeps whatever a converted argument points into alive for the duration of a call.
+    Made by ``_hold`` (no Python-level constructor: a call argument costs no argument parsing)."""
     cdef void* ptr
     cdef void** array
     cdef list keep
     cdef Py_buffer view
     cdef bint has_view
     cdef object ints             # (list given, packed bytearray, width, signed) of an int array
-
-    def __cinit__(self, object o, str name, int kind=_KIND_POINTER, int width=0, bint signed=False):
-        self.keep = []
-        self.array = NULL
-        self.has_view = False
-        if kind == _KIND_INTS and isinstance(o, (list, tuple)):
-            packed = int_array(o, width, signed, name)
-            self.ints = (o, packed, width, signed)
-            self.ptr = <void*>PyByteArray_AS_STRING(packed)
-        elif type(o) is bytes:
-            self.ptr = <void*>PyBytes_AS_STRING(o)   # immutable, and the caller holds it
-        elif type(o) is bytearray or type(o) is memoryview:
-            # an exported buffer (no temporary object): the memory cannot move during the call
-            PyObject_GetBuffer(o, &self.view, PyBUF_SIMPLE)
-            self.has_view = True
-            self.ptr = self.view.buf
-        elif kind == _KIND_STRING and isinstance(o, str):
-            if "\0" in o:
-                raise ValueError(f"{name}: embedded null character (C would see the string cut there)")
-            b = (<str>o).encode()
-            self.keep.append(b)
-            self.ptr = <void*>PyBytes_AS_STRING(b)
-        elif kind in (_KIND_STRINGS, _KIND_POINTERS, _KIND_LAUNCH_EXTRA) and isinstance(o, (list, tuple)):
-            if kind == _KIND_LAUNCH_EXTRA and not _is_raw_extra(o):
-                o = _pack_extra(o, self.keep)
-            self.array = <void**>malloc(max(len(o), 1) * sizeof(void*))
-            if self.array == NULL:
-                raise MemoryError()
-            for i, item in enumerate(o):
-                if type(item) is bytes:
-                    self.array[i] = <void*>PyBytes_AS_STRING(item)
-                    continue
-                if kind == _KIND_STRINGS and isinstance(item, str):
-                    if "\0" in item:
-                        raise ValueError(f"{name}[{i}]: embedded null character")
-                    item = (<str>item).encode()
-                    self.keep.append(item)
-                self.array[i] = _slow_ptr(item, name, self.keep, i)
-            self.ptr = <void*>self.array
-        else:
-            self.ptr = _slow_ptr(o, name, self.keep)
 
     cdef write_back(self):
         """Copy what the call wrote into a packed int array back into the list it came from
@@ -306,6 +271,51 @@ cdef class _Holder:
             free(self.array)
         if self.has_view:
             PyBuffer_Release(&self.view)
+
+
+cdef _Holder _hold(object o, str name, int kind=_KIND_POINTER, int width=0, bint signed=False):
+    """The holder of argument ``name`` converted as ``kind`` (an int array: of ``width``-byte
+    items), whose ``ptr`` the call gets."""
+    cdef _Holder h = _Holder.__new__(_Holder)
+    if kind == _KIND_INTS and isinstance(o, (list, tuple)):
+        packed = int_array(o, width, signed, name)
+        h.ints = (o, packed, width, signed)
+        h.ptr = <void*>PyByteArray_AS_STRING(packed)
+    elif type(o) is bytes:
+        h.ptr = <void*>PyBytes_AS_STRING(o)   # immutable, and the caller holds it
+    elif type(o) is bytearray or type(o) is memoryview:
+        # an exported buffer (no temporary object): the memory cannot move during the call
+        PyObject_GetBuffer(o, &h.view, PyBUF_SIMPLE)
+        h.has_view = True
+        h.ptr = h.view.buf
+    elif kind == _KIND_STRING and isinstance(o, str):
+        if "\0" in o:
+            raise ValueError(f"{name}: embedded null character (C would see the string cut there)")
+        b = (<str>o).encode()
+        h.keep = [b]
+        h.ptr = <void*>PyBytes_AS_STRING(b)
+    elif kind in (_KIND_STRINGS, _KIND_POINTERS, _KIND_LAUNCH_EXTRA) and isinstance(o, (list, tuple)):
+        h.keep = []
+        if kind == _KIND_LAUNCH_EXTRA and not _is_raw_extra(o):
+            o = _pack_extra(o, h.keep)
+        h.array = <void**>malloc(max(len(o), 1) * sizeof(void*))
+        if h.array == NULL:
+            raise MemoryError()
+        for i, item in enumerate(o):
+            if type(item) is bytes:
+                h.array[i] = <void*>PyBytes_AS_STRING(item)
+                continue
+            if kind == _KIND_STRINGS and isinstance(item, str):
+                if "\0" in item:
+                    raise ValueError(f"{name}[{i}]: embedded null character")
+                item = (<str>item).encode()
+                h.keep.append(item)
+            h.array[i] = _slow_ptr(item, name, h.keep, i)
+        h.ptr = <void*>h.array
+    else:
+        h.keep = []
+        h.ptr = _slow_ptr(o, name, h.keep)
+    return h
 
 
 cdef bint _is_raw_extra(object o):

@@ -5,7 +5,7 @@ from here, once.  ``emit.py`` writes ``runtime_constants()`` into every generate
 before ``include "_runtime.pxi"``, so the runtime uses these names and never a bare literal.
 ``tests/bindings/test_contract.py`` checks that each side uses exactly these names.
 
-Argument kinds (``_Holder(obj, name, kind)``): how a non-trivial argument is converted.
+Argument kinds (``_hold(obj, name, kind)``): how a non-trivial argument is converted.
 Field codes (``(code, size, extra)`` specs in ``_RECORDS``): how a struct field is read and
 written; ``extra`` is per code (see ``FIELD_CODES``).
 Table positions: enums, records and handle types are referred to by their position in the

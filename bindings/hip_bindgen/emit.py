@@ -422,24 +422,24 @@ class Emitter:
                     pre.append(f"        _k{i} = _record_arg({pn}, {rid}, {p['name']!r}); _p{i} = (<_Struct>_k{i})._ptr")
                 elif role == "pointer":
                     pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
-                    pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}); _p{i} = (<_Holder>_k{i}).ptr")
+                    pre.append(f"        _k{i} = _hold({pn}, {p['name']!r}); _p{i} = (<_Holder>_k{i}).ptr")
                 elif role == "ints":
                     el = P.int_element(p["type"], self.td)
                     el = self.m["enums"][el["name"]]["underlying"] if el["kind"] == "enum" else el
                     # an array the C function may write: a list passed for it gets the values back
                     back = not self.resolve(self.resolve(p["type"])["to"]).get("const", False)
                     pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
-                    pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, {C.KIND_INTS}, {el['size']}, "
+                    pre.append(f"        _k{i} = _hold({pn}, {p['name']!r}, {C.KIND_INTS}, {el['size']}, "
                                f"{el['signed']}); _p{i} = (<_Holder>_k{i}).ptr")
                     if back:
                         post.append(f"    if _k{i} is not None: (<_Holder>_k{i}).write_back()")
                 elif role == "string":
                     pre.append(f"    if not _fast_str({pn}, &_p{i}):")
-                    pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, {C.KIND_STRING}); _p{i} = (<_Holder>_k{i}).ptr")
+                    pre.append(f"        _k{i} = _hold({pn}, {p['name']!r}, {C.KIND_STRING}); _p{i} = (<_Holder>_k{i}).ptr")
                 else:
                     kind = C.KINDS[role]
                     pre.append(f"    if {pn} is None:\n        _p{i} = NULL\n    else:")
-                    pre.append(f"        _k{i} = _Holder({pn}, {p['name']!r}, {kind}); _p{i} = (<_Holder>_k{i}).ptr")
+                    pre.append(f"        _k{i} = _hold({pn}, {p['name']!r}, {kind}); _p{i} = (<_Holder>_k{i}).ptr")
                 call.append(f"_p{i}")
         rc = self.carrier(f["returns"])
         body = list(pre)

@@ -70,5 +70,5 @@ def test_generated_tables_use_contract_codes_and_sorted_positions(manifests):
     # a function returning hipError_t names that enum by its sorted position
     pos = C.positions(m["enums"])["hipError_t"]
     assert f"return _e1({pos}, _r_)" in text
-    kinds = {int(k) for k in re.findall(r"_Holder\([^)]*?, (\d+)\)", text)}
+    kinds = {int(k) for k in re.findall(r"_hold\([^)]*?, (\d+)\)", text)}
     assert kinds <= set(C.KINDS.values()) and kinds

@@ -121,8 +121,8 @@ def test_hiprtc_link_create_takes_python_lists_by_rule():
     text = emit.Emitter(m).module("hiprtc")
     body = text[text.index("def hiprtcLinkCreate("):]
     body = body[:body.index("\ndef ")]
-    assert f"_Holder(option_ptr, 'option_ptr', {contract.KIND_INTS}, 4, False)" in body
-    assert f"_Holder(option_vals_pptr, 'option_vals_pptr', {contract.KIND_POINTERS})" in body
+    assert f"_hold(option_ptr, 'option_ptr', {contract.KIND_INTS}, 4, False)" in body
+    assert f"_hold(option_vals_pptr, 'option_vals_pptr', {contract.KIND_POINTERS})" in body
     # hiprtc reads the keys (non-const in the header): a list given for them is written back
     # only where the C function changed an item, so enum members stay members
     assert "write_back()" in body
