@@ -39,10 +39,24 @@ class NullRunner:
         return [c for c in calls if name is None or c[0] == name]
 
 
-@pytest.fixture(scope="session")
-def null_523(venv_523, tmp_path_factory) -> NullRunner:
-    site = subprocess.run([str(venv_523), "-c", "import hip, os; print(os.path.dirname(hip.__file__))"],
+def null_runner(python: Path, tmp_path_factory) -> NullRunner:
+    """A recording null runtime built from the manifest of the wheel installed for ``python``."""
+    site = subprocess.run([str(python), "-c", "import hip, os; print(os.path.dirname(hip.__file__))"],
                           capture_output=True, text=True, check=True, env={"PATH": os.environ["PATH"]}).stdout.strip()
     manifest = json.loads((Path(site) / "_manifest.json").read_text())
     d = tmp_path_factory.mktemp("nullrt")
-    return NullRunner(venv_523, nullrt_recorder.build(manifest, d), d / "calls.log")
+    return NullRunner(python, nullrt_recorder.build(manifest, d), d / "calls.log")
+
+
+@pytest.fixture(scope="session")
+def null_523(venv_523, tmp_path_factory) -> NullRunner:
+    return null_runner(venv_523, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def null_724(tmp_path_factory) -> NullRunner:
+    """The 7.2.4 wheel (built once per session, as the stub tests also build it) on its null runtime:
+    the hiprtc linker API (hiprtcLinkCreate & co.) came after 5.2.3."""
+    from wheels_for_tests import build_wheel, make_venv
+    venv = make_venv(tmp_path_factory.mktemp("venv") / "v724", build_wheel("7.2.4"))
+    return null_runner(venv, tmp_path_factory)

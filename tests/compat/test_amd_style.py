@@ -17,7 +17,7 @@ import struct
 
 import pytest
 
-from compat_harness import null_523  # noqa: F401  (fixture)
+from compat_harness import null_523, null_724  # noqa: F401  (fixtures)
 
 HEAD = '''
 import array, ctypes, math, random
@@ -313,3 +313,29 @@ print(json.dumps(got))
     assert json.loads(p.stdout.strip().splitlines()[-1]) == [0x11, 0x22, 0x33]
     (_, args), = null_523.calls("hipExtStreamCreateWithCUMask")
     assert args[1] == "2" and args[2].split("=")[1] == "{" + "ffffffff" + "ffff0000" + "}"
+
+
+def test_hiprtc_link_create_takes_python_lists_on_7_2_4(null_724):
+    """hiprtcLinkCreate(n, [keys], [values]) as AMD's user guide writes it: the keys reach hiprtc
+    as 4-byte enum values and the values as void* slots, the same bytes hiprtc.ext sends."""
+    p = null_724.proc(HEAD + '''
+from hip._util.types import Pointer
+E = hiprtc.hiprtcJIT_option
+keys = [E.HIPRTC_JIT_MAX_REGISTERS, E.HIPRTC_JIT_THREADS_PER_BLOCK]
+link = hip_check(hiprtc.hiprtcLinkCreate(len(keys), keys, [64, 256]))
+assert [type(k) for k in keys] == [E, E]             # the caller's list is left as it was
+hip_check(hiprtc.hiprtcLinkAddData(link, hiprtc.hiprtcJITInputType.HIPRTC_JIT_INPUT_LLVM_BITCODE,
+                                   b"BC", 2, b"a", 0, None, None))
+code, size = hip_check(hiprtc.hiprtcLinkComplete(link))
+assert type(code) is Pointer and isinstance(size, int)
+hip_check(hiprtc.hiprtcLinkDestroy(link))
+hip_check(hiprtc.ext.hiprtcLinkCreate2(HIPRTC_JIT_MAX_REGISTERS=64, HIPRTC_JIT_THREADS_PER_BLOCK=256))
+print("ok")
+''')
+    assert p.returncode == 0 and p.stdout.strip().endswith("ok"), p.stderr[-2000:]
+    creates = null_724.calls("hiprtcLinkCreate")
+    assert len(creates) == 2
+    keys = "{" + (0).to_bytes(4, "little").hex() + (1).to_bytes(4, "little").hex() + "}"
+    values = "{" + (64).to_bytes(8, "little").hex() + (256).to_bytes(8, "little").hex() + "}"
+    for _, args in creates:
+        assert args[0] == "2" and args[1].split("=")[1] == keys and args[2].split("=")[1] == values
