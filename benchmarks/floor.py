@@ -7,6 +7,7 @@ pointer: convert the argument, call, build the Python result.  No tuple, no enum
 ``hipMemcpyNogil`` takes a buffer for ``src`` and releases the GIL around the call, as ours does
 for a call that may block: ``memcpy_returned`` (a bytearray source) is timed against it, the
 fair floor; ``memcpy_returned_gil`` is the earlier floor (int addresses, GIL kept), for reference.
+``hipModuleLaunchKernel`` releases the GIL too.
 """
 from __future__ import annotations
 
@@ -81,8 +82,13 @@ def hipMemcpyNogil(dst, src, size_t n, int kind):
 
 def hipModuleLaunchKernel(f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                           unsigned bz, unsigned shared, stream, params, extra):
-    return _launch(PyLong_AsVoidPtr(f), gx, gy, gz, bx, by, bz, shared, PyLong_AsVoidPtr(stream),
-                   NULL, NULL)
+    """Releases the GIL around the launch, as ours does (a launch may block on a full queue)."""
+    cdef void* fp = PyLong_AsVoidPtr(f)
+    cdef void* sp = PyLong_AsVoidPtr(stream)
+    cdef int r
+    with nogil:
+        r = _launch(fp, gx, gy, gz, bx, by, bz, shared, sp, NULL, NULL)
+    return r
 
 def hipGetDevice():
     cdef int v = 0
