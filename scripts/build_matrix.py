@@ -71,6 +71,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(DEFAULT_OUT), help="the index directory (default: wheels/)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--allow-dirty", action="store_true", help="build a '+dirty' version from uncommitted changes")
+    ap.add_argument("--revision", help="version the wheels with this revision (N, N.devM, +dirty) instead of asking "
+                                       "git: for a build with no checkout at hand (the runtime matrix's chroots)")
     ap.add_argument("--json", metavar="FILE", help="write the structured results (every build, its status) to FILE")
     ap.add_argument("--list", action="store_true", help="print the supported releases and exit")
     ap.add_argument("--dry-run", action="store_true", help="print the build identifiers that would be built and exit")
@@ -113,14 +115,15 @@ def main(argv=None) -> int:
     log(f"Selected {len(ids)} build(s): {', '.join(ids)}")
     if args.dry_run:
         return 0
-    problems = preflight.missing(chosen if not args.stage_only else {}, debian=not args.rocm_path)
+    problems = preflight.missing(chosen if not args.stage_only else {}, debian=not args.rocm_path,
+                                 git=not args.revision)
     if args.stage_only:   # staging writes sources only: no compiler, no patchelf
         problems = [p for p in problems if p.startswith(("apt-get", "dpkg-deb"))]
     if problems or args.check_tools:
         log(f"build_matrix: {preflight.message(problems)}" if problems else "build_matrix: every tool the build needs is here")
         return 4 if problems else 0
     try:
-        rev = gitversion.revision(ROOT, allow_dirty=args.allow_dirty)
+        rev = gitversion.parse(args.revision) if args.revision else gitversion.revision(ROOT, allow_dirty=args.allow_dirty)
     except gitversion.VersionError as exc:
         log(f"build_matrix: cannot version the wheels: {exc}")
         return 3
@@ -145,7 +148,7 @@ def main(argv=None) -> int:
         log(f"build_matrix: {exc}")
         return 2
     retry = ["./dev", "build"] + (["--out", str(out)] if out.resolve() != DEFAULT_OUT else []) \
-        + (["--allow-dirty"] if args.allow_dirty else [])
+        + (["--allow-dirty"] if args.allow_dirty else []) + (["--revision", args.revision] if args.revision else [])
     for line in matrix.summary(report, retry):
         log(line)
     if args.json:

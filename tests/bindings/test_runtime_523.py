@@ -3,6 +3,8 @@ import json
 
 import pytest
 
+import hiprtc_sample  # tests/: the sample the runtime matrix's user path runs too
+
 
 def test_runtime_version(run_523):
     assert run_523("from hip import hip; import json; e, v = hip.hipRuntimeGetVersion(); "
@@ -29,31 +31,15 @@ def test_error_name_and_string_come_from_the_runtime(run_523):
     assert string  # the runtime's own text (5.2.3 answers with the name)
 
 
-HIPRTC = r'''
-import json
-from hip import hiprtc
-src = 'extern "C" __global__ void scale(float* x, float f) { x[threadIdx.x] *= f; }'
-err, prog = hiprtc.hiprtcCreateProgram(src, "scale.cpp", 0, [], [])   # str sources: UTF-8
-assert err == hiprtc.hiprtcResult.HIPRTC_SUCCESS, err
-opts = ["--offload-arch=gfx90a"]
-err, = hiprtc.hiprtcCompileProgram(prog, len(opts), opts)
-e2, log_size = hiprtc.hiprtcGetProgramLogSize(prog)
-log = bytearray(log_size)
-hiprtc.hiprtcGetProgramLog(prog, log)
-e3, size = hiprtc.hiprtcGetCodeSize(prog)
-code = bytearray(size)
-e4, = hiprtc.hiprtcGetCode(prog, code)
-e5, = hiprtc.hiprtcDestroyProgram(prog)
-print(json.dumps([err.name, log.decode(errors="replace"), e3.name, size, e4.name, code[:4].hex(), e5.name]))
-'''
+HIPRTC = hiprtc_sample.CODE + "import json; print(json.dumps(hiprtc_sample()))"
 
 
 def test_hiprtc_compiles_for_gfx90a(run_523):
-    err, log, e3, size, e4, magic, e5 = run_523(HIPRTC)
-    assert err == "HIPRTC_SUCCESS", log
-    assert (e3, e4, e5) == ("HIPRTC_SUCCESS",) * 3
-    assert size > 0
-    assert magic == "7f454c46"  # an ELF code object
+    r = run_523(HIPRTC)
+    assert r["create"] == r["compile"] == "HIPRTC_SUCCESS", r["log"]
+    assert (r["code_size"][0], r["get_code"], r["destroy"]) == ("HIPRTC_SUCCESS",) * 3
+    assert r["code_size"][1] > 0
+    assert r["code_head"].startswith("7f454c46")  # an ELF code object
 
 
 def test_pointer_arguments_accept_every_documented_form(run_523):

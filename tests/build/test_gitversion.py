@@ -54,3 +54,17 @@ def test_shallow_clone_is_refused(repo, tmp_path):
 def test_not_a_checkout(tmp_path):
     with pytest.raises(gitversion.VersionError, match="not a git checkout"):
         gitversion.revision(tmp_path)
+
+
+@pytest.mark.parametrize("rev", [gitversion.Revision(3, None, False), gitversion.Revision(3, 2, False),
+                                 gitversion.Revision(41, 7, True), gitversion.Revision(5, None, True)])
+def test_a_revision_given_on_the_command_line_reads_back(rev):
+    """build_matrix.py --revision (a chroot build has no history): str() and parse() are inverses."""
+    assert gitversion.parse(str(rev)) == rev
+    assert gitversion.parse(str(rev)).version("6.4.43484") == rev.version("6.4.43484")
+
+
+@pytest.mark.parametrize("text", ["", "3.", "dev2", "3.dev", "3+clean", "3.dev2.dirty", "-1"])
+def test_a_malformed_revision_is_refused(text):
+    with pytest.raises(gitversion.VersionError, match="N.devM"):
+        gitversion.parse(text)

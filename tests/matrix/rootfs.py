@@ -9,14 +9,21 @@ release runs in a root filesystem of its own suite (``debootstrap`` as root, the
    gcc).  Cached as ``rootfs/base-<suite>-<key>``.
 2. the environment: a copy of the base, the release's suite added to the sources, and the
    release's pinned packages (``releases.json``: runtime, hiprtc, ``hipcc`` for
-   ``hipconfig``, the headers) installed with ``apt-get install pkg=version``.  Cached as
-   ``rootfs/<suite>-<key>``.
+   ``hipconfig``, the headers) installed from their .debs with ``apt-get install /path.deb``.
+   Cached as ``rootfs/<suite>-<key>``.
+
+The pinned .debs are fetched the one way every pinned package is: ``hip_bindgen.debian``
+(the same pins, the same cache ``~/.cache/hip-python-dist/debs``, the same sha256 check),
+before anything is copied; apt inside the root only installs those files and takes their
+unpinned dependencies (LLVM, libdrm ...) from the suite, as it takes the base system:
+``debootstrap`` and the base tools are the suite's, not pinned HIP packages.
 
 ``key`` hashes everything that decides the contents (suite, sources, mirror, packages and
 their versions, this module's format), and a stamp file (``STAMP``) is written last, so an
 interrupted build or changed pins give another key: the stale tree is removed and rebuilt.
-Downloaded packages go to a private cache (``rootfs/debs/<suite>``, bind-mounted over the
-root's apt archive directory while apt runs) and are checked against the sha256 pins.
+The dependencies apt downloads go to a private cache (``rootfs/debs/<suite>``, bind-mounted
+over the root's apt archive directory while apt runs); ``debian``'s cache of the pinned .debs
+is bind-mounted beside it (``PINNED_IN_ROOT``), so apt installs the very files checked.
 ``/proc`` (which the C++ ``hipconfig`` of hipcc 7.x reads) and the package cache are
 mounted per command in a private mount namespace (:func:`chroot_cmd`), so they disappear with
 the command even when it is killed; :func:`mounted` (try/finally) is for a shell in a root,
@@ -43,7 +50,8 @@ if __name__ == "__main__":   # ./dev clean --cache runs this file
 
 from hip_bindgen import debian, releases  # noqa: E402
 
-FORMAT = 1
+FORMAT = 1         # of the base trees
+ENV_FORMAT = 2     # of the environments: 2 = the pinned .debs come from hip_bindgen.debian
 STAMP = ".hip-python-rootfs.json"
 # experimental holds only the newer packages: its root filesystem is sid plus experimental
 BOOTSTRAP_SUITE = {"experimental": "sid"}
@@ -54,6 +62,7 @@ BASE_TOOLS = ("python3-dev", "gcc", "libc6-dev")      # for wheels built inside 
 APT = ("apt-get", "-o", "Acquire::Check-Valid-Until=false",  # the archive may lag this machine's clock
        "-o", "Acquire::Retries=3", "-o", "Dpkg::Use-Pty=0", "-q")
 DEBS_IN_ROOT = "/var/cache/hip-python-debs"
+PINNED_IN_ROOT = "/var/cache/hip-python-pinned"     # debian.py's cache of the pinned .debs, while apt runs
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -121,7 +130,7 @@ def base_spec(suite: str) -> dict:
 def env_spec(release: str) -> dict:
     rel = releases.find(release)
     suite = rel["debian"]["suite"]
-    return {"format": FORMAT, "kind": "env", "release": rel["hip"], "suite": suite,
+    return {"format": ENV_FORMAT, "kind": "env", "release": rel["hip"], "suite": suite,
             "base": _key(base_spec(suite)), "sources": list(SOURCES.get(suite, (suite,))),
             "target": TARGET_RELEASE.get(suite),
             "packages": {p["package"]: p["version"] for p in pins(release)},
@@ -281,49 +290,31 @@ def debs_dir(name: str) -> Path:
     return root_dir() / "debs" / name
 
 
-def _apt_install(root: Path, packages: list[str], what: str, cache: str, target: Optional[str] = None) -> None:
+def _apt_install(root: Path, packages: list[str], what: str, cache: str, target: Optional[str] = None,
+                 binds: Optional[dict] = None) -> None:
     debs = debs_dir(cache)
     (debs / "partial").mkdir(parents=True, exist_ok=True)
     argv = [*APT, "-o", f"Dir::Cache::Archives={DEBS_IN_ROOT}/", "install", "-y", "--no-install-recommends"]
     if target:
         argv += ["-t", target]
-    (root / DEBS_IN_ROOT.lstrip("/")).mkdir(parents=True, exist_ok=True)
-    run(root, argv + packages, what, binds={str(debs): DEBS_IN_ROOT})
+    binds = {str(debs): DEBS_IN_ROOT, **(binds or {})}
+    for inside in binds.values():
+        (root / inside.lstrip("/")).mkdir(parents=True, exist_ok=True)
+    run(root, argv + packages, what, binds=binds)
 
 
-def _check_served(root: Path, spec: dict) -> None:
-    """Fail clearly when the archive no longer serves a pinned version."""
-    names = sorted(spec["packages"])
-    out = run(root, ["apt-cache", "madison", *names], "apt-cache madison").stdout
-    served = {}
-    for line in out.splitlines():
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) >= 3:
-            served.setdefault(parts[0], set()).add(parts[1])
-    gone = [f"{n}={spec['packages'][n]} (serves: {', '.join(sorted(served.get(n, ()))) or 'nothing'})"
-            for n in names if spec["packages"][n] not in served.get(n, ())]
-    if gone:
-        raise RootfsError(
-            f"HIP {spec['release']}: {debian.MIRROR} ({', '.join(spec['sources'])}) no longer serves the pinned "
-            f"{'; '.join(gone)}. The archive has moved on: update the pins in releases.json "
-            f"(resolver/src/hip_python_select/releases.json) or set HIP_PYTHON_DEBIAN_MIRROR to a "
-            f"snapshot.debian.org mirror that still has them.")
+def fetch(release: str) -> dict:
+    """{package: .deb} of the release's pins, fetched and verified by ``hip_bindgen.debian``
+    (its cache, its sha256 check; a pin the archive dropped raises ``debian.PinGone``)."""
+    return {p["package"]: debian.download(p) for p in pins(release)}
 
 
 def _check_pins(root: Path, spec: dict) -> dict:
-    """The pinned packages are installed at their versions, and their .debs match the sha256 pins."""
+    """The pinned packages are installed at their pinned versions."""
     have = installed(root)
     wrong = [f"{p}: {have.get(p, 'not installed')} (pinned {v})" for p, v in spec["packages"].items() if have.get(p) != v]
     if wrong:
         raise RootfsError(f"HIP {spec['release']}: apt did not install the pinned versions: {'; '.join(wrong)}")
-    debs = debs_dir(spec["suite"])
-    for pkg, version in spec["packages"].items():
-        deb = debs / f"{pkg}_{version.replace(':', '%3a')}_amd64.deb"
-        if deb.exists():
-            digest = debian.sha256_file(deb)
-            if digest != spec["sha256"][pkg]:
-                raise RootfsError(f"{deb.name}: sha256 {digest} does not match the pin {spec['sha256'][pkg]} "
-                                  "in releases.json; refusing this root filesystem")
     return {p: have[p] for p in spec["packages"]}
 
 
@@ -413,6 +404,11 @@ def provision(release: str, log: Callable[[str], None] = _log) -> Rootfs:
         if stamp:
             log(f"[{label}] cached: {path}")
             return Rootfs(rel["hip"], spec["suite"], path, stamp, True, timings)
+        with _timed(timings, "fetch pinned .debs", label):
+            try:
+                debs = fetch(release)
+            except debian.FetchError as e:
+                raise RootfsError(f"HIP {rel['hip']}: {e}") from e
         base, _ = provision_base(spec["suite"], timings)
         with _fresh(path, spec["suite"], timings, label) as tmp:
             with _timed(timings, "copy base", label):
@@ -422,13 +418,14 @@ def provision(release: str, log: Callable[[str], None] = _log) -> Rootfs:
             _write_sources(tmp, spec["sources"])
             with _timed(timings, "apt-get update", label):
                 run(tmp, [*APT, "update"], "apt-get update")
-                _check_served(tmp, spec)
             with _timed(timings, "install runtime", label):
-                wanted = [f"{p}={v}" for p, v in spec["packages"].items()]
-                _apt_install(tmp, wanted, f"installing {' '.join(wanted)}", spec["suite"], spec["target"])
+                local = [f"{PINNED_IN_ROOT}/{deb.name}" for deb in debs.values()]
+                _apt_install(tmp, local, f"installing {' '.join(d.name for d in debs.values())}", spec["suite"],
+                             spec["target"], binds={str(debian.cache_dir() / "debs"): PINNED_IN_ROOT})
             versions = _check_pins(tmp, spec)
             run(tmp, ["apt-get", "clean"], "apt-get clean")
-            stamp = _write_stamp(tmp, spec, timings, installed=versions)
+            stamp = _write_stamp(tmp, spec, timings, installed=versions,
+                                 fetched={p: deb.name for p, deb in debs.items()})
     log(f"[{label}] ready in {sum(v for k, v in timings.items()):.1f}s: {path}")
     return Rootfs(rel["hip"], spec["suite"], path, stamp, False, timings)
 

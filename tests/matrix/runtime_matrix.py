@@ -8,8 +8,11 @@
 Each supported release gets a root filesystem of its Debian suite holding its real runtime,
 hiprtc and hipconfig (``rootfs.py`` beside this file, cached in
 ~/.cache/hip-python-dist/rootfs).  The wheels are built for each suite's own Python: on this
-machine when it has that CPython (``hip_build.matrix``), otherwise inside the root filesystem
-from the staged sources (``hip_build.wheel.stage``).  Then, in every environment:
+machine when it has that CPython, otherwise inside the root filesystem; both by the one build
+library (``hip_build.matrix``: here in-process, in a root ``scripts/build_matrix.py --only
+hipX-cp314`` with the checkout bind-mounted), so every wheel has the same pins, the same
+``SOURCE_DATE_EPOCH``, is stripped and audited, and is cached by the build's own cache.
+Then, in every environment:
 
 * the user path: a fresh venv, ``pip install resolver/``, ``hip-python-select install`` from a
   PEP 503 index of that environment's wheels, which must pick the release's own wheel by
@@ -31,7 +34,6 @@ import argparse
 import concurrent.futures
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -45,12 +47,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bindings"))
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import hiprtc_sample  # noqa: E402
 import rootfs  # noqa: E402
 from hip_python_select import _hipfacts  # noqa: E402
-from hip_bindgen import debian, releases  # noqa: E402
-from hip_build import gitversion, matrix, project, publish, pythons, wheel  # noqa: E402
+from hip_bindgen import debian, parse, releases  # noqa: E402
+from hip_build import gitversion, matrix, project, publish, pythons  # noqa: E402
 
 WORK = ROOT / "build" / "runtime-matrix"
 HOST_WHEELS = ROOT / "build" / "test-wheels"        # shared with tests/wheels_for_tests.py
@@ -144,7 +148,7 @@ except BaseException as e:
 emit()
 '''
 
-USER_CODE = r'''
+USER_CODE = hiprtc_sample.CODE + r'''
 import json, sys, warnings
 out = {}
 with warnings.catch_warnings(record=True) as imp:
@@ -157,20 +161,7 @@ err, v = h.hipRuntimeGetVersion()
 out["hipRuntimeGetVersion"] = [err.name, v]
 err, n = h.hipGetDeviceCount()
 out["hipGetDeviceCount"] = [err.name, n]
-src = 'extern "C" __global__ void scale(float* x, float f) { x[threadIdx.x] *= f; }'
-err, prog = hiprtc.hiprtcCreateProgram(src, "scale.cpp", 0, [], [])
-opts = ["--offload-arch=gfx90a"]
-e1, = hiprtc.hiprtcCompileProgram(prog, len(opts), opts)
-_, log_size = hiprtc.hiprtcGetProgramLogSize(prog)
-buf = bytearray(log_size)
-hiprtc.hiprtcGetProgramLog(prog, buf)
-e2, size = hiprtc.hiprtcGetCodeSize(prog)
-code = bytearray(size)
-e3, = hiprtc.hiprtcGetCode(prog, code)
-e4, = hiprtc.hiprtcDestroyProgram(prog)
-out["hiprtc"] = {"create": err.name, "compile": e1.name, "code_size": [e2.name, size], "get_code": e3.name,
-                 "destroy": e4.name, "code_head": bytes(code[:24]).hex(),
-                 "log": buf.decode(errors="replace").strip()[:2000]}
+out["hiprtc"] = hiprtc_sample()
 out["loaded"] = _loader.report()
 print(json.dumps(out))
 '''
@@ -230,7 +221,8 @@ def network_env(root: Path) -> dict:
 
 
 def tools_venv(root: Path, build: bool) -> str:
-    """A venv in the root with pip (and, for building, Cython/setuptools/wheel); kept between runs."""
+    """A venv in the root with pip (and, for building, what runs the build library: the pins of
+    requirements-dev.txt); kept between runs, made again when the pins change."""
     venv = f"{IN_ROOT}/tools"
     (root / IN_ROOT.lstrip("/")).mkdir(parents=True, exist_ok=True)
     with open(root / IN_ROOT.lstrip("/") / ".tools.lock", "w") as lock:
@@ -241,11 +233,12 @@ def tools_venv(root: Path, build: bool) -> str:
 def _tools_venv(root: Path, venv: str, build: bool) -> str:
     if not (root / venv.lstrip("/") / "bin" / "pip").exists():
         must(run_in(root, ["python3", "-m", "venv", venv]), "creating the tools venv")
-    if build and not (root / venv.lstrip("/") / ".build-ready").exists():
-        reqs = project.build_requirements()   # the same pins as every other build
+    ready = root / venv.lstrip("/") / ".build-ready"
+    reqs = project.build_tool_requirements()   # the same pins as every other build
+    if build and (not ready.exists() or ready.read_text() != "\n".join(reqs)):
         must(run_in(root, [f"{venv}/bin/pip", "install", "-q", "--disable-pip-version-check", *reqs],
                     env=network_env(root)), f"pip install {' '.join(reqs)} (needs PyPI)")
-        (root / venv.lstrip("/") / ".build-ready").touch()
+        ready.write_text("\n".join(reqs))
     return venv
 
 
@@ -269,58 +262,54 @@ def build_on_host(py: str, interpreter: str, hips: list[str]) -> dict:
     return {hip: path for (hip, _), path in report.wheels().items()}
 
 
-def _tree_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    for f in sorted(p for p in path.rglob("*") if p.is_file()):
-        h.update(str(f.relative_to(path)).encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()
+CHROOT_WHEELS = WORK / "chroot-wheels"        # the index (and build cache) of wheels built inside a root
 
 
-def build_in_root(env: rootfs.Rootfs, hips: list[str]) -> dict:
-    """{hip: wheel} built inside ``env`` for its Python, from build_matrix.py --stage-only trees."""
+def build_in_root(env: rootfs.Rootfs, hips: list[str], record: list) -> dict:
+    """{hip: wheel} for the root's Python, built inside ``env`` by the build library itself.
+
+    ``scripts/build_matrix.py --only hipX-cpXY`` runs in the root with this checkout, the
+    headers' trees and this host's builtin C headers bind-mounted, and the revision given (no
+    git history inside): the manifest, the Cython pin, ``SOURCE_DATE_EPOCH``, strip and
+    ``auditwheel`` are the host's, and the build's own cache (``publish.cached_wheel``) decides
+    what is rebuilt.  The results go to ``record``; a manifest that differs from this host's
+    parse of the same headers is a setup error (it would be another build)."""
     py = env.stamp["python"]
-    out = WORK / "wheels"
-    out.mkdir(parents=True, exist_ok=True)
-    cache_file = out / f"chroot-cp{py.replace('.', '')}.json"
-    cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
-    lock = threading.Lock()
-    built = {}
-
-    def one(hip: str) -> None:
-        stage = WORK / "stage" / f"{hip}-cp{py.replace('.', '')}"
-        m = matrix.manifest_for(releases.find(hip))
-        wheel.stage(m, gitversion.revision(ROOT, allow_dirty=True).version(hip), stage)
-        key = hashlib.sha256((_tree_digest(stage) + env.stamp["spec"]["base"] + py).encode()).hexdigest()
-        with lock:
-            name = cache.get(key)
-        if name and (out / name).exists():
-            built[hip] = out / name
-            log(f"[{hip} cp{py.replace('.', '')}] cached: {name}")
-            return
-        t = time.perf_counter()
-        inside = f"{RUN}/build/{hip}"
-        host_dir = env.path / inside.lstrip("/")
-        shutil.rmtree(host_dir, ignore_errors=True)
-        shutil.copytree(stage, host_dir / "src")
-        venv = tools_venv(env.path, build=True)
-        must(run_in(env.path, wheel.pip_wheel_argv(f"{venv}/bin/python", f"{inside}/src", f"{inside}/dist"),
-                    env=wheel.build_env()),
-             f"building HIP {hip} for Python {py} in {env.path.name}")
-        (whl,) = (host_dir / "dist").glob("*.whl")
-        target = out / whl.name
-        shutil.copyfile(whl, target)
-        shutil.rmtree(host_dir, ignore_errors=True)
-        with lock:
-            cache[key] = whl.name
-            cache_file.write_text(json.dumps(cache, indent=1) + "\n")
-        built[hip] = target
-        log(f"[{hip} cp{py.replace('.', '')}] built in {env.path.name}: {whl.name} ({time.perf_counter() - t:.1f}s)")
-
-    tools_venv(env.path, build=True)
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        for f in [pool.submit(one, h) for h in hips]:
-            f.result()
-    return built
+    ids = [matrix.ident(h, py) for h in hips]
+    repo, cache, include = f"{IN_ROOT}/repo", f"{IN_ROOT}/cache", f"{IN_ROOT}/clang-include"
+    out = f"{repo}/{CHROOT_WHEELS.relative_to(ROOT)}"
+    results = CHROOT_WHEELS / f".results-{os.getpid()}.json"
+    CHROOT_WHEELS.mkdir(parents=True, exist_ok=True)
+    binds = {str(ROOT): repo, str(debian.cache_dir() / "trees"): f"{cache}/trees",
+             parse.builtin_include_dir(): include}
+    for inside in binds.values():
+        (env.path / inside.lstrip("/")).mkdir(parents=True, exist_ok=True)
+    venv = tools_venv(env.path, build=True)
+    argv = [f"{venv}/bin/python", f"{repo}/scripts/build_matrix.py", "--only", ",".join(ids), "--python", "current",
+            "--out", out, "--json", f"{out}/{results.name}",
+            "--revision", str(gitversion.revision(ROOT, allow_dirty=True))]
+    envvars = {"PATH": f"{venv}/bin:{rootfs.PATH}", "HIP_PYTHON_CACHE": cache, "HIP_PYTHON_CLANG_INCLUDE": include,
+               "PYTHONDONTWRITEBYTECODE": "1"}   # no cpython-3XX caches left in the checkout
+    log(f"  build in {env.path.name}: {' '.join(argv[1:])}")
+    proc = subprocess.Popen(rootfs.chroot_cmd(env.path, argv, envvars, binds), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+    tail = []
+    for line in proc.stdout:
+        log(f"  build in {env.suite}: {line.rstrip()}")
+        tail = (tail + [line])[-40:]
+    proc.wait()
+    report = json.loads(results.read_text()) if results.exists() else None
+    results.unlink(missing_ok=True)
+    if report is None or proc.returncode != 0:
+        raise SetupError(f"building {', '.join(ids)} in {env.path.name} failed (exit {proc.returncode}):\n"
+                         + "".join(tail) + f"(build logs: {ROOT / 'build' / 'logs'})")
+    record.extend(report["results"])
+    for hip in hips:   # the same headers must give the same manifest, in there as here
+        inside = json.loads((CHROOT_WHEELS / "manifests" / f"{hip}.json").read_text())
+        if inside != json.loads(parse.dumps(matrix.manifest_for(releases.find(hip)))):
+            raise SetupError(f"the build in {env.path.name} parsed HIP {hip}'s headers into another manifest "
+                             f"than this host does ({CHROOT_WHEELS / 'manifests' / (hip + '.json')}): not the same build")
+    return {r["hip"]: CHROOT_WHEELS / Path(r["wheel"]).name for r in report["results"]}
 
 
 # -- the runtime's exports vs a wheel's manifest ---------------------------------------------
@@ -575,7 +564,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     timings: dict = {}
     envs: dict = {}
-    results = {"releases": hips, "cells": [], "user_path": [], "timings": timings}
+    results = {"releases": hips, "cells": [], "user_path": [], "timings": timings, "chroot_builds": []}
     host = pythons.find()
     log(f"== runtime matrix: {len(hips)} wheels x {len(hips)} runtimes; host CPythons {', '.join(host)}")
     code = 0
@@ -597,7 +586,7 @@ def main(argv=None) -> int:
                                                  build_on_host, py, host[py], hips)
                     else:
                         builds[py] = pool.submit(_timed_call, timings, f"wheels cp{py.replace('.', '')} (in {env.suite})",
-                                                 build_in_root, env, hips)
+                                                 build_in_root, env, hips, results["chroot_builds"])
                 return builds[py]
 
         try:
@@ -630,7 +619,8 @@ def main(argv=None) -> int:
             code = 2
     timings["total"] = round(time.perf_counter() - t0, 1)
     results["environments"] = {h: {"suite": e.suite, "path": str(e.path), "python": e.stamp["python"],
-                                    "installed": e.stamp.get("installed"), "reused": e.reused,
+                                    "installed": e.stamp.get("installed"), "fetched": e.stamp.get("fetched"),
+                                    "reused": e.reused,
                                     "provision_seconds": e.timings} for h, e in envs.items()}
     order = {h: i for i, h in enumerate(hips)}
     results["cells"].sort(key=lambda c: (order[c["wheel"]], order[c["runtime"]]))

@@ -146,3 +146,20 @@ def test_nothing_is_deleted_below_a_mount(tmp_path):
     subprocess.run(["mount", "--bind", str(keep), str(root / "proc")], check=True)   # a leftover of a killed run
     rootfs.remove(root)
     assert not root.exists() and (keep / "precious").read_text() == "x"
+
+
+def test_a_pin_the_archive_no_longer_serves_fails_before_any_tree(monkeypatch):
+    """Provisioning fetches through hip_bindgen.debian first: a dropped pin names itself and what
+    the archive serves, and no root filesystem is touched (root only, as provisioning is)."""
+    if os.geteuid() != 0:
+        pytest.fail("provisioning needs root, as the runtime matrix does (CI runs as root)", pytrace=False)
+    data = json.loads(json.dumps(releases.load()))
+    rel = [r for r in data["supported"] if r["hip"] == "6.4.43484"][0]
+    rel["debian"]["runtime"][0]["version"] = "6.4.3-0"
+    monkeypatch.setattr(releases, "load", lambda: data)
+    path = rootfs.env_path("6.4.3")
+    with pytest.raises(rootfs.RootfsError) as err:
+        rootfs.provision("6.4.3", log=lambda m: None)
+    msg = str(err.value)
+    assert "libamdhip64-6=6.4.3-0" in msg and "no longer served" in msg and "6.4.3-5" in msg and "releases.json" in msg
+    assert not path.exists() and not path.with_name(path.name + ".partial").exists()

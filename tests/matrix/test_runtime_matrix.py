@@ -136,13 +136,31 @@ def test_one_command_reports_every_cell(matrix):
     assert matrix["ok"] is (matrix["returncode"] == 0)
 
 
-def test_a_pin_the_archive_no_longer_serves_fails_clearly(matrix):
-    """Asked in a provisioned root filesystem's own apt: the message names the pin and what is served."""
-    import rootfs
+def test_the_runtimes_come_from_the_one_fetcher(matrix):
+    """Each root filesystem installed its pinned packages from hip_bindgen.debian's cache (the
+    .debs the wheels' headers come from), at the pinned versions and sha256."""
+    from hip_bindgen import debian
 
-    spec = rootfs.env_spec("6.4.3")
-    spec["packages"]["libamdhip64-6"] = "6.4.3-0"
-    with pytest.raises(rootfs.RootfsError) as err:
-        rootfs._check_served(rootfs.env_path("6.4.3"), spec)
-    msg = str(err.value)
-    assert "libamdhip64-6=6.4.3-0" in msg and "serves: 6.4.3-5" in msg and "releases.json" in msg
+    assert len(matrix["environments"]) == len(RELEASES)
+    for hip, env in matrix["environments"].items():
+        deb = releases.find(hip)["debian"]
+        pins = [deb["headers"], deb["hipcc"], *deb["runtime"]]
+        assert set(env["fetched"]) == {p["package"] for p in pins}, env["fetched"]
+        for p in pins:
+            path = debian.cache_dir() / "debs" / env["fetched"][p["package"]]
+            assert debian.sha256_file(path) == p["sha256"], path
+            assert env["installed"][p["package"]] == p["version"]
+
+
+def test_wheels_built_in_a_root_are_the_build_librarys(matrix):
+    """The cp314 wheels built in sid come from scripts/build_matrix.py: audited (a manylinux tag,
+    never linux_x86_64), one per release, built or taken from the build's own cache."""
+    builds = matrix["chroot_builds"]
+    assert sorted(b["hip"] for b in builds) == sorted(HIP.values()), builds
+    for b in builds:
+        assert b["status"] in ("built", "cached") and b["ident"] == f"hip{b['hip']}-cp314", b
+        name = Path(b["wheel"]).name
+        platforms = name[:-len(".whl")].split("-")[-1].split(".")
+        assert "-cp314-cp314-" in name and all(p.startswith("manylinux") for p in platforms), name   # audited
+    used = {c["wheel_file"] for c in matrix["cells"] if c["python"].startswith("3.14")}
+    assert used == {Path(b["wheel"]).name for b in builds}
