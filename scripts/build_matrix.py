@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bindings"))
 
-from hip_bindgen import debian, parse, releases  # noqa: E402
+from hip_bindgen import debian, libraries, parse, releases  # noqa: E402
 from hip_build import gitversion, matrix, preflight, publish, pythons, wheel  # noqa: E402
 
 DEFAULT_OUT = ROOT / "wheels"
@@ -75,6 +75,9 @@ def main(argv=None) -> int:
                                        "git: for a build with no checkout at hand (the runtime matrix's chroots)")
     ap.add_argument("--json", metavar="FILE", help="write the structured results (every build, its status) to FILE")
     ap.add_argument("--list", action="store_true", help="print the supported releases and exit")
+    ap.add_argument("--libraries", default="all",
+                    help="ROCm library modules to build beside hip: 'all' (default), 'none', or names "
+                         "(hipfft,roctx); a name the release has no package of is skipped")
     ap.add_argument("--dry-run", action="store_true", help="print the build identifiers that would be built and exit")
     ap.add_argument("--check-tools", action="store_true", help="check the tools the build needs and exit (0 or 4)")
     ap.add_argument("--github-matrix", action="store_true", help="print the CI matrix as JSON and exit")
@@ -82,6 +85,11 @@ def main(argv=None) -> int:
     ap.add_argument("--index-only", action="store_true", help="(re)write the index of the wheels already in --out")
     ap.add_argument("--no-cache", action="store_true", help="rebuild even when nothing changed")
     args = ap.parse_args(argv)
+    libs = None if args.libraries == "all" else set() if args.libraries == "none" else set(args.libraries.split(","))
+    if libs and libs - set(libraries.LIBRARIES):
+        log(f"build_matrix: unknown --libraries {', '.join(sorted(libs - set(libraries.LIBRARIES)))}; "
+            f"known: {', '.join(sorted(libraries.LIBRARIES))}")
+        return 2
     out = Path(args.out)
 
     if args.index_only:
@@ -133,7 +141,7 @@ def main(argv=None) -> int:
             log("build_matrix: --stage-only takes exactly one release (--hip)")
             return 2
         try:
-            m = matrix.manifest_for(rels[0])
+            m = matrix.manifest_for(rels[0], libs)
         except (parse.ParseError, debian.FetchError, KeyError) as exc:
             log(f"build_matrix: {exc}")
             return 2
@@ -143,7 +151,7 @@ def main(argv=None) -> int:
     if args.no_cache:
         (out / publish.CACHE).unlink(missing_ok=True)
     try:
-        report = matrix.run(rels, chosen, out, rev, jobs=args.jobs, select=only, log=log)
+        report = matrix.run(rels, chosen, out, rev, jobs=args.jobs, select=only, log=log, libs=libs)
     except (parse.ParseError, debian.FetchError, KeyError) as exc:
         log(f"build_matrix: {exc}")
         return 2

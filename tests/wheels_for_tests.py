@@ -12,13 +12,15 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_WHEELS = ROOT / "build" / "test-wheels"
 
 
-def build_wheels(release: str, python: str = "current") -> list:
+def build_wheels(release: str, python: str = "current", libraries: str = "all", out: Path = TEST_WHEELS) -> list:
     """The wheels of ``release`` for ``python`` (``current``, ``abi3``, or a list such as
-    ``3.11,abi3``: built in one run, so they share one version), by the project's own build command."""
-    results = TEST_WHEELS / f".results-{os.getpid()}-{release}-{python}.json"
-    TEST_WHEELS.mkdir(parents=True, exist_ok=True)
+    ``3.11,abi3``: built in one run, so they share one version), by the project's own build command
+    (``libraries``: which ROCm library modules they carry; a subset goes to its own ``out``)."""
+    results = out / f".results-{os.getpid()}-{release}-{python}.json"
+    out.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_matrix.py"), "--hip", release,
-                           "--python", python, "--allow-dirty", "--out", str(TEST_WHEELS), "--json", str(results)],
+                           "--python", python, "--allow-dirty", "--out", str(out), "--json", str(results),
+                           "--libraries", libraries],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     builds = json.loads(results.read_text())["results"]
@@ -26,9 +28,9 @@ def build_wheels(release: str, python: str = "current") -> list:
     return [Path(b["wheel"]) for b in builds]
 
 
-def build_wheel(release: str, python: str = "current") -> Path:
+def build_wheel(release: str, python: str = "current", libraries: str = "all", out: Path = TEST_WHEELS) -> Path:
     """The host-Python wheel of ``release`` (``python="abi3"``: its stable-ABI wheel)."""
-    (wheel,) = build_wheels(release, python)
+    (wheel,) = build_wheels(release, python, libraries, out)
     return wheel
 
 

@@ -11,6 +11,10 @@ Search order, the same for both libraries (``NAME`` is ``amdhip64`` or ``hiprtc`
 3. ``libNAME.so.MAJOR`` through the dynamic loader's own search (``LD_LIBRARY_PATH``, ld.so cache);
 4. ``libNAME.so`` the same way (the system default).
 
+The ROCm library modules (``hip.hipfft``, ``hip.roctx`` ...) search the same way for their own
+file and soname major (``libhipfft.so.0``, ``HIP_PYTHON_LIBHIPFFT_PATH``), read from the
+wheel's generated ``hip/_libraries.py``; a miss names the Debian package that provides it.
+
 On HIP 5.x the hiprtc functions live in ``libamdhip64`` itself, so when no ``libhiprtc``
 is found the hiprtc module uses the library the hip module loaded.  Each step is one
 small function that returns a hit or ``None``; a miss leaves a note, and "not found"
@@ -29,6 +33,10 @@ LIBRARIES = {"hip": "amdhip64", "hiprtc": "hiprtc"}
 
 class HipLibraryNotFoundError(OSError):
     """No HIP runtime library could be opened; the message lists every place tried."""
+
+
+class RocmLibraryNotFoundError(HipLibraryNotFoundError):
+    """A ROCm library a module of this wheel binds (hipBLAS, hipFFT ...) is not installed."""
 
 
 class HipFunctionNotFoundError(RuntimeError):
@@ -142,13 +150,24 @@ def _resolved_path(handle_path: str) -> str:
 _loaded: dict[str, LoadedLibrary] = {}
 
 
+def rocm_library(module: str) -> "tuple | None":
+    """(file name, soname major, title, version, package) of a ROCm library module, else None."""
+    if module in LIBRARIES:
+        return None
+    from hip import _libraries
+    return _libraries.LIBRARIES[module]
+
+
 def load(module: str, major: int, opener) -> LoadedLibrary:
-    """Open the library of ``module`` (``hip`` or ``hiprtc``), once per process."""
+    """Open the library of ``module`` (``hip``, ``hiprtc`` or a ROCm library), once per process."""
     if module in _loaded:
         return _loaded[module]
     if not sys.platform.startswith("linux"):
         raise HipLibraryNotFoundError(f"hip-python supports Linux only, not {sys.platform}")
-    lib = LIBRARIES[module]
+    rocm = rocm_library(module)
+    lib = rocm[0] if rocm else LIBRARIES[module]
+    if rocm:
+        major = rocm[1]  # the library's own soname (libhipblas.so.2), not the HIP major
     attempts = []
     for cand in candidates(lib, major):
         explicit = cand.found_via == _env_var(lib)
@@ -173,6 +192,12 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
         _loaded[module] = found
         return found
     tried = "\n".join(f"  {c.path} ({c.found_via}): {e}" for c, e in attempts)
+    if rocm:
+        from hip import _version
+        raise RocmLibraryNotFoundError(
+            f"hip.{module} needs {rocm[2]} {rocm[3]} (lib{lib}.so.{major}), which is not installed; "
+            f"tried, in order:\n{tried}\nInstall it (Debian/Ubuntu: apt install {rocm[4]}; ROCm: the "
+            f"{module} package of ROCm {_version.ROCM_VERSION_NAME}), or set ROCM_PATH or {_env_var(lib)}.")
     raise HipLibraryNotFoundError(
         f"could not open lib{lib} (HIP {major}.x); tried, in order:\n{tried}\n"
         f"Install the HIP runtime of ROCm {major}.x, or set ROCM_PATH or {_env_var(lib)}.")
@@ -241,6 +266,13 @@ def check_at_import(module: str, major: int, wheel_hip: str) -> None:
 
 
 def missing_function(name: str, loaded: LoadedLibrary, wheel_hip: str, dlsym) -> HipFunctionNotFoundError:
+    if loaded.name not in LIBRARIES.values():
+        from hip import _libraries
+        title, version = next((t, v) for f, _, t, v, _ in _libraries.LIBRARIES.values() if f == loaded.name)
+        return HipFunctionNotFoundError(
+            f"{name} is not exported by {loaded.path}: this hip-python wheel was generated from the "
+            f"{title} {version} headers, and that library lacks the function. Install {title} {version}, "
+            f"or the hip-python wheel that matches the installed one (hip-python-select install).")
     version = runtime_version(loaded, dlsym)
     have = f"HIP {version}" if version else "an unknown HIP version"
     return HipFunctionNotFoundError(

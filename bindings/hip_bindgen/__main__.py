@@ -4,6 +4,7 @@
   python -m hip_bindgen generate --rocm-path /opt/rocm-6.2.4 -o out/
   python -m hip_bindgen coverage                 # all supported releases, one table
   python -m hip_bindgen coverage --hip 7.2.4 --unbound
+  python -m hip_bindgen coverage --libraries     # hipBLAS, hipFFT ... per release (--library hipfft)
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import coverage, emit, parse, releases, sources
+from . import coverage, emit, libraries, parse, releases, sources
 
 
 def _manifest(args) -> dict:
@@ -30,6 +31,8 @@ def main(argv=None) -> int:
         p.add_argument("-o", "--output")
     sub.choices["coverage"].add_argument("--json", action="store_true")
     sub.choices["coverage"].add_argument("--unbound", action="store_true", help="list what is not bound, and why")
+    sub.choices["coverage"].add_argument("--libraries", action="store_true", help="the ROCm libraries instead of HIP")
+    sub.choices["coverage"].add_argument("--library", help="only this ROCm library (hipblas, hipfft, ..., implies --libraries)")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "manifest":
@@ -40,6 +43,22 @@ def main(argv=None) -> int:
             out.mkdir(parents=True, exist_ok=True)
             for name, text in emit.generate(_manifest(args)).items():
                 (out / name).write_text(text)
+        elif args.libraries or args.library:
+            rels = (args.hip or "").split(",") if args.hip else [r["hip"] for r in releases.supported()]
+            reports = []
+            for r in rels:
+                names = [n for n in sorted(libraries.of_release(r)) if args.library in (None, n)]
+                hip = parse.parse(sources.include_dir(r)) if names else None
+                reports += [coverage.library_report(libraries.manifest(r, n, hip)) for n in names]
+            if args.json:
+                print(json.dumps(reports, indent=1))
+            else:
+                print(coverage.format_library_table(sorted(reports, key=lambda r: r["library"]["name"])))
+                if args.unbound:
+                    for r in reports:
+                        print(f"\n{r['library']['title']} {r['library']['version']} (HIP {r['hip_version']}): not bound")
+                        for u in r["unbound"]:
+                            print(f"  {u['kind']:<9} {u['name']:<50} {u['reason']}")
         else:
             if args.hip or args.rocm_path:
                 names = (args.hip or "").split(",") if args.hip else [None]

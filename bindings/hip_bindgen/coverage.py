@@ -50,3 +50,31 @@ def format_table(reports: list[dict]) -> str:
         rows.append(f"{r['hip_version']:<11}{cells}{fm['hip']:>10}/{fm['hiprtc']:<5}")
     rows.append("(bound/in headers; run with --unbound to list what is not bound and why)")
     return "\n".join(rows)
+
+
+def format_library_table(reports: list[dict]) -> str:
+    """One row per ROCm library and release: functions bound / declared, and the other kinds."""
+    kinds = ("functions", "enums", "structs", "typedefs", "constants")
+    head = f"{'library':<11}{'version':<9}{'HIP':<11}" + "".join(f"{k:>14}" for k in kinds)
+    rows = [head, "-" * len(head)]
+    for r in reports:
+        cells = "".join(f"{c['bound']:>8}/{c['in_headers']:<5}" for c in (r["counts"][k] for k in kinds))
+        rows.append(f"{r['library']['title']:<11}{r['library']['version']:<9}{r['hip_version']:<11}{cells}")
+    rows.append("(bound/declared in the library's own headers; HIP's types stay in hip.hip; --unbound lists why)")
+    return "\n".join(rows)
+
+
+def library_report(manifest: dict) -> dict:
+    """``report`` of a library manifest, counting only the library's own declarations."""
+    lib = manifest["library"]["name"]
+    full = report(manifest)
+    own = {k: {n for n, e in manifest[k].items() if e["module"] == lib}
+           for k in ("functions", "enums", "records", "typedefs", "constants", "skipped")}
+    kind_of = {"function": own["functions"] | own["skipped"], "struct": own["records"], "typedef": own["typedefs"]}
+    unbound = [u for u in full["unbound"] if u["name"] in kind_of[u["kind"]]]
+    gaps = {k: sum(1 for u in unbound if u["kind"] == k) for k in kind_of}
+    sizes = {"functions": len(kind_of["function"]), "enums": len(own["enums"]), "structs": len(own["records"]),
+             "typedefs": len(own["typedefs"]), "constants": len(own["constants"])}
+    gap = {"functions": gaps["function"], "structs": gaps["struct"], "typedefs": gaps["typedef"]}
+    counts = {k: {"in_headers": n, "bound": n - gap.get(k, 0)} for k, n in sizes.items()}
+    return {"hip_version": full["hip_version"], "library": manifest["library"], "counts": counts, "unbound": unbound}

@@ -22,7 +22,8 @@ The out rule: a *non-const* ``T*`` is an out-parameter when ``T`` is
 1. an integer, float or enum (``int* count``, ``size_t* free``; ``char*`` excluded: that is a buffer),
 2. a pointer to a struct/union, i.e. a handle (``hipStream_t* stream``, ``hiprtcProgram* prog``),
 3. ``const char*`` (``const char** errorString``), unless a count parameter says it is a list,
-4. ``void*`` (``void** ptr``) when the parameter's name is one of ``VOID_PTR_OUT_NAMES``;
+4. ``void*`` (``void** ptr``) when the parameter's name is one of ``VOID_PTR_OUT_NAMES``, or when
+   ``T`` is a ROCm library's own ``void*`` handle typedef (``hipblasHandle_t* handle``);
    it comes back as a ``Pointer``, or as a ``DeviceArray`` of the requested size when the
    function allocates device memory (``device_array_size``), as AMD's HIP Python returns them.
 ``OVERRIDES`` (function, parameter) -> role wins over the rule; it holds the few cases the
@@ -76,6 +77,29 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("hiprtcCreateProgram", "includeNames"): "strings",
     ("hiprtcDestroyProgram", "prog"): "handle_ref",
     ("hiprtcLinkComplete", "size_out"): "out",
+    # RCCL: one communicator per device, an array of ndev handles
+    ("ncclCommInitAll", "comm"): "pointer",
+    ("pncclCommInitAll", "comm"): "pointer",
+    # hipFFT Xt: one work-area size per GPU of the plan
+    ("hipfftXtMakePlanMany", "workSize"): "pointer",
+    ("hipfftXtGetSizeMany", "workSize"): "pointer",
+}
+# The ROCm libraries (hip.hipblas ...): their non-const ``float*``/``int*`` parameters are
+# mostly arrays, in device memory (``hipfftExecR2C(plan, hipfftReal* idata, ...)``, BLAS
+# ``y``, a dot's ``result`` under the device pointer mode), so for them rule 1 holds only
+# for the parameters named here, the true scalar outs; every other one is a pointer input.
+LIBRARY_PREFIXES = {"hipblas": ("hipblas",), "hipfft": ("hipfft",), "hiprand": ("hiprand",),
+                    "hipsparse": ("hipsparse",), "hipsolver": ("hipsolver",), "rccl": ("nccl", "pnccl"),
+                    "roctx": ("roctx",)}
+LIBRARY_SCALAR_OUTS = {
+    "hipblas": frozenset({"mode", "atomics_mode", "math_mode"}),
+    "hipfft": frozenset({"version", "value", "workSize"}),
+    "hiprand": frozenset({"version"}),
+    "hipsparse": frozenset({"version", "mode", "pBufferSizeInBytes", "pBufferSize", "bufferSize",
+                            "bufferSizeInBytes", "position"}),
+    "hipsolver": frozenset({"lwork", "workspaceInBytesOnDevice", "workspaceInBytesOnHost"}),
+    "rccl": frozenset({"version", "count", "device", "rank", "asyncError"}),
+    "roctx": frozenset(),
 }
 DEVICE_ALLOCATORS = ("hipMalloc", "hipExtMalloc")
 
@@ -171,9 +195,11 @@ def _role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
         if to.get("const"):
             return "pointers"
         if inner["kind"] == "record":
+            if inner["name"].startswith("HIP_vector_type"):
+                return "pointer"  # hipFloatComplex* A[] (batched arrays): a C++ template, never a handle
             return "out"
         if inner["kind"] == "void":
-            if name in VOID_PTR_OUT_NAMES:
+            if name in VOID_PTR_OUT_NAMES or _library_handle(p["type"], typedefs):
                 return "out"
             return "pointers"
         return "pointer"
@@ -184,8 +210,30 @@ def _role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
             return "pointer"
         if to["kind"] == "float" and to["size"] not in (4, 8):
             return "pointer"
+        lib = _library_of(func)
+        if lib is not None and name not in LIBRARY_SCALAR_OUTS[lib]:
+            return "pointer"
         return "out"
     return "pointer"
+
+
+def _library_of(func: str) -> "str | None":
+    for lib, prefixes in LIBRARY_PREFIXES.items():
+        if func.startswith(prefixes):
+            return lib
+    return None
+
+
+def _library_handle(ref: dict, typedefs: dict) -> bool:
+    """``hipsparseHandle_t* handle``: a ROCm library's handle typedef of ``void*`` (hipBLAS,
+    hipSPARSE, hipSOLVER), passed by address to be created, is an out-parameter."""
+    if ref["kind"] == "typedef":
+        ref = typedefs[ref["name"]]["type"]
+    to = ref.get("to", {})
+    return (ref["kind"] == "pointer" and to.get("kind") == "typedef" and not to.get("const")
+            and typedefs[to["name"]]["module"] not in ("hip", "hiprtc")
+            and resolve(to, typedefs)["kind"] == "pointer"
+            and resolve(resolve(to, typedefs)["to"], typedefs)["kind"] == "void")
 
 
 def _has_count(params: list[dict], index: int) -> bool:

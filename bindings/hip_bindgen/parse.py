@@ -96,17 +96,32 @@ def eval_macro(tokens: list[str], known: dict[str, int]) -> int | None:
 class _Collector:
     """Walks one translation unit and fills the manifest tables."""
 
-    def __init__(self, ci, include: Path, module: str, manifest: dict):
+    def __init__(self, ci, include: Path, module: str, manifest: dict, own: tuple[str, ...] = ("hip",),
+                 wants=None):
         self.ci = ci
         self.include = str(include) + os.sep
         self.module = module
         self.m = manifest
         self.anon_names: dict[str, str] = {}
+        # A ROCm library's headers (hipfft/, ...) are its own; HIP's (hip/) stay the hip module's:
+        # a library manifest declares the HIP types it uses (for C) under module "hip".
+        self.own = tuple(self.include + d + os.sep for d in own)
+        self.wants = wants or (lambda n: n.startswith("hiprtc") == (module == "hiprtc") and n.startswith("hip"))
 
     # -- helpers -----------------------------------------------------------
     def in_hip(self, cursor) -> bool:
+        """Declared in HIP's or this library's headers: its typedef names are kept."""
         loc = cursor.location
-        return bool(loc.file) and loc.file.name.startswith(self.include + "hip" + os.sep)
+        return bool(loc.file) and loc.file.name.startswith(self.own + (self.include + "hip" + os.sep,))
+
+    def in_own(self, cursor) -> bool:
+        loc = cursor.location
+        return bool(loc.file) and loc.file.name.startswith(self.own)
+
+    def module_of(self, decl) -> str:
+        if self.module in ("hip", "hiprtc") or self.in_own(decl) or not self.in_hip(decl):
+            return self.module
+        return "hip"
 
     def _int(self, name, t):
         signed = t.kind.name not in {"UCHAR", "USHORT", "UINT", "ULONG", "ULONGLONG", "BOOL",
@@ -168,6 +183,14 @@ class _Collector:
                       "ULONGLONG", "UINT128", "CHAR_S", "SCHAR", "WCHAR", "SHORT", "INT", "LONG",
                       "LONGLONG", "INT128"}:
             return self._int(t.get_canonical().spelling.replace("const ", ""), t)
+        canon = t.get_canonical()
+        if canon.kind == K.RECORD:
+            # A C++ template instance (HIP_vector_type<float, 2> behind hipFloatComplex) has no
+            # C spelling: it is kept as an opaque record, usable behind pointers only.
+            name = re.sub(r"\W+", "_", canon.spelling).strip("_")
+            self.m["records"].setdefault(name, {"module": self.module, "kind": "struct", "size": None,
+                                                "align": None, "fields": [], "template": canon.spelling})
+            return {"kind": "record", "name": name}
         raise ParseError(f"unsupported C type {t.spelling!r} ({k})")
 
     # -- declarations --------------------------------------------------------
@@ -195,7 +218,7 @@ class _Collector:
             return
         consts = [[c.spelling, c.enum_value] for c in defn.get_children()
                   if c.kind == self.ci.CursorKind.ENUM_CONSTANT_DECL]
-        enums[name] = {"module": self.module, "constants": consts,
+        enums[name] = {"module": self.module_of(decl), "constants": consts,
                        "underlying": self.typeref(defn.enum_type)}
 
     def declare_record(self, decl, name):
@@ -204,7 +227,7 @@ class _Collector:
         if name in records and (records[name]["size"] is not None or defn is None):
             return
         kind = "union" if decl.kind == self.ci.CursorKind.UNION_DECL else "struct"
-        entry = {"module": self.module, "kind": kind, "size": None, "align": None, "fields": []}
+        entry = {"module": self.module_of(decl), "kind": kind, "size": None, "align": None, "fields": []}
         records[name] = entry
         if defn is None:
             return  # opaque: only ever used behind a pointer (ihipStream_t, ...)
@@ -228,7 +251,7 @@ class _Collector:
         name = decl.spelling
         if name in self.m["typedefs"]:
             return
-        self.m["typedefs"][name] = {"module": self.module, "type": None}
+        self.m["typedefs"][name] = {"module": self.module_of(decl), "type": None}
         self.m["typedefs"][name]["type"] = self.typeref(decl.underlying_typedef_type, name)
 
     def declare_function(self, c):
@@ -257,12 +280,12 @@ class _Collector:
             if c.kind in (K.LINKAGE_SPEC, K.UNEXPOSED_DECL):
                 self.walk(c)
                 continue
-            if not self.in_hip(c):
+            if not self.in_own(c):
                 continue
-            if c.kind == K.FUNCTION_TEMPLATE and c.spelling.startswith("hip"):
+            if c.kind == K.FUNCTION_TEMPLATE and self.wants(c.spelling):
                 self.m["skipped"].setdefault(c.spelling, {"module": self.module, "reason": "C++ template, not exported by the library"})
             elif c.kind == K.FUNCTION_DECL:
-                if c.spelling.startswith("hiprtc") == (self.module == "hiprtc") and c.spelling.startswith("hip"):
+                if self.wants(c.spelling):
                     self.declare_function(c)
             elif c.kind == K.TYPEDEF_DECL:
                 if not c.spelling.startswith("_"):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from hip_bindgen import parse, sources
+from hip_bindgen import libraries, parse, sources
 
 from . import project, publish, pythons, wheel
 
@@ -82,8 +82,14 @@ class Report:
                 "results": [r.as_dict() for r in self.results]}
 
 
-def manifest_for(rel: dict) -> dict:
-    return parse.parse(sources.include_dir(rel["hip"], rel.get("rocm_path")))
+def manifest_for(rel: dict, libs: "set[str] | None" = None) -> dict:
+    """The release's manifest; ``libraries`` holds one manifest per ROCm library Debian has for
+    the release (all of them, or those named in ``libs``)."""
+    manifest = parse.parse(sources.include_dir(rel["hip"], rel.get("rocm_path")))
+    if not rel.get("rocm_path"):
+        names = [n for n in sorted(libraries.of_release(rel["hip"])) if libs is None or n in libs]
+        manifest["libraries"] = {n: libraries.manifest(rel["hip"], n, manifest) for n in names}
+    return manifest
 
 
 def build_one(manifest: dict, version: str, py_version: str, interpreter: str, out: Path,
@@ -117,11 +123,12 @@ def _eta(done: int, total: int, elapsed: float) -> str:
 
 
 def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, select=(),
-        log: Callable[[str], None] = print) -> Report:
+        log: Callable[[str], None] = print, libs: "set[str] | None" = None) -> Report:
     """Build every (release, Python) the ``select`` patterns admit into ``out`` and write its index.
 
     ``rels``: releases.json entries (or ``{"hip": None, "rocm_path": DIR}``); ``interpreters``:
-    {'3.11': path}; ``revision``: a ``gitversion.Revision``.  Parse errors raise; a failed
+    {'3.11': path}; ``revision``: a ``gitversion.Revision``; ``libs``: the ROCm library modules
+    to build (None: every one the release has).  Parse errors raise; a failed
     wheel build is a failed ``Result`` (the others go on)."""
     t0 = time.perf_counter()
     report = Report()
@@ -131,7 +138,7 @@ def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, sele
     unique = list(dict((id(r), r) for r, _ in todo).values())
     for i, r in enumerate(unique, 1):
         t = time.perf_counter()
-        m = manifest_for(r)
+        m = manifest_for(r, libs)
         manifests[id(r)] = m
         publish.write_manifest(out, m)
         log(f"[headers {i}/{len(unique)}] HIP {m['hip_version']['string']}: {len(m['functions'])} functions "

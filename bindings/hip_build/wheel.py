@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hip_bindgen import capi, emit, parse, stubs
+from hip_bindgen import capi, emit, libemit, parse, stubs
 
 from . import project
 
@@ -24,8 +24,11 @@ from Cython.Build import cythonize
 
 here = os.path.dirname(os.path.abspath(__file__))
 flags = ["-O2", "-g0", "-Wno-unused-function", "-Wno-unused-variable", f"-ffile-prefix-map={here}=."]
+# hip, hiprtc, _util/types, then the ROCm library modules this release has (hipfft, roctx ...)
+names = ["hip", "hiprtc", "_util/types"] + sorted(
+    f[:-4] for f in os.listdir(os.path.join(here, "hip")) if f.endswith(".pyx") and f[:-4] not in ("hip", "hiprtc"))
 modules = [Extension(f"hip.{m.replace('/', '.')}", [f"hip/{m}.pyx"], include_dirs=["hip"], extra_compile_args=flags,
-                     libraries=["dl"], extra_link_args=["-Wl,--strip-all"]) for m in ("hip", "hiprtc", "_util/types")]
+                     libraries=["dl"], extra_link_args=["-Wl,--strip-all"]) for m in names]
 setup(ext_modules=cythonize(modules, language_level=3, quiet=True))
 '''
 
@@ -48,7 +51,7 @@ packages = ["hip", "hip._util"]
 include-package-data = false
 
 [tool.setuptools.package-data]
-hip = ["_manifest.json", "_api.h", "chip.pxd", "chiprtc.pxd", "_capi.h", "py.typed", "hip.pyi", "hiprtc.pyi"]
+hip = ["_manifest.json", "_manifest_*.json", "_api.h", "_api_*.h", "chip.pxd", "chiprtc.pxd", "_capi.h", "py.typed", "hip.pyi", "hiprtc.pyi"]
 "hip._util" = ["types.pyi"]
 '''
 
@@ -68,7 +71,7 @@ picks the right wheel for a machine.
 """
 
 
-GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
+GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/libemit.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
                    "hip_bindgen/stubs.py", "hip_bindgen/capi.py")
 
 
@@ -102,7 +105,13 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
     files.update(capi.generate(manifest))    # cimport API: chip.pxd, chiprtc.pxd, _capi.h
     for name, text in files.items():
         (pkg / name).write_text(text)
-    (pkg / "_manifest.json").write_text(parse.dumps(manifest))
+    libs = manifest.get("libraries", {})
+    for name, lm in sorted(libs.items()):  # hip.hipfft & co: one module, header, manifest each
+        for fname, text in libemit.generate(lm).items():
+            (pkg / fname).write_text(text)
+        (pkg / f"_manifest_{name}.json").write_text(parse.dumps(lm))
+    (pkg / "_libraries.py").write_text(libemit.libraries_py(libs, manifest["hip_version"]["string"]))
+    (pkg / "_manifest.json").write_text(parse.dumps({k: v for k, v in manifest.items() if k != "libraries"}))
     hip = manifest["hip_version"]["string"]
     (pkg / "_version.py").write_text(emit.version_py(manifest, version))
     setup_py = SETUP_PY

@@ -1,7 +1,7 @@
 """The out-parameter rule (hip_bindgen.params), checked on the real manifests."""
 import pytest
 
-from hip_bindgen import params, parse, releases, sources
+from hip_bindgen import libraries, params, parse, releases, sources
 
 
 RELEASES = ("5.2.3", "7.2.4")
@@ -91,6 +91,9 @@ def test_overrides_name_real_parameters():
     for rel in releases.short_names():
         m = parse.parse(sources.include_dir(rel))
         seen |= {(n, p["name"]) for n, f in m["functions"].items() for p in f["params"]}
+        for lib in libraries.of_release(rel):   # and the ROCm libraries' (hip.rccl, hip.hipfft ...)
+            lm = libraries.manifest(rel, lib, m)
+            seen |= {(n, p["name"]) for n, f in lm["functions"].items() for p in f["params"]}
     assert set(params.OVERRIDES) - seen == set()
 
 

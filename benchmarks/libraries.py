@@ -1,0 +1,130 @@
+"""Per-call cost of the cheapest call of each ROCm library module against a hand-written floor.
+
+Runs what runs on this bookworm host: ``hiprandGetVersion`` (bookworm's hipRAND 5.3.3 on the
+real HIP 5.2.3 runtime, 5.2.3 wheel) and ``roctx_version_major`` / ``roctxMarkA`` (trixie's
+libroctx64, which needs only libc, 5.7.1 wheel). hipFFT, hipBLAS, hipSPARSE, hipSOLVER and RCCL
+need glibc >= 2.38 or their GPU backends to load, so they have no figure here.
+
+The floor is a tiny Cython module calling each function through a pointer cached by dlsym,
+returning what ours returns minus the enum (``(int, int)`` for hiprandGetVersion).
+Not a test; prints a JSON object.  ``python benchmarks/libraries.py`` (~2 min with wheels cached).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import CACHE, ROOT, log, run
+
+sys.path.insert(0, str(ROOT / "bindings"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+FLOOR = r'''
+# cython: language_level=3
+from posix.dlfcn cimport dlopen, dlsym, RTLD_NOW, RTLD_GLOBAL
+ctypedef int (*ver_fn)(int*) noexcept nogil
+ctypedef unsigned (*u_fn)() noexcept nogil
+ctypedef void (*mark_fn)(const char*) noexcept nogil
+cdef ver_fn _ver = NULL
+cdef u_fn _major = NULL
+cdef mark_fn _mark = NULL
+
+def load(bytes path, bytes which):
+    global _ver, _major, _mark
+    cdef void* h = dlopen(path, RTLD_NOW | RTLD_GLOBAL)
+    if h == NULL:
+        raise OSError(path)
+    if which == b"hiprand":
+        _ver = <ver_fn>dlsym(h, b"hiprandGetVersion")
+    else:
+        _major = <u_fn>dlsym(h, b"roctx_version_major")
+        _mark = <mark_fn>dlsym(h, b"roctxMarkA")
+
+def hiprandGetVersion():
+    cdef int v = 0
+    cdef int r = _ver(&v)
+    return r, v
+
+def roctx_version_major():
+    return _major()
+
+def roctxMarkA(bytes m):
+    _mark(m)
+'''
+
+SETUP = '''
+from setuptools import Extension, setup
+from Cython.Build import cythonize
+setup(ext_modules=cythonize([Extension("libfloor", ["libfloor.pyx"], extra_compile_args=["-O2", "-g0"],
+                                       libraries=["dl"])], quiet=True))
+'''
+
+TIMER = r'''
+import json, sys, timeit
+sys.path.insert(0, sys.argv[1])
+import libfloor
+lib, so = sys.argv[2], sys.argv[3]
+calls = [(n, [a.encode() if isinstance(a, str) else a for a in args]) for n, args in json.loads(sys.argv[4])]
+libfloor.load(so.encode(), lib.encode())
+mod = __import__("hip." + lib, fromlist=[lib])
+out = {}
+for name, args in calls:
+    ours, floor = getattr(mod, name), getattr(libfloor, name)
+    ours(*args); floor(*args)
+    res = {}
+    for label, fn in (("ours", ours), ("floor", floor)):
+        n = 200000
+        t = min(timeit.repeat("f(*a)", globals={"f": fn, "a": tuple(args)}, number=n, repeat=7))
+        res[label] = round(t / n * 1e9, 1)
+    res["ratio"] = round(res["ours"] / res["floor"], 2)
+    out[name] = res
+print(json.dumps(out))
+'''
+
+
+def floor_dir(python: str) -> Path:
+    key = hashlib.sha256((FLOOR + SETUP + python).encode()).hexdigest()[:12]
+    d = CACHE / f"libfloor-{key}"
+    if not list(d.glob("libfloor*.so")):
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "libfloor.pyx").write_text(FLOOR)
+        (d / "setup.py").write_text(SETUP)
+        run([python, "setup.py", "-q", "build_ext", "--inplace"], cwd=d)
+    return d
+
+
+def main() -> int:
+    from hip_bindgen import debian, libraries
+    from wheels_for_tests import build_wheel, make_venv
+
+    results = {}
+    cases = [("5.2.3", "hiprand", [("hiprandGetVersion", [])]),
+             ("5.7.1", "roctx", [("roctx_version_major", []), ("roctxMarkA", [b"x"])])]
+    # bytes travel as str in the JSON argument and are encoded back in the timer
+    for release, lib, calls in cases:
+        log(f"[{lib} {release}] wheel, venv, library")
+        venv = make_venv(Path(tempfile.mkdtemp()) / "v", build_wheel(release, libraries=lib, out=CACHE / "lib-wheels"))
+        subprocess.run([str(venv), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "Cython>=3.0", "setuptools"], check=True)
+        entry = libraries.of_release(release)[lib]
+        tree = debian.extract([entry["runtime"], *entry.get("load_deps", [])], f"load-{lib}-{release}") / "usr"
+        libdirs = [str(tree / "lib/x86_64-linux-gnu")]
+        if release == "5.2.3":
+            libdirs.append(str(debian.runtime("5.2.3") / "lib/x86_64-linux-gnu"))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HIP_PYTHON_")}
+        env["LD_LIBRARY_PATH"] = ":".join(libdirs)
+        so = str(Path(libdirs[0]) / entry["soname"])
+        wire = json.dumps([(n, [a.decode() if isinstance(a, bytes) else a for a in args]) for n, args in calls])
+        p = run([venv, "-c", TIMER, floor_dir(str(venv)), lib, so, wire], env=env)
+        results[f"{lib} {entry['version']}"] = json.loads(p.stdout.strip().splitlines()[-1])
+    print(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""The ROCm libraries bound beside ``hip`` (``from hip import hipfft``): descriptions as data,
+and the per-library manifest step.
+
+A library's manifest has the hip manifest's shape (functions, enums, records, typedefs,
+constants ...) plus ``library``: its name, its own version (the Debian package's upstream
+version, and the version its headers declare), its soname and the package that provides it.
+Types declared in HIP's headers (``hipStream_t``, ``hipDataType``) are in it under module
+``hip`` so the C header can declare them; the Python module takes them from ``hip.hip``.
+
+Which Debian packages hold each library, per release, is pinned in ``releases.json``
+(``debian.libraries``); what differs per library but not per release is here.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from . import debian, parse, releases
+
+# name -> header to parse, include dirs that are the library's own, exported-function prefixes,
+# the version macros (major, minor, patch) its headers declare, and its title in messages.
+LIBRARIES: dict[str, dict] = {
+    "hipblas": {"title": "hipBLAS", "header": "hipblas/hipblas.h", "own": ("hipblas", "hipblas-common"),
+                "prefixes": ("hipblas",),
+                "version": ("hipblasVersionMajor", "hipblasVersionMinor", "hipblasVersionPatch")},
+    "hipfft": {"title": "hipFFT", "header": "hipfft/hipfft.h", "extra_headers": ("hipfft/hipfftXt.h",),
+               "own": ("hipfft",), "prefixes": ("hipfft",),
+               "version": ("hipfftVersionMajor", "hipfftVersionMinor", "hipfftVersionPatch")},
+    "hiprand": {"title": "hipRAND", "header": "hiprand/hiprand.h", "own": ("hiprand",),
+                "prefixes": ("hiprand",), "version": ("HIPRAND_VERSION",)},
+    "hipsparse": {"title": "hipSPARSE", "header": "hipsparse/hipsparse.h", "own": ("hipsparse",),
+                  "prefixes": ("hipsparse",),
+                  "version": ("hipsparseVersionMajor", "hipsparseVersionMinor", "hipsparseVersionPatch")},
+    "hipsolver": {"title": "hipSOLVER", "header": "hipsolver/hipsolver.h", "own": ("hipsolver",),
+                  "prefixes": ("hipsolver",),
+                  "version": ("hipsolverVersionMajor", "hipsolverVersionMinor", "hipsolverVersionPatch")},
+    "roctx": {"title": "roctx", "header": "roctracer/roctx.h", "own": ("roctracer",),
+              "prefixes": ("roctx",), "version": ("ROCTX_VERSION_MAJOR", "ROCTX_VERSION_MINOR")},
+    "rccl": {"title": "RCCL", "header": "rccl/rccl.h", "own": ("rccl",), "prefixes": ("nccl", "pnccl"),
+             "version": ("NCCL_MAJOR", "NCCL_MINOR", "NCCL_PATCH")},
+}
+# Headers a library's header includes from another -dev package of the same release.
+EXTRA_DEV = {"hiprand": "librocrand-dev"}
+
+
+def of_release(release: str) -> dict[str, dict]:
+    """The libraries Debian has for a supported release: name -> its releases.json entry."""
+    return releases.find(release)["debian"].get("libraries", {})
+
+
+def tree(release: str, name: str, with_runtime: bool = True) -> Path:
+    """One extracted tree (``usr/``) with the release's HIP headers and the library's packages."""
+    rel = releases.find(release)
+    entry = of_release(release)[name]
+    pins = [rel["debian"]["headers"], *entry["dev"]]
+    if with_runtime and "runtime" in entry:
+        pins.append(entry["runtime"])
+    return debian.extract(pins, f"lib-{name}-{rel['hip']}{'' if with_runtime else '-dev'}") / "usr"
+
+
+def header_version(include: Path, name: str) -> str:
+    """The library's version as its headers declare it (hipFFT 6.1.2 declares 1.0.14)."""
+    want = LIBRARIES[name]["version"]
+    text = "".join(p.read_text(errors="replace") for d in LIBRARIES[name]["own"]
+                   for p in sorted((include / d).rglob("*.h")))
+    values = []
+    for macro in want:
+        m = re.search(rf"#define\s+{macro}\s+(\d+)", text)
+        if not m:
+            raise parse.ParseError(f"{name}: no #define {macro} in its headers")
+        values.append(int(m.group(1)))
+    if len(values) == 1:  # HIPRAND_VERSION = major * 100000 + minor * 100 + patch
+        v = values[0]
+        values = [v // 100000, v // 100 % 1000, v % 100]
+    return ".".join(map(str, values))
+
+
+def parse_library(include: Path, name: str, entry: dict) -> dict:
+    """Parse one library's headers (beside the HIP headers in ``include``) into its manifest."""
+    import clang.cindex as ci
+
+    desc = LIBRARIES[name]
+    include = Path(include).resolve()
+    manifest = {"format": parse.FORMAT, "hip_version": parse.read_hip_version(include), "headers": {},
+                "functions": {}, "enums": {}, "records": {}, "typedefs": {}, "constants": {},
+                "skipped": {}, "aliases": {},
+                "library": {"name": name, "title": desc["title"], "version": entry["version"],
+                            "header_version": header_version(include, name), "soname": entry["soname"],
+                            "package": entry["package"]}}
+    args = ["-x", "c++", "-std=c++17", "-D__HIP_PLATFORM_AMD__", f"-I{include}",
+            "-isystem", parse.builtin_include_dir()]
+    index = ci.Index.create()
+    opts = ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD | ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES
+    prefixes = desc["prefixes"]
+    for header in (desc["header"], *desc.get("extra_headers", ())):
+        path = include / header
+        if not path.exists():
+            raise parse.ParseError(f"{path} not found")
+        manifest["headers"][header] = hashlib.sha256(path.read_bytes()).hexdigest()
+        tu = index.parse(str(path), args=args, options=opts)
+        errors = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
+        if errors:
+            raise parse.ParseError(f"{header}: " + "; ".join(str(d) for d in errors[:5]))
+        parse._Collector(ci, include, name, manifest, own=desc["own"],
+                         wants=lambda n: n.startswith(prefixes)).walk(tu.cursor)
+    for fname in manifest["functions"]:
+        manifest["skipped"].pop(fname, None)
+    for fname, f in sorted(manifest["functions"].items()):
+        why = _by_value_template(f, manifest)
+        if why:
+            del manifest["functions"][fname]
+            manifest["skipped"][fname] = {"module": name, "reason": why}
+    names = set(manifest["functions"]) | set(manifest["records"]) | set(manifest["typedefs"]) | set(manifest["enums"])
+    manifest["aliases"] = {k: v for k, v in sorted(manifest["aliases"].items())
+                           if v["target"] in names and k not in names}
+    return manifest
+
+
+def _by_value_template(f: dict, manifest: dict) -> str | None:
+    """Why a function cannot be called through C: it passes a C++ template type by value."""
+    from . import params
+
+    for ref in [f["returns"]] + [p["type"] for p in f["params"]]:
+        t = params.resolve(ref, manifest["typedefs"])
+        if t["kind"] == "record" and "template" in manifest["records"][t["name"]]:
+            return (f"passes {manifest['records'][t['name']]['template']} by value: a C++ template "
+                    "type with no C layout to call it through")
+    return None
+
+
+def rehome(manifest: dict, hip_manifest: dict) -> dict:
+    """HIP-header types the hip module does not bind (``__half`` of hip_fp16.h) are the library's:
+    Python finds a type in the module that declares it."""
+    for kind in ("records", "enums", "typedefs"):
+        for name, entry in manifest[kind].items():
+            if entry["module"] == "hip" and name not in hip_manifest[kind]:
+                entry["module"] = manifest["library"]["name"]
+    return manifest
+
+
+def manifest(release: str, name: str, hip_manifest: dict | None = None) -> dict:
+    """The manifest of a library of a supported release, from its pinned Debian packages."""
+    entry = of_release(release).get(name)
+    if entry is None:
+        suite = releases.find(release)["debian"]["suite"]
+        raise KeyError(f"{LIBRARIES[name]['title']} is not in Debian {suite} (HIP {release})")
+    include = tree(release, name, with_runtime=False) / "include"
+    hip_manifest = hip_manifest or parse.parse(include)
+    return rehome(parse_library(include, name, entry), hip_manifest)
+
+
+def manifests(release: str, hip_manifest: dict | None = None) -> dict[str, dict]:
+    """Every library manifest of a release, by name (sorted)."""
+    return {name: manifest(release, name, hip_manifest) for name in sorted(of_release(release))}
