@@ -50,3 +50,42 @@ def runtime_constants() -> list[str]:
     lines += [f"    _KIND_{name.upper()} = {value}" for name, value in KINDS.items()]
     lines += [f"_{name} = {value!r}" for name, value in FIELD_CODES.items()]
     return lines
+
+
+# The compact calling convention of the ROCm library modules (``compact.py`` emits the tables,
+# ``hip/_dispatch.pxi`` reads them): one code per parameter, one per return, one per C type.
+ARG_CODES = {
+    "ARG_INT": 1,         # int/enum by value; ctype says which; __index__ only (1.5 is a TypeError)
+    "ARG_FLOAT": 2,       # float/double by value (ctype)
+    "ARG_BOOL": 3,        # bool by value (truth value)
+    "ARG_HANDLE_REF": 4,  # a handle taken by address (see _ref_arg)
+    "ARG_RECORD": 5,      # struct by value; extra: its record id
+    "ARG_POINTER": 6,     # pointer input (_fast_ptr, else _Holder)
+    "ARG_STRING": 7,      # const char* (_fast_str, else _Holder)
+    "ARG_HOLDER": 8,      # None or _Holder of kind extra (strings, pointers, launch_extra)
+    "OUT_CSTR": 16,       # const char** out -> bytes or None
+    "OUT_HANDLE": 17,     # handle out; extra: handle index
+    "OUT_DEVARRAY": 18,   # void** out -> DeviceArray; extra: the size parameter's position
+    "OUT_VOIDP": 19,      # void** out -> int address
+    "OUT_SCALAR": 20,     # number out (ctype)
+    "OUT_ENUM": 21,       # enum out; extra: enum position
+    "OUT_BOOL": 22,       # bool out
+}
+RET_CODES = {"RET_VOID": 0, "RET_ENUM": 1, "RET_RECORD": 2, "RET_CSTR": 3, "RET_VOIDP": 4,
+             "RET_BOOL": 5, "RET_SCALAR": 6}
+# C type of a value slot: the union member the thunk reads or writes (``_hp_slot``)
+CTYPES = {"int8_t": 1, "char": 1, "uint8_t": 2, "int16_t": 3, "uint16_t": 4, "int32_t": 5, "uint32_t": 6,
+          "int64_t": 7, "uint64_t": 8, "float": 9, "double": 10, "_Bool": 11, "void*": 12}
+CTYPE_NAMES = {"CT_I8": 1, "CT_U8": 2, "CT_I16": 3, "CT_U16": 4, "CT_I32": 5, "CT_U32": 6, "CT_I64": 7,
+               "CT_U64": 8, "CT_F32": 9, "CT_F64": 10, "CT_BOOL": 11, "CT_PTR": 12}
+SLOT_FIELDS = {1: "i8", 2: "u8", 3: "i16", 4: "u16", 5: "i32", 6: "u32", 7: "i64", 8: "u64",
+               9: "f", 10: "d", 11: "b", 12: "p"}
+
+
+def dispatch_constants() -> list[str]:
+    """Cython lines defining the compact convention's codes in a library module (before
+    ``include "_dispatch.pxi"``)."""
+    lines = ["cdef enum:"]
+    for table in (ARG_CODES, RET_CODES, CTYPE_NAMES):
+        lines += [f"    _{name} = {value}" for name, value in table.items()]
+    return lines

@@ -1,29 +1,29 @@
 """Emit the Cython module of a ROCm library (``hip.hipfft``, ``hip.roctx`` ...) from its manifest.
 
-The module has the shape of ``hip.hiprtc``: the same ``_runtime.pxi``, functions returning
-``(result, *outs)``, enums/structs built lazily; HIP's own types come from ``hip.hip``.
+The module behaves as ``hip.hiprtc``: the same ``_runtime.pxi``, functions returning
+``(result, *outs)``, enums/structs built lazily; HIP's own types come from ``hip.hip``.  Its
+functions are table rows served by one dispatcher (``compact.py``, ``hip/_dispatch.pxi``).
 ``hip/_libraries.py`` tells the loader each library's file name, soname major and package.
 """
 from __future__ import annotations
 
-from . import emit
+from . import compact
 
 KNOWN = ("hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx")
 
 
 def generate(manifest: dict) -> dict[str, str]:
-    """File name -> text: ``_api_<lib>.h`` and ``<lib>.pyx``."""
+    """File name -> text: ``_api_<lib>.h`` and ``<lib>.pyx``, in the compact form (compact.py)."""
     lib = manifest["library"]
     name = lib["name"]
-    e = emit.Emitter(manifest)
-    e.api_header = f"_api_{name}.h"
-    e.module_doc = (f"{lib['title']} {lib['version']} API (headers declare {lib['header_version']}), "
-                    f"generated against HIP {manifest['hip_version']['string']}; loads {lib['soname']} "
-                    f"(Debian package {lib['package']}) on first call.")
-    text = e.module(name)
+    doc = (f"{lib['title']} {lib['version']} API (headers declare {lib['header_version']}), "
+           f"generated against HIP {manifest['hip_version']['string']}; loads {lib['soname']} "
+           f"(Debian package {lib['package']}) on first call.")
+    c = compact.Compact(manifest)
+    text = c.module(name, f"_api_{name}.h", doc)
     text += (f"LIBRARY_VERSION = {lib['version']!r}\nLIBRARY_HEADER_VERSION = {lib['header_version']!r}\n"
              f"LIBRARY_SONAME = {lib['soname']!r}\n")
-    return {f"_api_{name}.h": e.header(), f"{name}.pyx": text}
+    return {f"_api_{name}.h": c.header(), f"{name}.pyx": text}
 
 
 def libraries_py(manifests: dict[str, dict], hip: str) -> str:

@@ -14,7 +14,7 @@ from . import project
 
 BINDINGS = Path(__file__).resolve().parents[1]
 STATIC = BINDINGS / "hip"
-STATIC_FILES = ("__init__.py", "__main__.py", "_hipfacts.py", "_loader.py", "_runtime.pxi", "_limited.pxd", "hiprtc_pyext.py",
+STATIC_FILES = ("__init__.py", "__main__.py", "_hipfacts.py", "_loader.py", "_runtime.pxi", "_dispatch.pxi", "_limited.pxd", "hiprtc_pyext.py",
                 "_util/__init__.py", "_util/types.pyx", "_util/types.pxd", "_util/types.pyi")
 
 SETUP_PY = '''\
@@ -71,7 +71,7 @@ picks the right wheel for a machine.
 """
 
 
-GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/libemit.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
+GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/libemit.py", "hip_bindgen/compact.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
                    "hip_bindgen/stubs.py", "hip_bindgen/capi.py")
 
 

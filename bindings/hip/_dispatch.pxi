@@ -1,0 +1,286 @@
+# The compact calling convention of the ROCm library modules (hip.hipblas ...), included after
+# _runtime.pxi.  The generated header holds, per function, a row of data and a thunk shared by
+# every function of the same C ABI (hip_bindgen/compact.py); here one dispatcher is the C
+# function of every binding: it converts the arguments by the parameter table with the same
+# helpers and rules as the generated `def`s of hip.hip, calls the thunk, builds the result.
+from cpython.long cimport PyLong_FromVoidPtr
+from cpython.object cimport PyObject
+from libc.stdlib cimport malloc
+
+cdef extern from *:
+    ctypedef union _hp_slot:
+        void* p
+        int64_t i64
+        uint64_t u64
+        int32_t i32
+        uint32_t u32
+        int16_t i16
+        uint16_t u16
+        int8_t i8
+        uint8_t u8
+        float f
+        double d
+        bint b
+    ctypedef void (*_hp_thunk)(void*, _hp_slot*, _hp_slot*) noexcept nogil
+    ctypedef struct _hp_param:
+        const char* name
+        uint8_t code
+        uint8_t ctype
+        int16_t extra
+    ctypedef struct _hp_func:
+        const char* name
+        const char* doc
+        const char* symbol
+        _hp_thunk thunk
+        uint32_t first
+        uint8_t nparams
+        uint8_t nin
+        uint8_t nouts
+        uint8_t ret
+        uint8_t rtype
+        uint8_t nogil
+        int16_t rextra
+    const _hp_func _HP_FUNCS[]
+    const _hp_param _HP_PARAMS[]
+    enum: _HP_NFUNCS
+    enum: _HP_MAXP
+
+    ctypedef PyObject* (*_hp_cfunction "PyCFunction")(PyObject*, PyObject*)
+    ctypedef struct PyMethodDef:
+        const char* ml_name
+        _hp_cfunction ml_meth
+        int ml_flags
+        const char* ml_doc
+    object PyCFunction_NewEx(PyMethodDef*, object, object)
+    enum: METH_FASTCALL
+    enum: METH_KEYWORDS
+
+
+cdef class _HpFn:
+    """The ``self`` of a library binding: which row of the function table it calls."""
+    cdef Py_ssize_t i
+
+
+cdef tuple _hp_small1 = tuple([(v,) for v in range(256)])   # (4,) of roctx_version_major, shared
+
+
+cdef tuple _hp_symbols():
+    """The exported name of every function, for _resolve's dlsym."""
+    return tuple([<bytes>_HP_FUNCS[i].symbol for i in range(_HP_NFUNCS)])
+
+
+cdef _hp_install(dict ns):
+    """One builtin function per table row, named and documented as the row says (the docstring
+    starts with the text signature, so inspect.signature reads the parameter names)."""
+    cdef PyMethodDef* defs = <PyMethodDef*>malloc(max(<Py_ssize_t>_HP_NFUNCS, 1) * sizeof(PyMethodDef))
+    if defs == NULL:
+        raise MemoryError()
+    cdef Py_ssize_t i
+    cdef _HpFn fn
+    module = ns["__name__"]
+    for i in range(_HP_NFUNCS):
+        defs[i].ml_name = _HP_FUNCS[i].name
+        defs[i].ml_meth = <_hp_cfunction>_hp_call
+        defs[i].ml_flags = METH_FASTCALL | METH_KEYWORDS
+        defs[i].ml_doc = _HP_FUNCS[i].doc
+        fn = _HpFn.__new__(_HpFn)
+        fn.i = i
+        ns[(<bytes>_HP_FUNCS[i].name).decode()] = PyCFunction_NewEx(&defs[i], fn, module)
+
+
+cdef str _hp_pname(const _hp_param* p):
+    return (<bytes>p.name).decode()
+
+
+cdef int _hp_args(const _hp_func* F, PyObject** args, Py_ssize_t nargs, object kwnames,
+                  PyObject** av) except -1:
+    """Arguments by keyword (or too few/many): into ``av`` in parameter order, as Cython's
+    argument parsing of a ``def`` would, with its messages."""
+    name = (<bytes>F.name).decode()
+    cdef Py_ssize_t nin = F.nin, k, j, nkw = 0 if kwnames is None else len(<tuple>kwnames)
+    if nargs > nin:
+        if nin == 0:
+            raise TypeError(f"{name}() takes no arguments ({nargs} given)")
+        raise TypeError(f"{name}() takes exactly {nin} positional argument{'s' if nin != 1 else ''} ({nargs} given)")
+    for k in range(nin):
+        av[k] = NULL
+    for k in range(nargs):
+        av[k] = args[k]
+    cdef list inputs = [_hp_pname(&_HP_PARAMS[F.first + k]) for k in range(F.nparams)
+                        if _HP_PARAMS[F.first + k].code < _OUT_CSTR]
+    for j in range(nkw):
+        key = (<tuple>kwnames)[j]
+        try:
+            k = inputs.index(key)
+        except ValueError:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'") from None
+        if av[k] != NULL:
+            raise TypeError(f"{name}() got multiple values for keyword argument '{key}'")
+        av[k] = args[nargs + j]
+    for k in range(nin):
+        if av[k] == NULL:
+            raise TypeError(f"{name}() takes exactly {nin} positional argument{'s' if nin != 1 else ''} "
+                            f"({k} given)" if k >= nargs and nkw == 0 else
+                            f"{name}() missing required argument '{inputs[k]}' (pos {k + 1})")
+    return 0
+
+
+cdef inline object _hp_value(const _hp_slot* s, int ct):
+    """A number slot as a Python int/float."""
+    if ct == _CT_I32: return s.i32
+    if ct == _CT_U32: return s.u32
+    if ct == _CT_I64: return s.i64
+    if ct == _CT_U64: return s.u64
+    if ct == _CT_I8: return s.i8
+    if ct == _CT_U8: return s.u8
+    if ct == _CT_I16: return s.i16
+    if ct == _CT_U16: return s.u16
+    if ct == _CT_F32: return s.f
+    if ct == _CT_F64: return s.d
+    if ct == _CT_BOOL: return s.b
+    return PyLong_FromVoidPtr(s.p)
+
+
+cdef inline int64_t _hp_int(const _hp_slot* s, int ct) noexcept:
+    if ct == _CT_I32: return s.i32
+    if ct == _CT_U32: return s.u32
+    if ct == _CT_I8: return s.i8
+    if ct == _CT_U8: return s.u8
+    if ct == _CT_I16: return s.i16
+    if ct == _CT_U16: return s.u16
+    return s.i64
+
+
+cdef int _hp_set_int(_hp_slot* s, int ct, object x, const _hp_param* p) except -1:
+    """An int/enum argument into its slot: objects with __index__ only, range-checked by
+    Cython's conversion to the C type (OverflowError), as the `def`s of hip.hip do."""
+    if not isinstance(x, int):
+        x = _index(x, _hp_pname(p))
+    if ct == _CT_I32: s.i32 = x
+    elif ct == _CT_U32: s.u32 = x
+    elif ct == _CT_I64: s.i64 = x
+    elif ct == _CT_U64: s.u64 = x
+    elif ct == _CT_I8: s.i8 = x
+    elif ct == _CT_U8: s.u8 = x
+    elif ct == _CT_I16: s.i16 = x
+    else: s.u16 = x
+    return 0
+
+
+cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* kwnames):
+    """The C function (METH_FASTCALL | METH_KEYWORDS) of every binding of this module."""
+    cdef Py_ssize_t fi = (<_HpFn>self).i
+    cdef const _hp_func* F = &_HP_FUNCS[fi]
+    cdef PyObject* buf[_HP_MAXP]
+    cdef PyObject** av = args
+    if kwnames != NULL or nargs != F.nin:
+        _hp_args(F, args, nargs, <object>kwnames if kwnames != NULL else None, buf)
+        av = buf
+    cdef _hp_slot a[_HP_MAXP]
+    cdef _hp_slot o[_HP_MAXP]
+    cdef _hp_slot r
+    cdef const _hp_param* p
+    cdef Py_ssize_t k, j = 0
+    cdef int code
+    cdef list keep = None
+    cdef void* q
+    for k in range(F.nparams):
+        p = &_HP_PARAMS[F.first + k]
+        code = p.code
+        if code >= _OUT_CSTR:
+            o[k].u64 = 0
+            a[k].p = &o[k]
+            continue
+        x = <object>av[j]
+        j += 1
+        if code == _ARG_POINTER:
+            if not _fast_ptr(x, &a[k].p):
+                h = _Holder(x, _hp_pname(p))
+                a[k].p = (<_Holder>h).ptr
+                if keep is None: keep = [h]
+                else: keep.append(h)
+        elif code == _ARG_INT:
+            _hp_set_int(&a[k], p.ctype, x, p)
+        elif code == _ARG_FLOAT:
+            if p.ctype == _CT_F32: a[k].f = x
+            else: a[k].d = x
+        elif code == _ARG_BOOL:
+            a[k].b = x
+        elif code == _ARG_STRING:
+            if not _fast_str(x, &a[k].p):
+                h = _Holder(x, _hp_pname(p), _KIND_STRING)
+                a[k].p = (<_Holder>h).ptr
+                if keep is None: keep = [h]
+                else: keep.append(h)
+        elif code == _ARG_RECORD:
+            if isinstance(x, _Struct) and (<_Struct>x)._rid == p.extra:
+                a[k].p = (<_Struct>x)._ptr
+            else:
+                h = _record_arg(x, p.extra, _hp_pname(p))
+                a[k].p = (<_Struct>h)._ptr
+                if keep is None: keep = [h]
+                else: keep.append(h)
+        elif code == _ARG_HANDLE_REF:
+            o[k].p = NULL
+            a[k].p = _ref_arg(x, &o[k].p, _hp_pname(p))
+        else:   # _ARG_HOLDER
+            if x is None:
+                a[k].p = NULL
+            else:
+                h = _Holder(x, _hp_pname(p), p.extra)
+                a[k].p = (<_Holder>h).ptr
+                if keep is None: keep = [h]
+                else: keep.append(h)
+    cdef void* fp = _fpp[fi]
+    if fp == NULL:
+        fp = _resolve(fi)
+    cdef int ret = F.ret
+    if ret == _RET_RECORD:
+        res = _new_record(_record_names[F.rextra])
+        r.p = (<_Struct>res)._ptr
+    if F.nogil:
+        with nogil:
+            F.thunk(fp, a, &r)
+    else:
+        F.thunk(fp, a, &r)
+    if ret == _RET_ENUM:
+        if F.nouts == 0:
+            return _e1(F.rextra, _hp_int(&r, F.rtype))
+        res = _e(F.rextra, _hp_int(&r, F.rtype))
+    elif ret == _RET_SCALAR:
+        if F.nouts == 0 and (F.rtype == _CT_I32 or F.rtype == _CT_U32) and r.u32 < 256:
+            return <tuple>_hp_small1[r.u32]     # AMD returns (value,): a shared tuple, no allocation
+        res = _hp_value(&r, F.rtype)
+    elif ret == _RET_VOID:
+        res = None
+    elif ret == _RET_CSTR:
+        res = _cstr(<const char*>r.p)
+    elif ret == _RET_VOIDP:
+        res = PyLong_FromVoidPtr(r.p)
+    elif ret == _RET_BOOL:
+        res = bool(r.b)
+    if F.nouts == 0:
+        return (res,)
+    cdef list outs = [res]
+    for k in range(F.nparams):
+        p = &_HP_PARAMS[F.first + k]
+        code = p.code
+        if code < _OUT_CSTR:
+            continue
+        if code == _OUT_SCALAR:
+            outs.append(_hp_value(&o[k], p.ctype))
+        elif code == _OUT_HANDLE:
+            outs.append(_h(p.extra, o[k].p))
+        elif code == _OUT_ENUM:
+            outs.append(_e(p.extra, _hp_int(&o[k], p.ctype)))
+        elif code == _OUT_CSTR:
+            outs.append(_cstr(<const char*>o[k].p))
+        elif code == _OUT_VOIDP:
+            outs.append(PyLong_FromVoidPtr(o[k].p))
+        elif code == _OUT_BOOL:
+            outs.append(bool(o[k].b))
+        else:   # _OUT_DEVARRAY: the size argument as converted for the call
+            outs.append(new_device_array(o[k].p, <Py_ssize_t>a[p.extra].u64))
+    if F.nouts == 1:
+        return (outs[0], outs[1])
+    return tuple(outs)

@@ -1,0 +1,252 @@
+"""The compact backend of the ROCm library modules (``hip.hipblas`` ...): tables, not code.
+
+``emit.py`` writes one Cython ``def`` per function: ~33 KB of C each once Cython is done, which
+for hipBLAS's 1849 functions is 62 MB of C and minutes of gcc per wheel.  Here a function is
+data plus one line of C:
+
+``_api_<lib>.h``  the types (as ``emit.py`` declares them, layouts checked), one *thunk* per
+                  distinct C signature (``static void _t3(void* f, _hp_slot* a, _hp_slot* r)``
+                  reads the arguments from a union array, calls ``f`` through a pointer of that
+                  ABI, stores the result), a parameter table (code, C type, extra index, name
+                  per parameter) and a function table (name, docstring, symbol, thunk, its
+                  parameters, its return code).
+``<lib>.pyx``     the enum/record tables and a few lines; ``hip/_dispatch.pxi`` turns every row
+                  into a builtin function whose C function is one generic dispatcher.
+
+Two functions share a thunk when their parameters and results are passed alike by the C ABI:
+every pointer is a ``void*``, an enum is its underlying integer (hipBLAS: 1849 functions, a few
+hundred thunks).  Argument conversion rules are ``emit.py``'s, role by role (``params.py``).
+"""
+from __future__ import annotations
+
+from . import contract as C
+from . import emit
+from . import params as P
+
+_INT_TYPES = {"int8_t", "char", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t", "_Bool"}
+
+
+def c_string(text: str) -> str:
+    """``text`` as a C string literal (ASCII; anything else as octal escapes of its UTF-8)."""
+    out = []
+    for b in text.encode():
+        ch = chr(b)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif 32 <= b < 127:
+            out.append(ch)
+        else:
+            out.append(f"\\{b:03o}")
+    return '"' + "".join(out) + '"'
+
+
+class Compact:
+    def __init__(self, manifest: dict):
+        self.m = manifest
+        self.e = emit.Emitter(manifest)
+
+    # -- C types of the ABI ------------------------------------------------------------
+    def abi(self, ref) -> str:
+        """The type a value is passed as: a fixed-width integer, float/double, ``void*``, or a
+        record's own name (by value)."""
+        t = self.e.resolve(ref)
+        if t["kind"] == "enum":
+            t = self.m["enums"][t["name"]]["underlying"]
+        if t["kind"] == "int":
+            c = self.e.c_base(dict(t, const=False))
+            if c not in _INT_TYPES:
+                raise ValueError(f"no slot for a {c}")
+            return c
+        if t["kind"] == "float":
+            c = self.e.c_base(t)
+            if c not in ("float", "double"):
+                raise ValueError(f"no slot for a {c}")
+            return c
+        if t["kind"] == "void":
+            return "void"
+        if t["kind"] == "record":
+            return t["name"]
+        return "void*"
+
+    def ctype(self, ref) -> int:
+        return C.CTYPES[self.abi(ref)]
+
+    # -- per function ------------------------------------------------------------------------
+    def param_rows(self, name: str, f: dict, roles: list) -> list:
+        """(code, ctype, extra, python name) per parameter, as ``emit.Emitter.function`` converts it."""
+        e, A = self.e, C.ARG_CODES
+        rows = []
+        for p, role in zip(f["params"], roles):
+            pn, ct, extra = e.pyname(p["name"]), 0, 0
+            if role == "value":
+                ct = self.ctype(p["type"])
+                code = A["ARG_BOOL"] if ct == C.CTYPES["_Bool"] else (
+                    A["ARG_FLOAT"] if ct in (C.CTYPES["float"], C.CTYPES["double"]) else A["ARG_INT"])
+            elif role == "handle_ref":
+                code = A["ARG_HANDLE_REF"]
+            elif role == "out":
+                to = e.resolve(e.resolve(p["type"])["to"])
+                if to["kind"] == "pointer":
+                    inner = e.resolve(to["to"])
+                    handle = e.handle_of(to)
+                    if inner["kind"] == "int" and inner["size"] == 1:
+                        code = A["OUT_CSTR"]
+                    elif handle:
+                        code, extra = A["OUT_HANDLE"], e.handle_index[handle]
+                    elif P.DEVICE_ARRAY_OUT.get(name, (None,))[0] == p["name"]:
+                        size = P.DEVICE_ARRAY_OUT[name][1]
+                        code, extra = A["OUT_DEVARRAY"], [q["name"] for q in f["params"]].index(size)
+                    else:
+                        code = A["OUT_VOIDP"]
+                else:
+                    ct = self.ctype(e.resolve(p["type"])["to"])
+                    if to["kind"] == "enum":
+                        code, extra = A["OUT_ENUM"], e.enum_index[to["name"]]
+                    elif ct == C.CTYPES["_Bool"]:
+                        code = A["OUT_BOOL"]
+                    else:
+                        code = A["OUT_SCALAR"]
+            elif role == "record":
+                code, extra = A["ARG_RECORD"], e.record_index[e.resolve(p["type"])["name"]]
+            elif role == "pointer":
+                code = A["ARG_POINTER"]
+            elif role == "string":
+                code = A["ARG_STRING"]
+            else:
+                code, extra = A["ARG_HOLDER"], C.KINDS[role]
+            rows.append((code, ct, extra, pn))
+        return rows
+
+    def return_row(self, name: str, f: dict) -> tuple:
+        """(code, ctype, extra, release the GIL) of a function's result."""
+        e, R = self.e, C.RET_CODES
+        ret = e.resolve(f["returns"])
+        if ret["kind"] == "void":
+            return (R["RET_VOID"], 0, 0, 0)
+        if ret["kind"] == "record":
+            return (R["RET_RECORD"], 0, e.record_index[ret["name"]], 0)
+        if ret["kind"] == "pointer":
+            to = e.resolve(ret["to"])
+            return (R["RET_CSTR"] if to["kind"] == "int" and to["size"] == 1 else R["RET_VOIDP"], C.CTYPES["void*"], 0, 0)
+        ct = self.ctype(f["returns"])
+        if ret["kind"] == "enum":
+            nogil = ret["name"] in emit.ERROR_ENUMS and name not in P.KEEP_GIL
+            return (R["RET_ENUM"], ct, e.enum_index[ret["name"]], int(nogil))
+        return (R["RET_BOOL"] if ct == C.CTYPES["_Bool"] else R["RET_SCALAR"], ct, 0, 0)
+
+    def signature(self, f: dict) -> tuple:
+        """What a thunk is keyed by: the ABI types of the result and of each parameter."""
+        return (self.abi(f["returns"]), tuple(self.abi(p["type"]) for p in f["params"]))
+
+    @staticmethod
+    def thunk(index: int, sig: tuple) -> str:
+        ret, params = sig
+        args = []
+        for k, t in enumerate(params):
+            if t in C.CTYPES:
+                cast = "(char)" if t == "char" else ""
+                args.append(f"{cast}a[{k}].{C.SLOT_FIELDS[C.CTYPES[t]]}")
+            else:   # a record by value: the caller's struct, copied by the call
+                args.append(f"*({t}*)a[{k}].p")
+        proto = ", ".join(params) or "void"
+        call = f"(({ret} (*)({proto}))f)({', '.join(args)})"
+        if ret == "void":
+            body = f"{call};"
+        elif ret in C.CTYPES:
+            body = f"r->{C.SLOT_FIELDS[C.CTYPES[ret]]} = {call};"
+        else:
+            body = f"*({ret}*)r->p = {call};"
+        return f"static void _t{index}(void* f, _hp_slot* a, _hp_slot* r) {{ {body} }}"
+
+    # -- outputs -------------------------------------------------------------------------------
+    def functions(self) -> list:
+        return sorted(self.m["functions"])
+
+    def header(self) -> str:
+        funcs = self.functions()
+        out = self.e.header_types()
+        out += ["/* The compact calling convention (hip_bindgen/compact.py, hip/_dispatch.pxi). */",
+                "typedef union { void* p; int64_t i64; uint64_t u64; int32_t i32; uint32_t u32; int16_t i16;",
+                "                uint16_t u16; int8_t i8; uint8_t u8; float f; double d; _Bool b; } _hp_slot;",
+                "typedef void (*_hp_thunk)(void*, _hp_slot*, _hp_slot*);",
+                "typedef struct { const char* name; uint8_t code; uint8_t ctype; int16_t extra; } _hp_param;",
+                "typedef struct { const char* name; const char* doc; const char* symbol; _hp_thunk thunk;",
+                "                 uint32_t first; uint8_t nparams; uint8_t nin; uint8_t nouts; uint8_t ret;",
+                "                 uint8_t rtype; uint8_t nogil; int16_t rextra; } _hp_func;"]
+        thunks: dict[tuple, int] = {}
+        params, rows, maxp = [], [], 1
+        for name in funcs:
+            f = self.m["functions"][name]
+            if f["variadic"]:
+                raise ValueError(f"{name}: variadic functions have no compact binding")
+            roles = P.roles(name, f, self.e.td)
+            sig = self.signature(f)
+            if sig not in thunks:
+                thunks[sig] = len(thunks)
+                out.append(self.thunk(thunks[sig], sig))
+            prow = self.param_rows(name, f, roles)
+            rcode, rct, rextra, nogil = self.return_row(name, f)
+            nouts = sum(1 for r in roles if r == "out")
+            rows.append(f"    {{{c_string(name)}, {c_string(self.e.doc(name, roles))}, "
+                        f"{c_string(f.get('symbol', name))}, _t{thunks[sig]}, {len(params)}, {len(prow)}, "
+                        f"{len(prow) - nouts}, {nouts}, {rcode}, {rct}, {nogil}, {rextra}}},")
+            params += [f"    {{{c_string(pn)}, {code}, {ct}, {extra}}}," for code, ct, extra, pn in prow]
+            maxp = max(maxp, len(prow))
+        out.append(f"#define _HP_NFUNCS {len(funcs)}")
+        out.append(f"#define _HP_MAXP {maxp}")
+        out.append("static const _hp_param _HP_PARAMS[] = {\n" + "\n".join(params or ['    {"", 0, 0, 0},']) + "\n};")
+        out.append("static const _hp_func _HP_FUNCS[] = {\n" + "\n".join(rows or ['    {"", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0},']) + "\n};")
+        return "\n".join(out) + "\n"
+
+    def module(self, name: str, api_header: str, doc: str) -> str:
+        """The library's ``.pyx``: the tables of ``emit.py``'s module, no function bodies."""
+        m, e = self.m, self.e
+        v = m["hip_version"]
+        funcs = self.functions()
+        lines = [
+            "# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True",
+            "# cython: embedsignature=False, always_allow_keywords=True, binding=False",
+            f"# Generated by hip_bindgen {emit.GENERATOR_VERSION} (compact) from HIP {v['string']} headers "
+            f"({', '.join(f'{h} sha256:{d[:16]}' for h, d in sorted(m['headers'].items()))}). Do not edit.",
+            '"""' + doc,
+            "",
+            "Every function returns a tuple ``(result, *out_params)``; errors are returned, never raised.",
+            '"""',
+            "from libc.stdint cimport *",
+            "from cpython.long cimport PyLong_FromVoidPtr",
+            f'cdef extern from "{api_header}":',
+            "    pass",
+            "",
+            *C.runtime_constants(),
+            *C.dispatch_constants(),
+            'include "_runtime.pxi"',
+            'include "_dispatch.pxi"',
+            "",
+            f'_MODULE = "{name}"',
+            f'HIP_VERSION_STRING = "{v["string"]}"',
+            f"HIP_VERSION = {v['packed']}",
+            f"HIP_VERSION_MAJOR, HIP_VERSION_MINOR, HIP_VERSION_PATCH = {v['major']}, {v['minor']}, {v['patch']}",
+            f"cdef void* _fp[{max(len(funcs), 1)}]",
+            f"_init_runtime({name!r}, {len(funcs)}, _fp, _hp_symbols())",
+        ]
+        enum_rows = [f"    ({n!r}, {m['enums'][n]['module']!r}, {e.enum_members(n)!r})," for n in sorted(m["enums"])]
+        lines.append("_ENUMS = (\n" + "\n".join(enum_rows) + "\n)")
+        rec_rows = []
+        for n in sorted(m["records"]):
+            r = m["records"][n]
+            rec_rows.append(f"    {n!r}: ({r['module']!r}, {r['size'] or 0}, {tuple(e.record_table(n)) if r['size'] else ()!r}, "
+                            f"{emit.STRUCT_DEFAULTS.get(n, {})!r}),")
+        lines.append("_RECORDS = {\n" + "\n".join(rec_rows) + "\n}")
+        lines.append(f"_ALIASES = {e.runtime_aliases()!r}")
+        consts = {n: c["value"] for n, c in sorted(m["constants"].items()) if c["module"] == name}
+        lines.append(f"_CONSTANTS = {consts!r}")
+        lines.append("globals().update(_CONSTANTS)")
+        lines.append(f"_HANDLES = {tuple(e.handles)!r}")
+        lines.append("_init_tables(_ENUMS, _RECORDS, _ALIASES, 'hip', _HANDLES)")
+        lines.append("_hp_install(globals())")
+        for alias, a in sorted(m["aliases"].items()):
+            if a["target"] in funcs:
+                lines.append(f"{alias} = {a['target']}")
+        return "\n".join(lines) + "\n"
