@@ -7,7 +7,8 @@ need glibc >= 2.38 or their GPU backends to load, so they have no figure here.
 
 The floor is a tiny Cython module calling each function through a pointer cached by dlsym,
 returning what ours returns minus the enum (``(int, int)`` for hiprandGetVersion).
-Not a test; prints a JSON object.  ``python benchmarks/libraries.py`` (~2 min with wheels cached).
+Each call is timed (ns, minima) and counted (instructions per call under callgrind, which a
+loaded machine does not disturb).  Not a test; prints a JSON object.  ``python benchmarks/libraries.py`` (~2 min with wheels cached).
 """
 from __future__ import annotations
 
@@ -87,6 +88,44 @@ print(json.dumps(out))
 '''
 
 
+# Instructions per call (valgrind's callgrind: deterministic where timers on a shared machine are
+# not): the same call run N and 2N times, (Ir(2N) - Ir(N)) / N, loop included on both sides.
+COUNTER = r'''
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import libfloor
+lib, so, impl, name, n = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+args = tuple(a.encode() if isinstance(a, str) else a for a in json.loads(sys.argv[7]))
+libfloor.load(so.encode(), lib.encode())
+mod = libfloor if impl == "floor" else __import__("hip." + lib, fromlist=[lib])
+f = getattr(mod, name)
+f(*args)
+for _ in range(n):
+    f(*args)
+'''
+
+
+def instructions(python, argv: list, env: dict) -> int:
+    import re
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-c", COUNTER,
+                        *argv], capture_output=True, text=True, env=env)
+    m = re.search(r"Collected : (\d+)", p.stderr)
+    if p.returncode != 0 or not m:
+        raise RuntimeError(p.stderr[-2000:])
+    return int(m.group(1))
+
+
+def per_call_instructions(python, floor: Path, lib: str, so: str, name: str, args: list, env: dict, n: int = 20000) -> dict:
+    out = {}
+    for impl in ("ours", "floor"):
+        base = [str(floor), lib, so, impl, name]
+        lo = instructions(python, base + [str(n), json.dumps(args)], env)
+        hi = instructions(python, base + [str(2 * n), json.dumps(args)], env)
+        out[impl] = round((hi - lo) / n)
+    out["ratio"] = round(out["ours"] / out["floor"], 2)
+    return out
+
+
 def floor_dir(python: str) -> Path:
     key = hashlib.sha256((FLOOR + SETUP + python).encode()).hexdigest()[:12]
     d = CACHE / f"libfloor-{key}"
@@ -121,7 +160,11 @@ def main() -> int:
         so = str(Path(libdirs[0]) / entry["soname"])
         wire = json.dumps([(n, [a.decode() if isinstance(a, bytes) else a for a in args]) for n, args in calls])
         p = run([venv, "-c", TIMER, floor_dir(str(venv)), lib, so, wire], env=env)
-        results[f"{lib} {entry['version']}"] = json.loads(p.stdout.strip().splitlines()[-1])
+        timed = json.loads(p.stdout.strip().splitlines()[-1])
+        for name, args in calls:
+            timed[name]["instructions"] = per_call_instructions(
+                venv, floor_dir(str(venv)), lib, so, name, [a.decode() if isinstance(a, bytes) else a for a in args], env)
+        results[f"{lib} {entry['version']}"] = timed
     print(json.dumps(results, indent=1))
     return 0
 

@@ -2,7 +2,8 @@
 
   .venv/bin/python scripts/ship_manifests.py        # after a supported release is added or changed
 
-One ``<HIP version>.json.xz`` per supported release, parsed from that release's real headers by
+One ``<HIP version>.json.xz`` per supported release (and ``<HIP version>-<library>.json.xz`` per
+ROCm library module of it), parsed from that release's real headers by
 the generator (the same manifest its wheel carries), into
 ``resolver/src/hip_python_select/manifests/``.  ``tests/apidiff/test_outside.py`` fails when a
 shipped copy differs from what the generator produces now.
@@ -19,7 +20,7 @@ OUT = ROOT / "resolver" / "src" / "hip_python_select" / "manifests"
 
 def main() -> int:
     sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "resolver" / "src")]
-    from hip_bindgen import parse, releases, sources
+    from hip_bindgen import libraries, parse, releases, sources
 
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = set()
@@ -30,6 +31,12 @@ def main() -> int:
         (OUT / name).write_bytes(lzma.compress(parse.dumps(manifest).encode(), preset=9 | lzma.PRESET_EXTREME))
         wanted.add(name)
         print(f"{name}: {(OUT / name).stat().st_size} bytes")
+        # the ROCm library modules of the release (diff and check --script cover hip.hipblas & co)
+        for lib, lm in libraries.manifests(rel["hip"], manifest).items():
+            lname = f"{manifest['hip_version']['string']}-{lib}.json.xz"
+            (OUT / lname).write_bytes(lzma.compress(parse.dumps(lm).encode(), preset=9 | lzma.PRESET_EXTREME))
+            wanted.add(lname)
+            print(f"{lname}: {(OUT / lname).stat().st_size} bytes")
     for stale in OUT.glob("*.json.xz"):
         if stale.name not in wanted:
             stale.unlink()

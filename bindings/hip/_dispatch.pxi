@@ -261,26 +261,49 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
         res = bool(r.b)
     if F.nouts == 0:
         return (res,)
-    cdef list outs = [res]
+    # the outs in parameter order; up to three in locals so the result tuple is built in one go
+    cdef object v1 = None, v2 = None, v3 = None
+    cdef list more = None
+    cdef int got = 0
     for k in range(F.nparams):
         p = &_HP_PARAMS[F.first + k]
-        code = p.code
-        if code < _OUT_CSTR:
+        if p.code < _OUT_CSTR:
             continue
-        if code == _OUT_SCALAR:
-            outs.append(_hp_value(&o[k], p.ctype))
-        elif code == _OUT_HANDLE:
-            outs.append(_h(p.extra, o[k].p))
-        elif code == _OUT_ENUM:
-            outs.append(_e(p.extra, _hp_int(&o[k], p.ctype)))
-        elif code == _OUT_CSTR:
-            outs.append(_cstr(<const char*>o[k].p))
-        elif code == _OUT_VOIDP:
-            outs.append(PyLong_FromVoidPtr(o[k].p))
-        elif code == _OUT_BOOL:
-            outs.append(bool(o[k].b))
-        else:   # _OUT_DEVARRAY: the size argument as converted for the call
-            outs.append(new_device_array(o[k].p, <Py_ssize_t>a[p.extra].u64))
-    if F.nouts == 1:
-        return (outs[0], outs[1])
-    return tuple(outs)
+        v = _hp_out(p, &o[k], a)
+        if got == 0:
+            v1 = v
+        elif got == 1:
+            v2 = v
+        elif got == 2:
+            v3 = v
+        elif more is None:
+            more = [v]
+        else:
+            more.append(v)
+        got += 1
+    if got == 1:
+        return (res, v1)
+    if got == 2:
+        return (res, v1, v2)
+    if got == 3:
+        return (res, v1, v2, v3)
+    return (res, v1, v2, v3) + tuple(more)
+
+
+cdef object _hp_out(const _hp_param* p, _hp_slot* o, _hp_slot* a):
+    """The Python value of an out-parameter after the call, as the def emitter returns it."""
+    cdef int code = p.code
+    if code == _OUT_SCALAR:
+        return _hp_value(o, p.ctype)
+    if code == _OUT_HANDLE:
+        return _h(p.extra, o.p)
+    if code == _OUT_ENUM:
+        return _e(p.extra, _hp_int(o, p.ctype))
+    if code == _OUT_CSTR:
+        return _cstr(<const char*>o.p)
+    if code == _OUT_VOIDP:
+        return PyLong_FromVoidPtr(o.p)
+    if code == _OUT_BOOL:
+        return bool(o.b)
+    # _OUT_DEVARRAY: the size argument as converted for the call
+    return new_device_array(o.p, <Py_ssize_t>a[p.extra].u64)

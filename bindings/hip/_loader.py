@@ -238,6 +238,42 @@ def warn_if_mismatched(wheel_hip: str, runtime_hip: "str | None", where: str) ->
         HipVersionMismatchWarning, stacklevel=4)
 
 
+def library_version(scheme: str, values: list) -> str:
+    """MAJOR.MINOR.PATCH from what a ROCm library's version call answered (``VERSION_CALLS``)."""
+    if scheme == "hiprand":   # HIPRAND_VERSION: major * 100000 + minor * 100 + patch
+        v = values[0]
+        return f"{v // 100000}.{v // 100 % 1000}.{v % 100}"
+    if scheme == "nccl":      # NCCL_VERSION_CODE: major * 10000 + minor * 100 + patch from 2.9 on
+        v = values[0]
+        return f"{v // 10000}.{v // 100 % 100}.{v % 100}" if v >= 20900 else f"{v // 1000}.{v // 100 % 10}.{v % 100}"
+    return ".".join(str(v) for v in values)
+
+
+_warned_libraries: set = set()
+
+
+def warn_if_library_mismatched(module: str, scheme: str, values: list, where: str) -> None:
+    """Warn once per library when the library loaded is another MAJOR.MINOR than its headers'."""
+    if module in _warned_libraries or check_disabled():
+        return
+    from hip import _libraries
+    title, version, declared = _libraries.LIBRARIES[module][2], _libraries.LIBRARIES[module][3], _libraries.HEADER_VERSIONS[module]
+    have = library_version(scheme, values)
+    if have.split(".")[:2] == declared.split(".")[:2]:
+        return
+    _warned_libraries.add(module)
+    import warnings
+    from hip import _version
+    warnings.warn(
+        f"hip.{module} of hip-python {_version.__version__} was generated from the {title} {version} "
+        f"headers (declaring version {declared}), but the library it loaded ({where}) is version {have}. "
+        f"A function or struct that changed between the two can misbehave. Fix: install the {title} "
+        f"of the wheel's release ('hip-python-select detect' shows the HIP release; Debian: apt install "
+        f"{_libraries.LIBRARIES[module][4]}), or check what your code uses with 'hip-python-select check "
+        f"--script app.py'. Silence with {NO_CHECK_ENV}=1.",
+        HipVersionMismatchWarning, stacklevel=4)
+
+
 def peek(module: str, major: int, env=None) -> "str | None":
     """The file the loader would most likely open, found with stat calls only (no dlopen)."""
     env = os.environ if env is None else env

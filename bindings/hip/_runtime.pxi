@@ -57,6 +57,8 @@ cdef _open_library():
     _lib = _loader.load(_MODULE, HIP_VERSION_MAJOR, _dlopen)
     _handle = PyLong_AsVoidPtr(_lib.handle)
     if _MODULE != "hip":
+        if _MODULE != "hiprtc":
+            _check_library_version()
         return
     version = _loader.version_from_path(_lib.path)
     cdef int (*get)(int*) noexcept nogil
@@ -66,6 +68,34 @@ cdef _open_library():
         if get != NULL and get(&packed) == 0 and packed > 0:
             version = ".".join(map(str, _loader._hipfacts.unpack(packed)))
     _loader.warn_if_mismatched(HIP_VERSION_STRING, version, _lib.path)
+
+
+cdef _check_library_version():
+    """A ROCm library's own answer to "which version are you" (when it can give one without a
+    GPU: hipRAND, RCCL, roctx), checked against the headers this module was generated from."""
+    from hip import _libraries
+    call = _libraries.VERSION_CALLS.get(_MODULE)
+    if call is None:
+        return
+    cdef int (*get)(int*) noexcept nogil
+    cdef unsigned (*get_u)() noexcept nogil
+    cdef void* p
+    cdef int v
+    values = []
+    for symbol in call[1]:
+        p = dlsym(_handle, symbol.encode())
+        if p == NULL:
+            return
+        if call[0] == "pair":
+            get_u = <unsigned (*)() noexcept nogil>p
+            values.append(get_u())
+        else:
+            get = <int (*)(int*) noexcept nogil>p
+            v = 0
+            if get(&v) != 0:
+                return
+            values.append(v)
+    _loader.warn_if_library_mismatched(_MODULE, call[0], values, _lib.path)
 
 
 def _dlopen(bytes path):

@@ -28,7 +28,10 @@ def generate(manifest: dict) -> dict[str, str]:
 
 def libraries_py(manifests: dict[str, dict], hip: str) -> str:
     """``hip/_libraries.py``: what the wheel binds, and how the loader finds each library."""
+    from .libraries import VERSION_CALLS
     rows = []
+    versions = {n: manifests[n]["library"]["header_version"] for n in sorted(manifests)}
+    calls = {n: VERSION_CALLS[n] for n in sorted(manifests) if n in VERSION_CALLS}
     for name in sorted(manifests):
         lib = manifests[name]["library"]
         base, major = lib["soname"].split(".so.")
@@ -37,4 +40,7 @@ def libraries_py(manifests: dict[str, dict], hip: str) -> str:
     return ('"""Generated: the ROCm libraries this wheel binds (module -> file name, soname major, title,\n'
             'version, Debian package). Do not edit."""\n'
             f"HIP = {hip!r}\nLIBRARIES = {{\n" + "\n".join(rows) + "\n}\n"
-            f"KNOWN = {KNOWN!r}\n")
+            f"KNOWN = {KNOWN!r}\n"
+            f"# what each library's headers declare, and how the loaded library tells its own version\n"
+            f"HEADER_VERSIONS = {versions!r}\n"
+            f"VERSION_CALLS = {calls!r}\n")

@@ -40,6 +40,12 @@ LIBRARIES: dict[str, dict] = {
     "rccl": {"title": "RCCL", "header": "rccl/rccl.h", "own": ("rccl",), "prefixes": ("nccl", "pnccl"),
              "version": ("NCCL_MAJOR", "NCCL_MINOR", "NCCL_PATCH")},
 }
+# How a loaded library tells its own version without a GPU: (scheme, functions); the import
+# warns when it is another MAJOR.MINOR than its headers declare (hip/_loader.py decodes the
+# scheme).  hipFFT's GetVersion answers rocFFT's version and hipBLAS, hipSOLVER and hipSPARSE
+# need a handle (a GPU) to answer: those are not checked.
+VERSION_CALLS = {"hiprand": ("hiprand", ("hiprandGetVersion",)), "rccl": ("nccl", ("ncclGetVersion",)),
+                 "roctx": ("pair", ("roctx_version_major", "roctx_version_minor"))}
 # Headers a library's header includes from another -dev package of the same release.
 EXTRA_DEV = {"hiprand": "librocrand-dev"}
 

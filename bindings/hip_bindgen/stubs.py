@@ -230,3 +230,13 @@ def generate(manifest: dict) -> dict[str, str]:
     """Package-relative file name -> text of the stubs of one release."""
     e = StubEmitter(manifest)
     return {"hip.pyi": e.stub("hip"), "hiprtc.pyi": e.stub("hiprtc"), "py.typed": ""}
+
+
+def generate_library(manifest: dict) -> dict[str, str]:
+    """``<lib>.pyi`` of a ROCm library module (``hip.hipfft``): HIP's types imported from
+    ``hip.hip``, plus the library's version facts."""
+    lib = manifest["library"]
+    text = StubEmitter(manifest).stub(lib["name"])
+    text += (f"LIBRARY_VERSION: Final = {lib['version']!r}\nLIBRARY_HEADER_VERSION: Final = {lib['header_version']!r}\n"
+             f"LIBRARY_SONAME: Final = {lib['soname']!r}\n")
+    return {f"{lib['name']}.pyi": text}

@@ -51,7 +51,7 @@ packages = ["hip", "hip._util"]
 include-package-data = false
 
 [tool.setuptools.package-data]
-hip = ["_manifest.json", "_manifest_*.json", "_api.h", "_api_*.h", "chip.pxd", "chiprtc.pxd", "_capi.h", "py.typed", "hip.pyi", "hiprtc.pyi"]
+hip = ["_manifest.json", "_manifest_*.json", "_api.h", "_api_*.h", "chip.pxd", "chiprtc.pxd", "_capi.h", "py.typed", "*.pyi"]
 "hip._util" = ["types.pyi"]
 '''
 
@@ -71,7 +71,7 @@ picks the right wheel for a machine.
 """
 
 
-GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/libemit.py", "hip_bindgen/compact.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
+GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/libemit.py", "hip_bindgen/compact.py", "hip_bindgen/libraries.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
                    "hip_bindgen/stubs.py", "hip_bindgen/capi.py")
 
 
@@ -107,7 +107,7 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
         (pkg / name).write_text(text)
     libs = manifest.get("libraries", {})
     for name, lm in sorted(libs.items()):  # hip.hipfft & co: one module, header, manifest each
-        for fname, text in libemit.generate(lm).items():
+        for fname, text in {**libemit.generate(lm), **stubs.generate_library(lm)}.items():
             (pkg / fname).write_text(text)
         (pkg / f"_manifest_{name}.json").write_text(parse.dumps(lm))
     (pkg / "_libraries.py").write_text(libemit.libraries_py(libs, manifest["hip_version"]["string"]))

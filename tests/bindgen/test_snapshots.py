@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hip_bindgen import capi, emit, parse, stubs
+from hip_bindgen import capi, emit, libemit, libraries, parse, stubs
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted((HERE / "cases").glob("*.h"))
@@ -26,6 +26,7 @@ EXPECTED = HERE / "expected"
 BLESS = os.environ.get("HIP_BINDGEN_BLESS", "").strip().lower() in ("1", "true", "yes", "on")
 VERSION_H = "#define HIP_VERSION_MAJOR 9\n#define HIP_VERSION_MINOR 8\n#define HIP_VERSION_PATCH 76543\n"
 MINIMAL_HIP = "typedef enum hipError_t { hipSuccess = 0 } hipError_t;\n"
+LIBRARY_HIP = MINIMAL_HIP + "typedef struct ihipStream_t* hipStream_t;\n"
 
 
 def generated(case: Path, tmp: Path) -> dict[str, str]:
@@ -33,6 +34,8 @@ def generated(case: Path, tmp: Path) -> dict[str, str]:
     hip = tmp / "include" / "hip"
     hip.mkdir(parents=True)
     (hip / "hip_version.h").write_text(VERSION_H)
+    if case.name.startswith("library_"):
+        return library_generated(case, tmp)
     rtc = case.name.startswith("hiprtc")
     (hip / "hip_runtime_api.h").write_text(MINIMAL_HIP if rtc else case.read_text())
     (hip / "hiprtc.h").write_text(case.read_text() if rtc else "")
@@ -40,6 +43,24 @@ def generated(case: Path, tmp: Path) -> dict[str, str]:
     files = {"manifest.json": parse.dumps(manifest), **emit.generate(manifest), **capi.generate(manifest),
              **{n: t for n, t in stubs.generate(manifest).items() if t}}   # py.typed is empty
     return {f"{name}.snap": text for name, text in files.items()}
+
+
+def library_generated(case: Path, tmp: Path) -> dict[str, str]:
+    """``library_NAME.h``: the header of ROCm library NAME (beside a tiny HIP header), through
+    libraries.py and the compact backend (libemit.py, compact.py)."""
+    name = case.stem.split("_", 1)[1]
+    include = tmp / "include"
+    (include / "hip" / "hip_runtime_api.h").write_text(LIBRARY_HIP)
+    (include / "hip" / "hiprtc.h").write_text("")
+    desc = libraries.LIBRARIES[name]
+    for header in (desc["header"], *desc.get("extra_headers", ())):
+        (include / header).parent.mkdir(parents=True, exist_ok=True)
+        (include / header).write_text("#pragma once\n")
+    (include / desc["header"]).write_text(case.read_text())
+    entry = {"version": "1.2.3", "soname": f"lib{name}.so.0", "package": f"lib{name}0"}
+    manifest = libraries.rehome(libraries.parse_library(include, name, entry), parse.parse(include))
+    files = {"manifest.json": parse.dumps(manifest), **libemit.generate(manifest)}
+    return {f"{n}.snap": text for n, text in files.items()}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])

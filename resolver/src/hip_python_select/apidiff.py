@@ -195,11 +195,21 @@ def diff(a: dict, b: dict) -> dict:
     aa, ab = a.get("aliases", {}), b.get("aliases", {})
     result["aliases"] = {n: [aa.get(n, {}).get("target"), ab.get(n, {}).get("target")]
                          for n in sorted(set(aa) | set(ab)) if aa.get(n) != ab.get(n)}
+    la, lb = a.get("libraries"), b.get("libraries")
+    if la is not None or lb is not None:   # the ROCm library modules, when the manifests have them
+        la, lb = la or {}, lb or {}
+        result["libraries"] = {"added": sorted(set(lb) - set(la)), "removed": sorted(set(la) - set(lb)),
+                               "changed": {n: dict(diff(la[n], lb[n]), versions=[la[n]["library"]["version"],
+                                                                                  lb[n]["library"]["version"]])
+                                           for n in sorted(set(la) & set(lb))}}
     return result
 
 
 def is_empty(d: dict) -> bool:
-    return not d["aliases"] and all(not any(d[k].values()) for k in KINDS)
+    libs = d.get("libraries")
+    same_libs = not libs or (not libs["added"] and not libs["removed"]
+                             and all(is_empty(x) for x in libs["changed"].values()))
+    return not d["aliases"] and all(not any(d[k].values()) for k in KINDS) and same_libs
 
 
 def format_text(d: dict, limit: int = 0) -> str:
@@ -223,4 +233,13 @@ def format_text(d: dict, limit: int = 0) -> str:
             lines.append(f"  ... {len(items) - limit} more changed")
     for n, (x, y) in d["aliases"].items():
         lines.append(f"alias {n}: {x or '(none)'} -> {y or '(none)'}")
+    libs = d.get("libraries")
+    if libs:
+        for x in ("added", "removed"):
+            for n in libs[x]:
+                lines.append(f"library module {'+' if x == 'added' else '-'} hip.{n}")
+        for n, ld in libs["changed"].items():
+            head = f"hip.{n} ({' -> '.join(ld['versions'])})"
+            lines.append(f"{head}: identical API" if is_empty(ld) else
+                         "\n".join("  " + line for line in [head] + format_text(ld, limit).splitlines()[1:]))
     return "\n".join(lines)

@@ -71,7 +71,12 @@ def _from_dir(d: Path, hip: str) -> Optional[dict]:
     for whl in sorted(d.glob(f"hip_python-{hip}.*.whl")) if d.is_dir() else []:
         try:
             with zipfile.ZipFile(safefile.open_regular(whl)) as z:
-                return checked(_json(z.read("hip/_manifest.json"), whl), hip, whl)
+                m = checked(_json(z.read("hip/_manifest.json"), whl), hip, whl)
+                libs = {n[len("hip/_manifest_"):-len(".json")]: n for n in sorted(z.namelist())
+                        if n.startswith("hip/_manifest_") and n.endswith(".json")}
+                if libs:   # the ROCm library modules' manifests, beside hip's
+                    m["libraries"] = {lib: _json(z.read(n), f"{whl}:{n}") for lib, n in libs.items()}
+                return m
         except (OSError, zipfile.BadZipFile, KeyError) as e:
             raise ManifestInvalid(f"{whl} holds no readable hip/_manifest.json ({e})") from None
     return None
@@ -91,8 +96,10 @@ def _from_url(base: str, hip: str) -> Optional[dict]:
 
 def installed(python: str = sys.executable) -> Optional[dict]:
     """The manifest of the hip-python wheel installed for ``python`` (read, not imported)."""
-    code = ("import importlib.util, sys; s = importlib.util.find_spec('hip'); "
-            "sys.stdout.write(open(s.submodule_search_locations[0] + '/_manifest.json').read()) if s else None")
+    code = ("import glob, importlib.util, json, os, sys; s = importlib.util.find_spec('hip')\n"
+            "if s:\n    d = s.submodule_search_locations[0]\n    m = json.load(open(d + '/_manifest.json'))\n"
+            "    libs = {os.path.basename(p)[10:-5]: json.load(open(p)) for p in sorted(glob.glob(d + '/_manifest_*.json'))}\n"
+            "    m.update({'libraries': libs} if libs else {})\n    sys.stdout.write(json.dumps(m))")
     from . import bounded
 
     try:   # a FIFO in place of the manifest, or a hanging interpreter, ends with the command's deadline
@@ -111,13 +118,21 @@ SHIPPED = Path(__file__).with_name("manifests")
 
 
 def shipped(hip: str) -> Optional[dict]:
-    """The copy of ``hip``'s manifest shipped with the resolver, if it ships one."""
+    """The copy of ``hip``'s manifest shipped with the resolver, if it ships one, with the
+    manifests of the ROCm library modules of that release (``<hip>-<library>.json.xz``)."""
     path = SHIPPED / f"{hip}.json.xz"
-    return json.loads(lzma.decompress(path.read_bytes())) if path.is_file() else None
+    if not path.is_file():
+        return None
+    m = json.loads(lzma.decompress(path.read_bytes()))
+    libs = {p.name[len(hip) + 1:-len(".json.xz")]: json.loads(lzma.decompress(p.read_bytes()))
+            for p in sorted(SHIPPED.glob(f"{hip}-*.json.xz"))}
+    if libs:
+        m["libraries"] = libs
+    return m
 
 
 def shipped_versions() -> list[str]:
-    return sorted(p.name[:-len(".json.xz")] for p in SHIPPED.glob("*.json.xz"))
+    return sorted(p.name[:-len(".json.xz")] for p in SHIPPED.glob("*.json.xz") if "-" not in p.name)
 
 
 def _index_base(url: str) -> Optional[str]:

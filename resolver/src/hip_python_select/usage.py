@@ -1,7 +1,7 @@
 """Which HIP symbols a user's code uses, and whether each is the same in another release.
 
 ``scan`` reads Python sources with ``ast`` (never imports or runs them) and finds uses of
-``hip.hip`` / ``hip.hiprtc``: functions, enum classes and members, struct classes and the
+``hip.hip`` / ``hip.hiprtc`` and the ROCm library modules (``hip.hipblas`` ...): functions, enum classes and members, struct classes and the
 fields read or written on variables made from them, and constants, through every import
 form (``from hip import hip``, ``import hip.hip as h``, ``from hip.hip import hipMalloc``,
 ``from hip.hip import *``).  ``judge`` compares each use between the wheel's manifest
@@ -15,12 +15,15 @@ from typing import Iterable, NamedTuple, Optional
 
 from . import apidiff, safefile
 
-MODULES = ("hip", "hiprtc")
+# hip.hip, hip.hiprtc and the ROCm library modules (their manifests are the release manifest's
+# ``libraries``)
+LIBRARY_MODULES = ("hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx")
+MODULES = ("hip", "hiprtc") + LIBRARY_MODULES
 VERDICTS = ("safe", "risky", "broken")
 
 
 class Use(NamedTuple):
-    module: str          # hip or hiprtc
+    module: str          # hip, hiprtc or a library module (hipblas ...)
     name: str            # the attribute the code names (hipMalloc, hipDeviceProp_t, ...)
     member: Optional[str]  # enum member or struct field, if any
     file: str
@@ -226,6 +229,20 @@ def judge_one(use: Use, a: dict, b: dict) -> Optional[dict]:
     return None
 
 
+def judge_library(use: Use, a: dict, b: dict) -> Optional[dict]:
+    """A use of a ROCm library module, judged between the two releases' manifests of it."""
+    la, lb = a.get("libraries", {}).get(use.module), b.get("libraries", {}).get(use.module)
+    if la is None:
+        return None   # the wheel has no such module: nothing to compare
+    if lb is None:
+        return {"kind": "module", "status": "missing",
+                "how": f"hip.{use.module} ({la['library']['title']}) is not in HIP {b['hip_version']['string']}'s wheel"}
+    r = judge_one(use, la, lb)
+    if r is not None and r["how"] and la["library"]["version"] != lb["library"]["version"]:
+        r["how"] = f"{la['library']['title']} {la['library']['version']} -> {lb['library']['version']}: {r['how']}"
+    return r
+
+
 def _declares(m: dict, name: str) -> bool:
     return any(name in m.get(k, ()) for k in ("functions", "enums", "records", "constants", "aliases"))
 
@@ -234,7 +251,7 @@ def judge(uses: list[Use], a: dict, b: dict, unread: Iterable = ()) -> dict:
     """Per symbol status and the overall verdict (safe / risky / broken) of the code that was read."""
     rows: dict[tuple, dict] = {}
     for u in uses:
-        r = judge_one(u, a, b)
+        r = judge_library(u, a, b) if u.module in LIBRARY_MODULES else judge_one(u, a, b)
         if r is None:
             continue
         key = (u.module, u.name, u.member)

@@ -1,0 +1,204 @@
+"""The compact backend's dispatcher (hip/_dispatch.pxi), every argument and result code, for real.
+
+No Debian library takes every kind of argument without a GPU, so this test writes one: a tiny
+header parsed as hipRAND's (through libraries.py and compact.py, as the real ones), a C file
+implementing it that reports what it received, the generated module compiled (Cython, gcc -O0)
+into a copy of the 5.2.3 wheel's venv in place of its hiprand module, and the library file
+named by ``HIP_PYTHON_LIBHIPRAND_PATH``.  The conversions must be those of hip.hip's ``def``s.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from hip_bindgen import libemit, libraries, parse
+
+from wheels_for_tests import make_venv
+
+HEADER = r"""
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <hip/hip_runtime_api.h>
+#define HIPRAND_VERSION 201009
+#ifdef __cplusplus
+extern "C" {
+#endif
+typedef enum hiprandStatus { HIPRAND_STATUS_SUCCESS = 0, HIPRAND_STATUS_NOT_INITIALIZED = 100 } hiprandStatus_t;
+typedef enum hiprandRngType { HIPRAND_RNG_A = 400, HIPRAND_RNG_B = 401 } hiprandRngType_t;
+typedef struct hiprandGenerator_st* hiprandGenerator_t;
+typedef struct { float x; double y; } hiprandPair;
+hiprandStatus_t hiprandGetVersion(int* version);
+hiprandStatus_t hiprandCreateGenerator(hiprandGenerator_t* generator, hiprandRngType_t rng_type);
+hiprandStatus_t hiprandMix(hiprandGenerator_t generator, int8_t a, int64_t b, uint64_t c, double d, float e,
+                           bool f, hiprandPair g, const char* name, void* buf, hipStream_t stream);
+const char* hiprandLastCall(void);
+hiprandPair hiprandMakePair(float x, double y);
+void hiprandNothing(void);
+uint32_t hiprandCount(void);
+int64_t hiprandBig(void);
+hiprandStatus_t hiprandRngOf(hiprandGenerator_t generator, hiprandRngType_t* version);
+#ifdef __cplusplus
+}
+#endif
+"""
+
+SOURCE = r"""
+#include <stdio.h>
+#include <string.h>
+#include <stdint.h>
+#include <stdbool.h>
+typedef struct { float x; double y; } hiprandPair;
+static char last[512];
+static unsigned count;
+int hiprandGetVersion(int* v) { *v = 201009; return 0; }
+int hiprandCreateGenerator(void** g, int t) { *g = (void*)(uintptr_t)(0x1000 + t); return 0; }
+int hiprandMix(void* gen, int8_t a, int64_t b, uint64_t c, double d, float e, bool f, hiprandPair g,
+               const char* name, void* buf, void* stream) {
+    snprintf(last, sizeof last, "%lu %d %lld %llu %g %g %d %g %g %s %lu", (unsigned long)(uintptr_t)gen, a,
+             (long long)b, (unsigned long long)c, d, (double)e, (int)f, (double)g.x, g.y, name ? name : "(null)",
+             (unsigned long)(uintptr_t)stream);
+    if (buf) memcpy(buf, "abc", 4);
+    return name ? 0 : 100;
+}
+const char* hiprandLastCall(void) { return last; }
+hiprandPair hiprandMakePair(float x, double y) { hiprandPair p = {x * 2, y * 2}; return p; }
+void hiprandNothing(void) { count++; }
+uint32_t hiprandCount(void) { return count; }
+int64_t hiprandBig(void) { return -5000000000LL; }
+int hiprandRngOf(void* gen, int* t) { *t = (int)((uintptr_t)gen - 0x1000); return 0; }
+"""
+
+CALLS = r"""
+import inspect, json
+from hip import hiprand as r
+out = {}
+e, gen = r.hiprandCreateGenerator(r.hiprandRngType.HIPRAND_RNG_B)
+out["create"] = [e.name, type(gen).__name__, int(gen)]
+out["rng"] = [x.name for x in r.hiprandRngOf(gen)]
+buf = bytearray(8)
+out["mix"] = [r.hiprandMix(gen, -3, 2**40, 2**63, 1.5, 2, True, r.hiprandPair(x=0.5, y=0.25), "név", buf, 7)[0].name,
+              r.hiprandLastCall()[0].decode(), bytes(buf[:3]).decode()]
+# keywords in any order, a struct given as a tuple, bytes, None for a pointer, an IntEnum for an int
+r.hiprandMix(stream=None, buf=None, name=b"kw", g=(1, 2), f=0, e=0.0, d=3, c=0, b=r.HIPRAND_STATUS_NOT_INITIALIZED,
+             a=1, generator=0)
+out["kw"] = r.hiprandLastCall()[0].decode()
+out["null_name"] = r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), None, None, None)[0].name
+p = r.hiprandMakePair(1.5, 2.5)
+out["pair"] = [type(p[0]).__name__, p[0].x, p[0].y]
+out["nothing"] = [r.hiprandNothing(), r.hiprandNothing(), r.hiprandCount()]
+out["big"] = r.hiprandBig()
+out["version"] = [x if isinstance(x, int) and not hasattr(x, "name") else x.name for x in r.hiprandGetVersion()]
+out["sig"] = str(inspect.signature(r.hiprandMix))
+out["doc"] = r.hiprandMix.__doc__.splitlines()[-1]
+errors = []
+for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 200, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, -1, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, 0, 'x', 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, 'xy', b'', None, None)",
+             "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), 3.5, None, None)",
+             "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', object(), None)",
+             "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'')",
+             "r.hiprandCreateGenerator(generator=0, rng_type=400)"]:
+    try:
+        eval(call)
+        errors.append("no error")
+    except Exception as exc:
+        errors.append(type(exc).__name__ + ": " + str(exc))
+out["errors"] = errors
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def fake(tmp_path_factory, wheel_523):
+    """(venv python, library path): the fake hipRAND module installed in place of the real one."""
+    tmp = tmp_path_factory.mktemp("compact")
+    include = tmp / "include"
+    (include / "hip").mkdir(parents=True)
+    (include / "hip" / "hip_version.h").write_text("#define HIP_VERSION_MAJOR 5\n#define HIP_VERSION_MINOR 2\n"
+                                                   "#define HIP_VERSION_PATCH 21153\n")
+    (include / "hip" / "hip_runtime_api.h").write_text(
+        "typedef enum hipError_t { hipSuccess = 0 } hipError_t;\ntypedef struct ihipStream_t* hipStream_t;\n")
+    (include / "hip" / "hiprtc.h").write_text("")
+    (include / "hiprand").mkdir()
+    (include / "hiprand" / "hiprand.h").write_text(HEADER)
+    entry = {"version": "5.3.3", "soname": "libhiprand.so.1", "package": "libhiprand1"}
+    m = libraries.rehome(libraries.parse_library(include, "hiprand", entry), parse.parse(include))
+    src = tmp / "src" / "hip"
+    src.mkdir(parents=True)
+    (src / "__init__.py").write_text("")
+    for name, text in libemit.generate(m).items():
+        (src / name).write_text(text)
+    for name in ("_runtime.pxi", "_dispatch.pxi"):
+        shutil.copyfile(ROOT / "bindings" / "hip" / name, src / name)
+    subprocess.run([sys.executable, "-m", "cython", "-3", "-I", str(ROOT / "bindings"), str(src / "hiprand.pyx"),
+                    "-o", str(src / "hiprand.c")], check=True, capture_output=True)
+    py = make_venv(tmp / "venv", wheel_523)
+    (so_old,) = (tmp / "venv").glob("lib/python*/site-packages/hip/hiprand.*.so")
+    subprocess.run(["gcc", "-O0", "-g0", "-shared", "-fPIC", "-w", f"-I{sysconfig.get_paths()['include']}",
+                    f"-I{src}", str(src / "hiprand.c"), "-o", str(so_old), "-ldl"], check=True)
+    lib = tmp / "libhiprand.so.1"
+    (tmp / "fake.c").write_text(SOURCE)
+    subprocess.run(["gcc", "-O1", "-shared", "-fPIC", str(tmp / "fake.c"), "-o", str(lib)], check=True)
+    return py, lib
+
+
+def test_every_argument_and_result_kind(fake):
+    py, lib = fake
+    p = subprocess.run([str(py), "-c", CALLS], capture_output=True, text=True, cwd="/",
+                       env={"PATH": "/usr/bin:/bin", "HIP_PYTHON_LIBHIPRAND_PATH": str(lib)})
+    assert p.returncode == 0, p.stderr
+    assert not p.stderr, p.stderr   # the fake declares the headers' version: no mismatch warning
+    out = json.loads(p.stdout)
+    assert out["create"] == ["HIPRAND_STATUS_SUCCESS", "hiprandGenerator_st", 0x1000 + 401]
+    assert out["rng"] == ["HIPRAND_STATUS_SUCCESS", "HIPRAND_RNG_B"]   # an enum out, by its enum
+    assert out["mix"] == ["HIPRAND_STATUS_SUCCESS",
+                          f"{0x1000 + 401} -3 1099511627776 9223372036854775808 1.5 2 1 0.5 0.25 név 7", "abc"]
+    assert out["kw"] == "0 1 100 0 3 0 0 1 2 kw 0"
+    assert out["null_name"] == "HIPRAND_STATUS_NOT_INITIALIZED"
+    assert out["pair"] == ["hiprandPair", 3.0, 5.0]          # a struct returned by value
+    assert out["nothing"] == [[None], [None], [2]]
+    assert out["big"] == [-5000000000]
+    assert out["version"] == ["HIPRAND_STATUS_SUCCESS", 201009]
+    assert out["sig"] == "(generator, a, b, c, d, e, f, g, name, buf, stream)"
+    assert out["doc"].startswith("C: hiprandStatus_t hiprandMix(hiprandGenerator_t generator, int8_t a,")
+    assert out["errors"] == [
+        "TypeError: a: expected an int, not float",
+        "OverflowError: value too large to convert to int8_t",
+        "OverflowError: can't convert negative value to uint64_t",
+        "TypeError: must be real number, not str",
+        "TypeError: g: expected a hiprandPair (or a tuple/int to build one), not str",
+        "TypeError: name: expected an int address, None, a buffer, an object with __cuda_array_interface__ "
+        "or a HIP struct, not float",
+        "TypeError: buf: expected an int address, None, a buffer, an object with __cuda_array_interface__ "
+        "or a HIP struct, not object",
+        "TypeError: hiprandMix() takes exactly 11 positional arguments (9 given)",
+        "TypeError: hiprandCreateGenerator() got an unexpected keyword argument 'generator'"]
+
+
+def test_a_library_of_another_version_warns_once(fake, tmp_path):
+    """The library's own version call (hiprandGetVersion) against what its headers declare."""
+    py, _ = fake
+    src = tmp_path / "old.c"
+    src.write_text(SOURCE.replace("*v = 201009", "*v = 200500"))
+    lib = tmp_path / "libhiprand.so.1"
+    subprocess.run(["gcc", "-O1", "-shared", "-fPIC", str(src), "-o", str(lib)], check=True)
+    code = "from hip import hiprand as r\nr.hiprandCount(); r.hiprandCount()\nprint(r.hiprandGetVersion()[1])"
+    env = {"PATH": "/usr/bin:/bin", "HIP_PYTHON_LIBHIPRAND_PATH": str(lib)}
+    p = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd="/", env=env)
+    assert p.returncode == 0 and p.stdout == "200500\n", p.stderr
+    assert p.stderr.count("HipVersionMismatchWarning") == 1, p.stderr
+    assert "generated from the hipRAND 5.3.3 headers (declaring version 2.10.9)" in p.stderr
+    assert "is version 2.5.0" in p.stderr and "apt install libhiprand1" in p.stderr
+    p = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd="/",
+                       env={**env, "HIP_PYTHON_NO_VERSION_CHECK": "1"})
+    assert p.returncode == 0 and not p.stderr, p.stderr
