@@ -10,9 +10,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_WHEELS = ROOT / "build" / "test-wheels"
+# The wheels the library tests use: every ROCm library module of the release (tests/bindings/
+# test_libraries.py, test_compact_dispatch.py); every other test builds hip and hiprtc only, which
+# compiles in about half the time (README, "ROCm libraries").
+LIBRARY_WHEELS = ROOT / "build" / "test-wheels-libraries"
 
 
-def build_wheels(release: str, python: str = "current", libraries: str = "all", out: Path = TEST_WHEELS) -> list:
+def build_wheels(release: str, python: str = "current", libraries: str = "none", out: Path = TEST_WHEELS) -> list:
     """The wheels of ``release`` for ``python`` (``current``, ``abi3``, or a list such as
     ``3.11,abi3``: built in one run, so they share one version), by the project's own build command
     (``libraries``: which ROCm library modules they carry; a subset goes to its own ``out``)."""
@@ -28,10 +32,15 @@ def build_wheels(release: str, python: str = "current", libraries: str = "all", 
     return [Path(b["wheel"]) for b in builds]
 
 
-def build_wheel(release: str, python: str = "current", libraries: str = "all", out: Path = TEST_WHEELS) -> Path:
+def build_wheel(release: str, python: str = "current", libraries: str = "none", out: Path = TEST_WHEELS) -> Path:
     """The host-Python wheel of ``release`` (``python="abi3"``: its stable-ABI wheel)."""
     (wheel,) = build_wheels(release, python, libraries, out)
     return wheel
+
+
+def library_wheel(release: str) -> Path:
+    """The host-Python wheel of ``release`` with all its ROCm library modules (built once, cached)."""
+    return build_wheel(release, libraries="all", out=LIBRARY_WHEELS)
 
 
 def make_venv(path: Path, *wheels: Path) -> Path:

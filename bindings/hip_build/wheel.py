@@ -27,8 +27,11 @@ flags = ["-O2", "-g0", "-Wno-unused-function", "-Wno-unused-variable", f"-ffile-
 # hip, hiprtc, _util/types, then the ROCm library modules this release has (hipfft, roctx ...)
 names = ["hip", "hiprtc", "_util/types"] + sorted(
     f[:-4] for f in os.listdir(os.path.join(here, "hip")) if f.endswith(".pyx") and f[:-4] not in ("hip", "hiprtc"))
-modules = [Extension(f"hip.{m.replace('/', '.')}", [f"hip/{m}.pyx"], include_dirs=["hip"], extra_compile_args=flags,
-                     libraries=["dl"], extra_link_args=["-Wl,--strip-all"]) for m in names]
+# The library modules at -O1: their C is mostly the shared runtime, compiled once per library, and
+# -O1 takes ~40% less gcc time for ~1.5% more instructions per call (benchmarks/libraries.py).
+modules = [Extension(f"hip.{m.replace('/', '.')}", [f"hip/{m}.pyx"], include_dirs=["hip"], libraries=["dl"],
+                     extra_compile_args=flags if m in ("hip", "hiprtc", "_util/types") else ["-O1"] + flags[1:],
+                     extra_link_args=["-Wl,--strip-all"]) for m in names]
 setup(ext_modules=cythonize(modules, language_level=3, quiet=True))
 '''
 
@@ -120,7 +123,7 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
         # binding=False (the per-version default, kept there because it is faster per call)
         for pyx in pkg.rglob("*.pyx"):
             pyx.write_text(pyx.read_text().replace("binding=False", "binding=True"))
-        setup_py = (SETUP_PY.replace("extra_compile_args=flags,", f"extra_compile_args=flags, define_macros="
+        setup_py = (SETUP_PY.replace('libraries=["dl"],', f'libraries=["dl"], define_macros='
                                      f"{LIMITED_MACROS}, py_limited_api=True,")
                     .replace("quiet=True))", "quiet=True),\n      options={'bdist_wheel': {'py_limited_api': "
                              f"'cp{ABI3_FROM.replace('.', '')}'}}}})"))

@@ -103,3 +103,37 @@ def test_a_directory_with_unparsable_files_is_judged_on_the_rest(tmp_path, manif
         pass
     else:
         raise AssertionError("a file named directly must not be skipped")
+
+
+LIBRARIES = '''
+from hip import hipblas, roctx
+from hip.hipfft import hipfftGetVersion
+status, handle = hipblas.hipblasCreate()
+hipblas.hipblasSgemm(handle, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1)
+roctx.roctxMarkA(b"x")
+'''
+
+
+def test_library_modules_are_judged_with_their_own_manifests():
+    """hip.hipblas & co: judged between the releases' library manifests (shipped beside hip's);
+    a library the other release's wheel lacks is a missing module."""
+    from hip_python_select import apidiff, manifests as M
+
+    a, b, old = M.shipped("5.7.31921"), M.shipped("6.4.43484"), M.shipped("5.2.21153")
+    assert set(a["libraries"]) == {"hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx"}
+    uses = usage.scan_source(LIBRARIES, "app.py")
+    assert {(u.module, u.name) for u in uses} >= {("hipblas", "hipblasCreate"), ("hipblas", "hipblasSgemm"),
+                                                  ("hipfft", "hipfftGetVersion"), ("roctx", "roctxMarkA")}
+    result = usage.judge(uses, a, b)
+    assert result["verdict"] == "safe", usage.format_text(result)
+    assert {r["module"] for r in result["symbols"]} == {"hipblas", "hipfft", "roctx"}
+    result = usage.judge(uses, a, old)
+    assert result["verdict"] == "broken"
+    assert {r["how"] for r in result["symbols"] if r["module"] == "hipblas"} == \
+        {"hip.hipblas (hipBLAS) is not in HIP 5.2.21153's wheel"}
+    # diff: the library modules of the two releases, by version
+    d = apidiff.diff(a, b)
+    assert d["libraries"]["changed"]["hipblas"]["versions"] == ["5.5.1", "6.4.4"]
+    assert d["libraries"]["changed"]["hipblas"]["functions"]["added"]   # hipBLAS 6 added the _64 API
+    assert "hip.roctx (5.7.1 -> 6.4.1): identical API" in apidiff.format_text(d)
+    assert apidiff.diff(a, old)["libraries"]["removed"] == ["hipblas", "hipfft", "hipsolver", "rccl", "roctx"]

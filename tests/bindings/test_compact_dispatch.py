@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT
 from hip_bindgen import libemit, libraries, parse
 
-from wheels_for_tests import make_venv
+from wheels_for_tests import library_wheel, make_venv
 
 HEADER = r"""
 #pragma once
@@ -119,7 +119,7 @@ print(json.dumps(out))
 
 
 @pytest.fixture(scope="module")
-def fake(tmp_path_factory, wheel_523):
+def fake(tmp_path_factory):
     """(venv python, library path): the fake hipRAND module installed in place of the real one."""
     tmp = tmp_path_factory.mktemp("compact")
     include = tmp / "include"
@@ -142,7 +142,7 @@ def fake(tmp_path_factory, wheel_523):
         shutil.copyfile(ROOT / "bindings" / "hip" / name, src / name)
     subprocess.run([sys.executable, "-m", "cython", "-3", "-I", str(ROOT / "bindings"), str(src / "hiprand.pyx"),
                     "-o", str(src / "hiprand.c")], check=True, capture_output=True)
-    py = make_venv(tmp / "venv", wheel_523)
+    py = make_venv(tmp / "venv", library_wheel("5.2.3"))
     (so_old,) = (tmp / "venv").glob("lib/python*/site-packages/hip/hiprand.*.so")
     subprocess.run(["gcc", "-O0", "-g0", "-shared", "-fPIC", "-w", f"-I{sysconfig.get_paths()['include']}",
                     f"-I{src}", str(src / "hiprand.c"), "-o", str(so_old), "-ldl"], check=True)

@@ -14,7 +14,7 @@ import pytest
 
 from hip_bindgen import coverage, debian, libemit, libraries, params, releases
 
-from wheels_for_tests import TEST_WHEELS, build_wheel, make_venv
+from wheels_for_tests import library_wheel, make_venv
 
 RELEASES = ("5.2.3", "5.7.1", "6.4.3", "7.2.4")
 PAIRS = [(r, lib) for r in RELEASES for lib in sorted(libraries.of_release(r))]
@@ -110,11 +110,21 @@ def test_compact_backend_is_small_for_hipblas(lib_manifests):
 # -- the wheels, installed, against the real libraries --------------------------------------------
 
 @pytest.fixture(scope="module")
+def wheel_523():
+    """bookworm's 5.2.3 wheel with its library modules (hiprand, hipsparse)."""
+    return library_wheel("5.2.3")
+
+
+@pytest.fixture(scope="module")
+def venv_523(tmp_path_factory, wheel_523):
+    return make_venv(tmp_path_factory.mktemp("venv") / "v523lib", wheel_523)
+
+
+@pytest.fixture(scope="module")
 def venv_571(tmp_path_factory):
-    """The 5.7.1 wheel with its cheap library modules only (hipBLAS/hipSOLVER/hipSPARSE take minutes
-    to compile and cannot load here; their build is the matrix's, their symbols are checked above)."""
-    wheel = build_wheel("5.7.1", libraries="roctx,hipfft,rccl", out=TEST_WHEELS.parent / "test-wheels-libraries")
-    return make_venv(tmp_path_factory.mktemp("venv") / "v571", wheel)
+    """The 5.7.1 wheel with all seven library modules (only roctx loads here; the others' symbols
+    are checked above)."""
+    return make_venv(tmp_path_factory.mktemp("venv") / "v571", library_wheel("5.7.1"))
 
 
 @pytest.fixture(scope="module")
@@ -132,12 +142,19 @@ def _run(python, code, **env):
     return p
 
 
-def test_wheel_carries_each_library_module(wheel_523):
+def test_wheel_carries_each_library_module(wheel_523, venv_571):
     names = zipfile.ZipFile(wheel_523).namelist()
     for lib in ("hiprand", "hipsparse"):
         assert any(n.startswith(f"hip/{lib}.") and n.endswith(".so") for n in names), lib
-        assert f"hip/_manifest_{lib}.json" in names and f"hip/_api_{lib}.h" in names
+        assert f"hip/_manifest_{lib}.json" in names and f"hip/_api_{lib}.h" in names and f"hip/{lib}.pyi" in names
     assert not any(n.startswith("hip/hipblas") for n in names)
+    # all seven import where the release has them (no library needed to import), with their facts
+    p = _run(venv_571, "import json; from hip import hipblas, hipfft, hiprand, hipsparse, hipsolver, roctx, rccl as r\n"
+             "print(json.dumps([m.LIBRARY_VERSION for m in (hipblas, hipfft, hiprand, hipsparse, hipsolver, roctx, r)]"
+             " + [hipblas.hipblasSgemm.__doc__.splitlines()[0]]))")
+    assert p.returncode == 0 and not p.stderr, p.stderr
+    assert json.loads(p.stdout) == ["5.5.1", "6.1.2", "5.7.1", "5.7.1", "5.5.1", "5.7.1", "5.4.3",
+                                    "hipblasSgemm(handle, transA, transB, m, n, k, alpha, AP, lda, BP, ldb, beta, CP, ldc)"]
 
 
 def test_hiprand_on_the_real_bookworm_library(venv_523, bookworm_libs):
