@@ -151,6 +151,18 @@ cdef inline int64_t _hp_int(const _hp_slot* s, int ct) noexcept:
     return s.i64
 
 
+cdef inline int _hp_width(int ct) noexcept:
+    """Bytes of an integer slot type."""
+    if ct == _CT_I8 or ct == _CT_U8: return 1
+    if ct == _CT_I16 or ct == _CT_U16: return 2
+    if ct == _CT_I32 or ct == _CT_U32: return 4
+    return 8
+
+
+cdef inline bint _hp_signed(int ct) noexcept:
+    return ct == _CT_I8 or ct == _CT_I16 or ct == _CT_I32 or ct == _CT_I64
+
+
 cdef int _hp_set_int(_hp_slot* s, int ct, object x, const _hp_param* p) except -1:
     """An int/enum argument into its slot: objects with __index__ only, range-checked by
     Cython's conversion to the C type (OverflowError), as the `def`s of hip.hip do."""
@@ -183,7 +195,7 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     cdef Py_ssize_t k, j = 0
     cdef int code
     cdef list keep = None
-    cdef void* q
+    cdef list back = None        # int arrays the call may write, given as lists: copied back after
     for k in range(F.nparams):
         p = &_HP_PARAMS[F.first + k]
         code = p.code
@@ -220,6 +232,15 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
                 a[k].p = (<_Struct>h)._ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
+        elif code == _ARG_INTS:
+            if not _fast_ptr(x, &a[k].p):
+                h = _Holder(x, _hp_pname(p), _KIND_INTS, _hp_width(p.ctype), _hp_signed(p.ctype))
+                a[k].p = (<_Holder>h).ptr
+                if keep is None: keep = [h]
+                else: keep.append(h)
+                if p.extra:
+                    if back is None: back = [h]
+                    else: back.append(h)
         elif code == _ARG_HANDLE_REF:
             o[k].p = NULL
             a[k].p = _ref_arg(x, &o[k].p, _hp_pname(p))
@@ -243,6 +264,9 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
             F.thunk(fp, a, &r)
     else:
         F.thunk(fp, a, &r)
+    if back is not None:
+        for h in back:
+            (<_Holder>h).write_back()
     if ret == _RET_ENUM:
         if F.nouts == 0:
             return _e1(F.rextra, _hp_int(&r, F.rtype))
@@ -254,6 +278,8 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     elif ret == _RET_VOID:
         res = None
     elif ret == _RET_CSTR:
+        if F.nouts == 0:
+            return _cstr1(<const char*>r.p, fi)   # a static string's tuple, reused
         res = _cstr(<const char*>r.p)
     elif ret == _RET_VOIDP:
         res = PyLong_FromVoidPtr(r.p)
@@ -302,7 +328,7 @@ cdef object _hp_out(const _hp_param* p, _hp_slot* o, _hp_slot* a):
     if code == _OUT_CSTR:
         return _cstr(<const char*>o.p)
     if code == _OUT_VOIDP:
-        return PyLong_FromVoidPtr(o.p)
+        return new_pointer(o.p)
     if code == _OUT_BOOL:
         return bool(o.b)
     # _OUT_DEVARRAY: the size argument as converted for the call

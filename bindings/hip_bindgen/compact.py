@@ -95,8 +95,8 @@ class Compact:
                         code = A["OUT_CSTR"]
                     elif handle:
                         code, extra = A["OUT_HANDLE"], e.handle_index[handle]
-                    elif P.DEVICE_ARRAY_OUT.get(name, (None,))[0] == p["name"]:
-                        size = P.DEVICE_ARRAY_OUT[name][1]
+                    elif P.device_array_size(name, f["params"]):
+                        size = P.device_array_size(name, f["params"])
                         code, extra = A["OUT_DEVARRAY"], [q["name"] for q in f["params"]].index(size)
                     else:
                         code = A["OUT_VOIDP"]
@@ -112,6 +112,11 @@ class Compact:
                 code, extra = A["ARG_RECORD"], e.record_index[e.resolve(p["type"])["name"]]
             elif role == "pointer":
                 code = A["ARG_POINTER"]
+            elif role == "ints":
+                # the element's C type; extra 1: the C side may write, a list given gets the values back
+                el = P.int_element(p["type"], e.td)
+                ct = self.ctype(el)
+                code, extra = A["ARG_INTS"], int(not e.resolve(e.resolve(p["type"])["to"]).get("const", False))
             elif role == "string":
                 code = A["ARG_STRING"]
             else:

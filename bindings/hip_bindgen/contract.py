@@ -63,10 +63,11 @@ ARG_CODES = {
     "ARG_POINTER": 6,     # pointer input (_fast_ptr, else _Holder)
     "ARG_STRING": 7,      # const char* (_fast_str, else _Holder)
     "ARG_HOLDER": 8,      # None or _Holder of kind extra (strings, pointers, launch_extra)
+    "ARG_INTS": 9,        # int/enum array (ctype: the element; extra 1: written back into a list)
     "OUT_CSTR": 16,       # const char** out -> bytes or None
     "OUT_HANDLE": 17,     # handle out; extra: handle index
     "OUT_DEVARRAY": 18,   # void** out -> DeviceArray; extra: the size parameter's position
-    "OUT_VOIDP": 19,      # void** out -> int address
+    "OUT_VOIDP": 19,      # void** out -> Pointer
     "OUT_SCALAR": 20,     # number out (ctype)
     "OUT_ENUM": 21,       # enum out; extra: enum position
     "OUT_BOOL": 22,       # bool out

@@ -45,6 +45,7 @@ void hiprandNothing(void);
 uint32_t hiprandCount(void);
 int64_t hiprandBig(void);
 hiprandStatus_t hiprandRngOf(hiprandGenerator_t generator, hiprandRngType_t* version);
+hiprandStatus_t hiprandFill(unsigned int* values, size_t n, const short* steps);
 #ifdef __cplusplus
 }
 #endif
@@ -74,6 +75,7 @@ void hiprandNothing(void) { count++; }
 uint32_t hiprandCount(void) { return count; }
 int64_t hiprandBig(void) { return -5000000000LL; }
 int hiprandRngOf(void* gen, int* t) { *t = (int)((uintptr_t)gen - 0x1000); return 0; }
+int hiprandFill(unsigned* v, size_t n, const short* steps) { for (size_t i = 0; i < n; i++) v[i] = i * steps[0]; return 0; }
 """
 
 CALLS = r"""
@@ -95,6 +97,11 @@ p = r.hiprandMakePair(1.5, 2.5)
 out["pair"] = [type(p[0]).__name__, p[0].x, p[0].y]
 out["nothing"] = [r.hiprandNothing(), r.hiprandNothing(), r.hiprandCount()]
 out["big"] = r.hiprandBig()
+values = [7, 7, 7, 7]
+r.hiprandFill(values, 3, [-10])       # int arrays: lists packed at the C width, written back
+ba = bytearray(8)
+r.hiprandFill(ba, 2, (5,))
+out["fill"] = [values, list(memoryview(ba).cast("I"))]
 out["version"] = [x if isinstance(x, int) and not hasattr(x, "name") else x.name for x in r.hiprandGetVersion()]
 out["sig"] = str(inspect.signature(r.hiprandMix))
 out["doc"] = r.hiprandMix.__doc__.splitlines()[-1]
@@ -107,7 +114,8 @@ for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), 3.5, None, None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', object(), None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'')",
-             "r.hiprandCreateGenerator(generator=0, rng_type=400)"]:
+             "r.hiprandCreateGenerator(generator=0, rng_type=400)",
+             "r.hiprandFill([1, 'x'], 2, [1])"]:
     try:
         eval(call)
         errors.append("no error")
@@ -168,6 +176,7 @@ def test_every_argument_and_result_kind(fake):
     assert out["pair"] == ["hiprandPair", 3.0, 5.0]          # a struct returned by value
     assert out["nothing"] == [[None], [None], [2]]
     assert out["big"] == [-5000000000]
+    assert out["fill"] == [[0, 4294967286, 4294967276, 7], [0, 5]]
     assert out["version"] == ["HIPRAND_STATUS_SUCCESS", 201009]
     assert out["sig"] == "(generator, a, b, c, d, e, f, g, name, buf, stream)"
     assert out["doc"].startswith("C: hiprandStatus_t hiprandMix(hiprandGenerator_t generator, int8_t a,")
@@ -182,7 +191,8 @@ def test_every_argument_and_result_kind(fake):
         "TypeError: buf: expected an int address, None, a buffer, an object with __cuda_array_interface__ "
         "or a HIP struct, not object",
         "TypeError: hiprandMix() takes exactly 11 positional arguments (9 given)",
-        "TypeError: hiprandCreateGenerator() got an unexpected keyword argument 'generator'"]
+        "TypeError: hiprandCreateGenerator() got an unexpected keyword argument 'generator'",
+        "TypeError: values[1]: expected an int, not str"]
 
 
 def test_a_library_of_another_version_warns_once(fake, tmp_path):
