@@ -139,7 +139,7 @@ def floor_dir(python: str) -> Path:
 
 def main() -> int:
     from hip_bindgen import debian, libraries
-    from wheels_for_tests import build_wheel, make_venv
+    from wheels_for_tests import library_wheel, make_venv
 
     results = {}
     cases = [("5.2.3", "hiprand", [("hiprandGetVersion", [])]),
@@ -147,7 +147,8 @@ def main() -> int:
     # bytes travel as str in the JSON argument and are encoded back in the timer
     for release, lib, calls in cases:
         log(f"[{lib} {release}] wheel, venv, library")
-        venv = make_venv(Path(tempfile.mkdtemp()) / "v", build_wheel(release, libraries=lib, out=CACHE / "lib-wheels"))
+        # the library tests' wheel of the release (every library module; built once, cached)
+        venv = make_venv(Path(tempfile.mkdtemp()) / "v", library_wheel(release))
         subprocess.run([str(venv), "-m", "pip", "install", "-q", "--disable-pip-version-check",
                         "Cython>=3.0", "setuptools"], check=True)
         entry = libraries.of_release(release)[lib]

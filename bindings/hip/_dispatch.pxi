@@ -61,7 +61,10 @@ cdef class _HpFn:
     cdef Py_ssize_t i
 
 
-cdef tuple _hp_small1 = tuple([(v,) for v in range(256)])   # (4,) of roctx_version_major, shared
+# Results that need no allocation: (4,) of roctx_version_major and (None,) of a void function
+# are shared tuples, as hip's (hipSuccess,) is (tuples are immutable)
+cdef tuple _hp_small1 = tuple([(v,) for v in range(256)])
+cdef tuple _hp_none1 = (None,)
 
 
 cdef tuple _hp_symbols():
@@ -276,6 +279,8 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
             return <tuple>_hp_small1[r.u32]     # AMD returns (value,): a shared tuple, no allocation
         res = _hp_value(&r, F.rtype)
     elif ret == _RET_VOID:
+        if F.nouts == 0:
+            return _hp_none1
         res = None
     elif ret == _RET_CSTR:
         if F.nouts == 0:

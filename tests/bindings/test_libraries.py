@@ -149,12 +149,13 @@ def test_wheel_carries_each_library_module(wheel_523, venv_571):
         assert f"hip/_manifest_{lib}.json" in names and f"hip/_api_{lib}.h" in names and f"hip/{lib}.pyi" in names
     assert not any(n.startswith("hip/hipblas") for n in names)
     # all seven import where the release has them (no library needed to import), with their facts
-    p = _run(venv_571, "import json; from hip import hipblas, hipfft, hiprand, hipsparse, hipsolver, roctx, rccl as r\n"
+    p = _run(venv_571, "import inspect, json; from hip import hipblas, hipfft, hiprand, hipsparse, hipsolver, roctx, rccl as r\n"
              "print(json.dumps([m.LIBRARY_VERSION for m in (hipblas, hipfft, hiprand, hipsparse, hipsolver, roctx, r)]"
-             " + [hipblas.hipblasSgemm.__doc__.splitlines()[0]]))")
+             " + [str(inspect.signature(hipblas.hipblasSgemm)), hipblas.hipblasSgemm.__doc__.splitlines()[0]]))")
     assert p.returncode == 0 and not p.stderr, p.stderr
     assert json.loads(p.stdout) == ["5.5.1", "6.1.2", "5.7.1", "5.7.1", "5.5.1", "5.7.1", "5.4.3",
-                                    "hipblasSgemm(handle, transA, transB, m, n, k, alpha, AP, lda, BP, ldb, beta, CP, ldc)"]
+                                    "(handle, transA, transB, m, n, k, alpha, AP, lda, BP, ldb, beta, CP, ldc)",
+                                    "hipblasSgemm(handle, transA, transB, m, n, k, alpha, AP, lda, BP, ldb, beta, CP, ldc) -> (result)"]
 
 
 def test_hiprand_on_the_real_bookworm_library(venv_523, bookworm_libs):
