@@ -40,6 +40,20 @@ def run(cmd, **kw) -> subprocess.CompletedProcess:
     return proc
 
 
+def cython_module(name: str, pyx: str, setup: str, python: str, prefix: str) -> Path:
+    """Build (once per source and interpreter) a one-file Cython extension ``name`` with
+    ``setup`` into the cache; the directory holding it."""
+    import hashlib
+    key = hashlib.sha256((pyx + setup + python).encode()).hexdigest()[:12]
+    d = CACHE / f"{prefix}-{key}"
+    if not list(d.glob(f"{name}*.so")):
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"{name}.pyx").write_text(pyx)
+        (d / "setup.py").write_text(setup)
+        run([python, "setup.py", "-q", "build_ext", "--inplace"], cwd=d)
+    return d
+
+
 def real_runtime_libdir() -> Path:
     """The lib dir of Debian's real HIP 5.2.3 runtime (fetched and cached by the generator)."""
     from hip_bindgen import debian

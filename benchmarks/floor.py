@@ -11,11 +11,10 @@ fair floor; ``memcpy_returned_gil`` is the earlier floor (int addresses, GIL kep
 """
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 
-from _common import CACHE, run
+from _common import cython_module
 
 PYX = r'''
 # cython: language_level=3
@@ -109,15 +108,7 @@ setup(ext_modules=cythonize([Extension("hipfloor", ["hipfloor.pyx"], extra_compi
 
 def build(python: str = sys.executable, limited: bool = False) -> Path:
     """Build (once per source and interpreter) and return the directory holding ``hipfloor``."""
-    setup = SETUP.format(limited=limited)
-    key = hashlib.sha256((PYX + setup + python).encode()).hexdigest()[:12]
-    d = CACHE / f"floor-{key}"
-    if not list(d.glob("hipfloor*.so")):
-        d.mkdir(parents=True, exist_ok=True)
-        (d / "hipfloor.pyx").write_text(PYX)
-        (d / "setup.py").write_text(setup)
-        run([python, "setup.py", "-q", "build_ext", "--inplace"], cwd=d)
-    return d
+    return cython_module("hipfloor", PYX, SETUP.format(limited=limited), python, "floor")
 
 
 if __name__ == "__main__":

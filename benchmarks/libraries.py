@@ -12,7 +12,6 @@ loaded machine does not disturb).  Not a test; prints a JSON object.  ``python b
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -20,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import CACHE, ROOT, log, run
+from _common import ROOT, cython_module, log, run
 
 sys.path.insert(0, str(ROOT / "bindings"))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -127,14 +126,7 @@ def per_call_instructions(python, floor: Path, lib: str, so: str, name: str, arg
 
 
 def floor_dir(python: str) -> Path:
-    key = hashlib.sha256((FLOOR + SETUP + python).encode()).hexdigest()[:12]
-    d = CACHE / f"libfloor-{key}"
-    if not list(d.glob("libfloor*.so")):
-        d.mkdir(parents=True, exist_ok=True)
-        (d / "libfloor.pyx").write_text(FLOOR)
-        (d / "setup.py").write_text(SETUP)
-        run([python, "setup.py", "-q", "build_ext", "--inplace"], cwd=d)
-    return d
+    return cython_module("libfloor", FLOOR, SETUP, python, "libfloor")
 
 
 def main() -> int:

@@ -236,19 +236,7 @@ class Compact:
             f"cdef void* _fp[{max(len(funcs), 1)}]",
             f"_init_runtime({name!r}, {len(funcs)}, _fp, _hp_symbols())",
         ]
-        enum_rows = [f"    ({n!r}, {m['enums'][n]['module']!r}, {e.enum_members(n)!r})," for n in sorted(m["enums"])]
-        lines.append("_ENUMS = (\n" + "\n".join(enum_rows) + "\n)")
-        rec_rows = []
-        for n in sorted(m["records"]):
-            r = m["records"][n]
-            rec_rows.append(f"    {n!r}: ({r['module']!r}, {r['size'] or 0}, {tuple(e.record_table(n)) if r['size'] else ()!r}, "
-                            f"{emit.STRUCT_DEFAULTS.get(n, {})!r}),")
-        lines.append("_RECORDS = {\n" + "\n".join(rec_rows) + "\n}")
-        lines.append(f"_ALIASES = {e.runtime_aliases()!r}")
-        consts = {n: c["value"] for n, c in sorted(m["constants"].items()) if c["module"] == name}
-        lines.append(f"_CONSTANTS = {consts!r}")
-        lines.append("globals().update(_CONSTANTS)")
-        lines.append(f"_HANDLES = {tuple(e.handles)!r}")
+        lines += e.tables(name)
         lines.append("_init_tables(_ENUMS, _RECORDS, _ALIASES, 'hip', _HANDLES)")
         lines.append("_hp_install(globals())")
         for alias, a in sorted(m["aliases"].items()):

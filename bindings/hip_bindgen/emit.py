@@ -305,6 +305,21 @@ class Emitter:
         lines.append(f"_FUNCTIONS = {symbols!r}")
         lines.append(f"cdef void* _fp[{max(len(funcs), 1)}]")
         lines.append(f"_init_runtime({module!r}, {len(funcs)}, _fp, _FUNCTIONS)")
+        lines += self.tables(module)
+        lines.append(f"_init_tables(_ENUMS, _RECORDS, _ALIASES, {other!r}, _HANDLES)")
+        lines.append("")
+        for i, name in enumerate(funcs):
+            lines.append(self.function(name, i))
+            if name in P.STRUCT_OUT_OPTIONAL:
+                lines.append(self.struct_out_optional(name))
+        for name, a in sorted(m["aliases"].items()):
+            if a["target"] in funcs:
+                lines.append(f"{name} = {a['target']}")
+        return "\n".join(lines) + "\n"
+
+    def tables(self, module: str) -> list:
+        """The module's enum, record, alias, constant and handle tables (Python literals)."""
+        m, lines = self.m, []
         # enums (all of them: both modules may return/accept any)
         enum_rows = []
         for name in sorted(m["enums"]):
@@ -323,16 +338,7 @@ class Emitter:
         lines.append(f"_CONSTANTS = {consts!r}")
         lines.append("globals().update(_CONSTANTS)")
         lines.append(f"_HANDLES = {tuple(self.handles)!r}")
-        lines.append(f"_init_tables(_ENUMS, _RECORDS, _ALIASES, {other!r}, _HANDLES)")
-        lines.append("")
-        for i, name in enumerate(funcs):
-            lines.append(self.function(name, i))
-            if name in P.STRUCT_OUT_OPTIONAL:
-                lines.append(self.struct_out_optional(name))
-        for name, a in sorted(m["aliases"].items()):
-            if a["target"] in funcs:
-                lines.append(f"{name} = {a['target']}")
-        return "\n".join(lines) + "\n"
+        return lines
 
     def enum_members(self, name: str) -> tuple:
         """(name, value) pairs of an enum: its constants, then AMD's extra names for them."""
