@@ -210,7 +210,7 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
         j += 1
         if code == _ARG_POINTER:
             if not _fast_ptr(x, &a[k].p):
-                h = _Holder(x, _hp_pname(p))
+                h = _hold(x, _hp_pname(p))
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
@@ -223,7 +223,7 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
             a[k].b = x
         elif code == _ARG_STRING:
             if not _fast_str(x, &a[k].p):
-                h = _Holder(x, _hp_pname(p), _KIND_STRING)
+                h = _hold(x, _hp_pname(p), _KIND_STRING)
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
@@ -237,7 +237,7 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
                 else: keep.append(h)
         elif code == _ARG_INTS:
             if not _fast_ptr(x, &a[k].p):
-                h = _Holder(x, _hp_pname(p), _KIND_INTS, _hp_width(p.ctype), _hp_signed(p.ctype))
+                h = _hold(x, _hp_pname(p), _KIND_INTS, _hp_width(p.ctype), _hp_signed(p.ctype))
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
@@ -251,7 +251,7 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
             if x is None:
                 a[k].p = NULL
             else:
-                h = _Holder(x, _hp_pname(p), p.extra)
+                h = _hold(x, _hp_pname(p), p.extra)
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
