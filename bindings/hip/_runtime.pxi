@@ -1,7 +1,7 @@
 # The hand-written half of every generated module: library loading, argument conversion,
 # lazily built enums and structs.  Included (not imported) so each module is one shared object.
 cimport cython
-from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE, PyBUF_WRITABLE
 from cpython.bytes cimport PyBytes_FromString, PyBytes_FromStringAndSize
 from cpython.long cimport PyLong_AsVoidPtr
 from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView_GET_BUFFER
@@ -199,13 +199,19 @@ cdef inline bint _fast_str(object o, void** out):
     return False
 
 
-cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1) except? NULL:
+cdef _read_only(str name, object o):
+    raise TypeError(f"{name}: C writes through this pointer; expected a writable buffer (bytearray, "
+                    f"array, writable memoryview) or an address, not a read-only {type(o).__name__}")
+
+
+cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1, bint written=False) except? NULL:
+    """``written``: C writes through the pointer, so a read-only buffer is refused."""
     cdef void* p
     if _fast_ptr(o, &p):
         return p
     cai = getattr(o, "__cuda_array_interface__", None)
     if cai is not None:
-        return _cai_data(o, cai)
+        return _cai_data(o, cai, name if written else None)
     try:
         mv = memoryview(o)
     except TypeError:
@@ -213,6 +219,8 @@ cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1) except?
     if mv is not None:
         if type(o).__module__ == "ctypes" and getattr(type(o), "_type_", None) in ("P", "z", "Z"):
             return PyLong_AsVoidPtr(o.value or 0)  # a ctypes pointer means its value, not its storage
+        if written and mv.readonly:
+            _read_only(name, o)
         keep.append(mv)
         return PyMemoryView_GET_BUFFER(mv).buf
     if hasattr(o, "_handle") or type(o).__name__ == "CFunctionType":
@@ -227,11 +235,15 @@ cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1) except?
                     f"__cuda_array_interface__ or a HIP struct, not {type(o).__name__}")
 
 
-cdef void* _cai_data(object o, object cai) except? NULL:
+cdef void* _cai_data(object o, object cai, str written=None) except? NULL:
+    """The address of a ``__cuda_array_interface__``; ``written`` (the parameter's name): C
+    writes there, so an array marked read-only is refused."""
     data = cai.get("data") if isinstance(cai, dict) else None
     if not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__"):
         raise TypeError(f"{type(o).__name__}.__cuda_array_interface__ must be a dict whose 'data' "
                         f"is a (int address, bool read_only) tuple")
+    if written is not None and data[1]:
+        _read_only(written, o)
     import operator
     return PyLong_AsVoidPtr(operator.index(data[0]))
 
@@ -303,19 +315,29 @@ cdef class _Holder:
             PyBuffer_Release(&self.view)
 
 
-cdef _Holder _hold(object o, str name, int kind=_KIND_POINTER, int width=0, bint signed=False):
+cdef _Holder _hold(object o, str name, int kind=_KIND_POINTER, int width=0, bint signed=False,
+                   bint written=False):
     """The holder of argument ``name`` converted as ``kind`` (an int array: of ``width``-byte
-    items), whose ``ptr`` the call gets."""
+    items), whose ``ptr`` the call gets.  ``written``: C writes through the pointer (kind
+    ``_KIND_POINTER_OUT``, or an int array C fills), so a read-only buffer is refused."""
     cdef _Holder h = _Holder.__new__(_Holder)
+    written = written or kind == _KIND_POINTER_OUT
     if kind == _KIND_INTS and isinstance(o, (list, tuple)):
         packed = int_array(o, width, signed, name)
         h.ints = (o, packed, width, signed)
         h.ptr = <void*>PyByteArray_AS_STRING(packed)
     elif type(o) is bytes:
+        if written:
+            _read_only(name, o)               # C would overwrite an immutable object
         h.ptr = <void*>PyBytes_AS_STRING(o)   # immutable, and the caller holds it
     elif type(o) is bytearray or type(o) is memoryview:
         # an exported buffer (no temporary object): the memory cannot move during the call
-        PyObject_GetBuffer(o, &h.view, PyBUF_SIMPLE)
+        if written:
+            if type(o) is memoryview and o.readonly:
+                _read_only(name, o)
+            PyObject_GetBuffer(o, &h.view, PyBUF_WRITABLE)
+        else:
+            PyObject_GetBuffer(o, &h.view, PyBUF_SIMPLE)
         h.has_view = True
         h.ptr = h.view.buf
     elif kind == _KIND_STRING and isinstance(o, str):
@@ -344,7 +366,7 @@ cdef _Holder _hold(object o, str name, int kind=_KIND_POINTER, int width=0, bint
         h.ptr = <void*>h.array
     else:
         h.keep = []
-        h.ptr = _slow_ptr(o, name, h.keep)
+        h.ptr = _slow_ptr(o, name, h.keep, -1, written)
     return h
 
 

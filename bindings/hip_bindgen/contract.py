@@ -21,8 +21,10 @@ KIND_STRINGS = 2        # const char**: a sequence of str/bytes
 KIND_POINTERS = 3       # void**: a sequence of pointer inputs
 KIND_LAUNCH_EXTRA = 4   # extra of the module launches: values packed into HIP_LAUNCH_PARAM_BUFFER
 KIND_INTS = 5           # an int/enum array: a sequence of ints packed at (width, signed)
+KIND_POINTER_OUT = 6    # a pointer C writes through (params.written): as KIND_POINTER, but writable
 KINDS = {"pointer": KIND_POINTER, "string": KIND_STRING, "strings": KIND_STRINGS,
-         "pointers": KIND_POINTERS, "launch_extra": KIND_LAUNCH_EXTRA, "ints": KIND_INTS}
+         "pointers": KIND_POINTERS, "launch_extra": KIND_LAUNCH_EXTRA, "ints": KIND_INTS,
+         "pointer_out": KIND_POINTER_OUT}
 
 # struct field codes -> what ``extra`` holds
 FIELD_SIGNED = "i"      # None

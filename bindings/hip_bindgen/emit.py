@@ -436,16 +436,20 @@ class Emitter:
                     pre.append(f"    else:")
                     pre.append(f"        _k{i} = _record_arg({pn}, {rid}, {p['name']!r}); _p{i} = (<_Struct>_k{i})._ptr")
                 elif role == "pointer":
+                    # only the slow path (buffers, adapters) differs for a pointer C writes
+                    # through: there a read-only buffer is refused
+                    kind = f", {C.KIND_POINTER_OUT}" if P.written(name, p, self.td) else ""
                     pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
-                    pre.append(f"        _k{i} = _hold({pn}, {p['name']!r}); _p{i} = (<_Holder>_k{i}).ptr")
+                    pre.append(f"        _k{i} = _hold({pn}, {p['name']!r}{kind}); _p{i} = (<_Holder>_k{i}).ptr")
                 elif role == "ints":
                     el = P.int_element(p["type"], self.td)
                     el = self.m["enums"][el["name"]]["underlying"] if el["kind"] == "enum" else el
                     # an array the C function may write: a list passed for it gets the values back
                     back = not self.resolve(self.resolve(p["type"])["to"]).get("const", False)
                     pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
+                    written = ", True" if P.written(name, p, self.td) else ""   # read-only buffers refused
                     pre.append(f"        _k{i} = _hold({pn}, {p['name']!r}, {C.KIND_INTS}, {el['size']}, "
-                               f"{el['signed']}); _p{i} = (<_Holder>_k{i}).ptr")
+                               f"{el['signed']}{written}); _p{i} = (<_Holder>_k{i}).ptr")
                     if back:
                         post.append(f"    if _k{i} is not None: (<_Holder>_k{i}).write_back()")
                 elif role == "string":

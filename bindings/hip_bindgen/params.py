@@ -101,6 +101,43 @@ LIBRARY_SCALAR_OUTS = {
     "rccl": frozenset({"version", "count", "device", "rank", "asyncError"}),
     "roctx": frozenset(),
 }
+# A pointer parameter whose pointee is not const is written by C, so the wrapper wants a
+# writable buffer there (``bytes``, a read-only memoryview or a read-only CUDA array is a
+# TypeError: C would overwrite an immutable object).  Some headers declare inputs non-const;
+# these (function, parameter) pairs are the inputs C only reads, where a read-only buffer is
+# fine.  ``tests/bindings/test_params.py`` checks every pair against the real manifests.
+READ_ONLY_INPUTS = frozenset({
+    # copies whose source is declared hipDeviceptr_t / void*
+    ("hipMemcpyHtoD", "src"), ("hipMemcpyHtoDAsync", "src"), ("hipMemcpyDtoD", "src"),
+    ("hipMemcpyDtoDAsync", "src"), ("hipMemcpyDtoH", "src"), ("hipMemcpyDtoHAsync", "src"),
+    ("hipMemcpyDtoA", "srcDevice"),
+    # code images and option arrays given to the linker/loader
+    ("hipLinkAddData", "data"), ("hiprtcLinkAddData", "image"),
+    ("hipModuleLoadDataEx", "options"), ("hipLinkCreate", "options"), ("hipLinkAddData", "options"),
+    ("hipLinkAddFile", "options"), ("hiprtcLinkCreate", "option_ptr"), ("hiprtcLinkAddData", "options_ptr"),
+    ("hiprtcLinkAddFile", "options_ptr"), ("hipLibraryLoadData", "libraryOptions"),
+    ("hipLibraryLoadFromFile", "libraryOptions"),
+    # attribute lists and values the runtime reads
+    ("hipMemRangeGetAttributes", "attributes"), ("hipDrvPointerGetAttributes", "attributes"),
+    ("hipMemPoolSetAttribute", "value"), ("hipDeviceSetGraphMemAttribute", "value"),
+    # parameter structs and arrays of them, read by the call
+    ("hipLaunchCooperativeKernelMultiDevice", "launchParamsList"),
+    ("hipExtLaunchMultiKernelMultiDevice", "launchParamsList"),
+    ("hipModuleLaunchCooperativeKernelMultiDevice", "launchParamsList"),
+    ("hipMemcpy3DPeer", "p"), ("hipMemcpy3DPeerAsync", "p"), ("hipMemcpy3DBatchAsync", "opList"),
+    ("hipMemcpyBatchAsync", "attrs"), ("hipMemcpyBatchAsync", "attrsIdxs"),
+    ("hipMemMapArrayAsync", "mapInfoList"), ("hipStreamBatchMemOp", "paramArray"),
+    ("hipGraphNodeSetParams", "nodeParams"), ("hipGraphExecNodeSetParams", "nodeParams"),
+    ("hipGraphBatchMemOpNodeSetParams", "nodeParams"), ("hipGraphExecMemcpyNodeSetParams", "pNodeParams"),
+    ("hipMipmappedArrayCreate", "pMipmappedArrayDesc"), ("hipMemPoolImportPointer", "export_data"),
+    ("hipMemPoolGetAccess", "location"),
+    ("hipMemImportFromShareableHandle", "osHandle"), ("hipMemPoolImportFromShareableHandle", "shared_handle"),
+    # user data handed back to a callback: C never dereferences it
+    ("hipLaunchHostFunc", "userData"), ("hipLaunchHostFunc_spt", "userData"),
+    ("hipStreamAddCallback", "userData"), ("hipStreamAddCallback_spt", "userData"),
+    ("hipRegisterActivityCallback", "arg"), ("hipRegisterActivityCallback", "fun"),
+    ("hipRegisterApiCallback", "arg"), ("hipUserObjectCreate", "ptr"),
+})
 DEVICE_ALLOCATORS = ("hipMalloc", "hipExtMalloc")
 
 
@@ -234,6 +271,16 @@ def _library_handle(ref: dict, typedefs: dict) -> bool:
             and typedefs[to["name"]]["module"] not in ("hip", "hiprtc")
             and resolve(to, typedefs)["kind"] == "pointer"
             and resolve(resolve(to, typedefs)["to"], typedefs)["kind"] == "void")
+
+
+def written(func: str, param: dict, typedefs: dict) -> bool:
+    """C may write through pointer parameter ``param`` (of role ``pointer``): its pointee is
+    neither const nor code, and it is not one of the ``READ_ONLY_INPUTS``."""
+    t = resolve(param["type"], typedefs)
+    if t["kind"] != "pointer" or (func, param["name"]) in READ_ONLY_INPUTS:
+        return False
+    to = resolve(t["to"], typedefs)
+    return not to.get("const") and to["kind"] != "function"
 
 
 def _has_count(params: list[dict], index: int) -> bool:

@@ -27,7 +27,8 @@ def defined_names() -> set[str]:
 
 
 def test_the_contract_names_every_kind_and_field_code():
-    assert C.KINDS == {"pointer": 0, "string": 1, "strings": 2, "pointers": 3, "launch_extra": 4, "ints": 5}
+    assert C.KINDS == {"pointer": 0, "string": 1, "strings": 2, "pointers": 3, "launch_extra": 4, "ints": 5,
+                       "pointer_out": 6}
     assert sorted(C.FIELD_CODES.values()) == sorted(["i", "u", "b", "f", "e", "p", "r", "a", "B"])
     assert len(set(C.FIELD_CODES.values())) == len(C.FIELD_CODES)
     assert C.positions(["b", "a", "c"]) == {"a": 0, "b": 1, "c": 2}

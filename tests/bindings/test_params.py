@@ -129,3 +129,47 @@ def test_hiprtc_link_create_takes_python_lists_by_rule():
     # hiprtc reads the keys (non-const in the header): a list given for them is written back
     # only where the C function changed an item, so enum members stay members
     assert "write_back()" in body
+
+
+def _shipped_manifests():
+    import json
+    import lzma
+    from pathlib import Path
+    d = Path(__file__).resolve().parents[2] / "resolver" / "src" / "hip_python_select" / "manifests"
+    return {p.name.split(".json")[0]: json.loads(lzma.open(p).read()) for p in sorted(d.glob("*.json.xz"))}
+
+
+def test_read_only_inputs_name_real_non_const_pointer_parameters():
+    """Each exception to "a non-const pointee is written by C" names a parameter that exists
+    in some release, is a pointer passed by the caller, and is declared non-const there (a
+    stale or misspelt name, or one the headers have since made const, fails here)."""
+    ms = _shipped_manifests()
+    assert len(ms) == 4
+    stale = []
+    for func, pname in sorted(params.READ_ONLY_INPUTS):
+        hits = []
+        for release, m in ms.items():
+            f = m["functions"].get(func)
+            for i, p in enumerate(f["params"] if f else ()):
+                if p["name"] == pname and params.role(func, f["params"], i, m["typedefs"]) in ("pointer", "ints"):
+                    t = params.resolve(p["type"], m["typedefs"])
+                    to = params.resolve(t["to"], m["typedefs"])
+                    hits.append(not to.get("const") and to["kind"] != "function")
+        if not any(hits):
+            stale.append((func, pname))
+    assert stale == []
+
+
+def test_written_pointers_follow_constness_except_the_read_only_inputs():
+    m = _manifest("7.2.4")
+    td = m["typedefs"]
+
+    def p(func, name):
+        return next(q for q in m["functions"][func]["params"] if q["name"] == name)
+
+    assert params.written("hipMemcpy", p("hipMemcpy", "dst"), td)
+    assert not params.written("hipMemcpy", p("hipMemcpy", "src"), td)              # const void*
+    assert params.written("hiprtcGetProgramLog", p("hiprtcGetProgramLog", "log"), td)
+    assert not params.written("hipMemcpyHtoD", p("hipMemcpyHtoD", "src"), td)      # the table
+    assert not params.written("hipMemcpyHtoD", {"name": "x", "type": {"kind": "int", "name": "int",
+                                                                         "size": 4, "signed": True}}, td)

@@ -1,0 +1,166 @@
+"""Cases of the bindings fuzz (``test_fuzz_every_function.py``): every bound function of a
+release, each input parameter in turn given a wrong value while the others stay valid.
+
+Built from the release's API manifest (the wheel's ``hip/_manifest.json``), walked here from
+the C types: what a parameter *is* (an integer of which width and sign, a float, a struct
+passed by value, a pointer C writes through ...) is read from its type, not from the
+generator's tables.  The generator's role rule (``params.roles``) is used only for what it
+alone defines: which parameters are outputs the wrapper owns (not passed by the caller) and
+which pointers are lists (``char**`` options, ``void**`` arguments).
+
+A case is ``[module, function, [token, ...], class, expected]``: the arguments as JSON tokens
+(``ARG_KINDS`` in the child script turns each into a Python value), the class it counts under,
+and the exception type it must raise (``"accept"``: the call must reach C).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings"))
+from hip_bindgen import params as P  # noqa: E402
+
+T, V, O = "TypeError", "ValueError", "OverflowError"
+
+# wrong values any by-value integer/enum refuses (Python's rule: only __index__ objects are ints)
+NOT_INTS = [("float", ["float", 1.5]), ("Decimal", ["decimal"]), ("Fraction", ["fraction"]),
+            ("str", ["str", "1"]), ("object()", ["object"]), ("None", ["none"])]
+NOT_FLOATS = [("str", ["str", "1.5"]), ("object()", ["object"]), ("None", ["none"]), ("bytes", ["bytes", 8])]
+NOT_POINTERS = [("float", ["float", 1.5]), ("Decimal", ["decimal"]), ("Fraction", ["fraction"]),
+                ("str", ["str", "a"]), ("object()", ["object"]), ("int >= 2**64", ["int", 1 << 64], O),
+                ("CAI float address", ["cai", [1.5, False]]), ("CAI {}", ["cai", None])]
+READ_ONLY = [("bytes", ["bytes", 64]), ("read-only memoryview", ["romv", 64]),
+             ("read-only CAI", ["cai", [4096, True]])]
+
+
+def _resolve(t, td):
+    return P.resolve(t, td)
+
+
+def _writes(func: str, ptype: dict, td: dict) -> bool:
+    """C may write through this pointer: its pointee is not const (and is data, not code)."""
+    t = _resolve(ptype, td)
+    if t["kind"] != "pointer":
+        return False
+    to = _resolve(t["to"], td)
+    return not to.get("const") and to["kind"] != "function"
+
+
+def cases(m: dict) -> list:
+    td = m["typedefs"]
+    sized = sorted(n for n, r in m["records"].items() if r["size"])
+    out = []
+    for name in sorted(m["functions"]):
+        f = m["functions"][name]
+        mod = f["module"]
+        roles = P.roles(name, f, td)
+        slots = []   # (param, role, valid token, [(class, token, expected)])
+        for p, role in zip(f["params"], roles):
+            if role == "out":
+                continue
+            t = _resolve(p["type"], td)
+            if role == "value" and t["kind"] in ("int", "enum"):
+                u = m["enums"][t["name"]]["underlying"] if t["kind"] == "enum" else t
+                bits, signed = 8 * u["size"], u["signed"]
+                kind = "enum" if t["kind"] == "enum" else "int"
+                wrong = [(f"{kind} <- {c}", tok, T) for c, tok in NOT_INTS]
+                top = 1 << (bits - 1) if signed else 1 << bits
+                wrong.append((f"{kind} <- too large", ["int", top], O))
+                if not signed:
+                    wrong.append((f"{kind} <- negative (unsigned)", ["int", -1], O))
+                slots.append((p, ["int", 0], wrong))
+            elif role == "value":
+                slots.append((p, ["float", 0.0], [(f"float <- {c}", tok, T) for c, tok in NOT_FLOATS]))
+            elif role == "record":
+                rec = t["name"]
+                size = m["records"][rec]["size"]
+                other = next(r for r in sized if r != rec and m["records"][r]["size"] != size
+                             and m["records"][r]["module"] == m["records"][rec]["module"])
+                wrong = [("struct <- another struct", ["struct", m["records"][other]["module"], other], T),
+                         ("struct <- wrong-size buffer", ["bytearray", size + 1], T),
+                         ("struct <- float", ["float", 1.5], T), ("struct <- str", ["str", "a"], T),
+                         ("struct <- object()", ["object"], T), ("struct <- None", ["none"], T)]
+                slots.append((p, ["struct", m["records"][rec]["module"], rec], wrong))
+            elif role == "pointer":
+                wrong = [(f"pointer <- {c}", tok, *(e or (T,))) for c, tok, *e in NOT_POINTERS]
+                if _writes(name, p["type"], td):
+                    exempt = (name, p["name"]) in P.READ_ONLY_INPUTS
+                    wrong += [(("read-only input" if exempt else "written buffer") + f" <- {c}", tok,
+                               "accept" if exempt else T) for c, tok in READ_ONLY]
+                slots.append((p, ["none"], wrong))
+            elif role == "string":
+                slots.append((p, ["str", "a"], [
+                    ("string <- str with NUL", ["str", "a\0b"], V), ("string <- float", ["float", 1.5], T),
+                    ("string <- Decimal", ["decimal"], T), ("string <- object()", ["object"], T),
+                    ("string <- int >= 2**64", ["int", 1 << 64], O)]))
+            elif role in ("strings", "pointers", "launch_extra"):
+                wrong = [(f"{role} <- float", ["float", 1.5], T), (f"{role} <- object()", ["object"], T),
+                         (f"{role} <- [float]", ["list", [["float", 1.5]]], T),
+                         (f"{role} <- [object()]", ["list", [["object"]]], T)]
+                if role == "strings":
+                    wrong += [("strings <- [str with NUL]", ["list", [["str", "a\0b"]]], V),
+                              ("strings <- str", ["str", "abc"], T)]
+                slots.append((p, ["none"], wrong))
+            elif role == "handle_ref":
+                slots.append((p, ["none"], [("handle ref <- float", ["float", 1.5], T),
+                                            ("handle ref <- str", ["str", "a"], T),
+                                            ("handle ref <- object()", ["object"], T)]))
+            else:
+                raise AssertionError(f"{name}({p['name']}): role {role} has no cases")
+        valid = [v for _, v, _ in slots]
+        out.append([mod, name, valid, "valid call", "accept"])
+        for i, (p, _, wrong) in enumerate(slots):
+            for cls, tok, expected in wrong:
+                out.append([mod, name, valid[:i] + [tok] + valid[i + 1:], cls, expected])
+    return out
+
+
+# The child: runs cases[start:] in order against the recording null runtime; for each writes
+# "index outcome" to the results file (flushed), outcome = the exception's type name, "accept"
+# (no exception and the call reached C, seen in the null runtime's log), "accept-nocall" (no
+# exception and no call) or "<type>-after-call".  A crash ends the child: the runner records
+# the case after the last result as "crash" and starts a new child after it.
+CHILD = r'''
+import json, os, sys
+from decimal import Decimal
+from fractions import Fraction
+from hip import hip, hiprtc
+mods = {"hip": hip, "hiprtc": hiprtc}
+cases = json.load(open(sys.argv[1]))
+start = int(sys.argv[3])
+res = open(sys.argv[2], "a", buffering=1)
+log = os.open(os.environ["NULLRT_LOG"], os.O_RDONLY | os.O_CREAT)
+
+class CAI:
+    def __init__(self, data):
+        self.__cuda_array_interface__ = {} if data is None else {
+            "shape": (64,), "typestr": "|u1", "version": 3, "data": tuple(data)}
+
+ARG_KINDS = {
+    "int": lambda t: t[1], "float": lambda t: t[1], "str": lambda t: t[1], "none": lambda t: None,
+    "bytes": lambda t: bytes(t[1]), "bytearray": lambda t: bytearray(t[1]),
+    "romv": lambda t: memoryview(bytes(t[1])), "decimal": lambda t: Decimal("1.5"),
+    "fraction": lambda t: Fraction(3, 2), "object": lambda t: object(),
+    "struct": lambda t: getattr(mods[t[1]], t[2])(), "list": lambda t: [make(x) for x in t[1]],
+    "cai": lambda t: CAI(t[1]),
+}
+def make(t):
+    return ARG_KINDS[t[0]](t)
+
+for i in range(start, len(cases)):
+    mod, name, args, cls, expected = cases[i]
+    fn = getattr(mods[mod], name)
+    args = [make(a) for a in args]
+    before = os.fstat(log).st_size
+    try:
+        fn(*args)
+        outcome = None
+    except Exception as exc:
+        outcome = type(exc).__name__
+    called = os.fstat(log).st_size != before
+    if outcome is None:
+        outcome = "accept" if called else "accept-nocall"
+    elif called:
+        outcome += "-after-call"
+    res.write(f"{i} {outcome}\n")
+'''

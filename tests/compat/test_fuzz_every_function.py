@@ -1,0 +1,83 @@
+"""Every bound function of every release, called with a wrong value in each input parameter.
+
+For each function of a release's manifest and each parameter the caller passes, the other
+arguments are valid and that one is wrong (``fuzz_cases.py``: a float, ``Decimal`` or ``Fraction``
+for an integer, a too large or negative integer, another struct type or a wrongly sized buffer
+for a struct passed by value, ``bytes`` where C writes, a string with a NUL, a
+``__cuda_array_interface__`` with a float address ...).  Each must raise its exception type
+before any C call, never crash, never be accepted.  The calls run in child processes against
+the recording null runtime of that release (every call succeeds and is logged), so an accepted
+wrong value shows as a call, and no GPU is needed; one valid call per function checks the
+valid values themselves reach C.  The table of counts per class is printed (``-s``).
+"""
+from __future__ import annotations
+
+import collections
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from compat_harness import NullRunner, nullrt_recorder
+from fuzz_cases import CHILD, cases
+from wheels_for_tests import build_wheel, make_venv
+
+RELEASES = ["5.2.3", "5.7.1", "6.4.3", "7.2.4"]
+
+
+def run_cases(runner: NullRunner, tmp_path, todo: list) -> list:
+    """Outcome of every case, restarting the child after a crash (the crashing case is known:
+    the one after the last result written)."""
+    (tmp_path / "cases.json").write_text(json.dumps(todo))
+    (tmp_path / "child.py").write_text(CHILD)
+    results = tmp_path / "results.txt"
+    results.write_text("")
+    runner.log.write_text("")
+    outcome: dict[int, str] = {}
+    start = 0
+    while start < len(todo):
+        p = subprocess.run([str(runner.python), str(tmp_path / "child.py"), str(tmp_path / "cases.json"),
+                            str(results), str(start)], capture_output=True, text=True, env=runner.env(), cwd="/")
+        for line in results.read_text().splitlines():
+            i, o = line.split(" ", 1)
+            outcome[int(i)] = o
+        done = max(outcome, default=-1)
+        if p.returncode == 0:
+            assert done == len(todo) - 1, p.stderr[-2000:]
+            break
+        assert p.returncode < 0 or "Traceback" not in p.stderr, p.stderr[-2000:]   # the harness itself failed
+        outcome[done + 1] = f"crash (signal {-p.returncode})"
+        start = done + 2
+    return [outcome.get(i, "not run") for i in range(len(todo))]
+
+
+@pytest.fixture(scope="module", params=RELEASES)
+def release_null(request, tmp_path_factory):
+    d = tmp_path_factory.mktemp("fuzz") / request.param
+    py = make_venv(d / "venv", build_wheel(request.param))
+    site = subprocess.run([str(py), "-c", "import hip, os; print(os.path.dirname(hip.__file__))"],
+                          capture_output=True, text=True, check=True, env={"PATH": os.environ["PATH"]}).stdout.strip()
+    manifest = json.loads((Path(site) / "_manifest.json").read_text())
+    lib = nullrt_recorder.build(manifest, d / "nullrt")
+    return request.param, manifest, NullRunner(py, lib, d / "calls.log")
+
+
+def test_every_function_refuses_wrong_values_before_c(release_null, tmp_path):
+    release, manifest, runner = release_null
+    todo = cases(manifest)
+    outcomes = run_cases(runner, tmp_path, todo)
+    tried, failed, examples = collections.Counter(), collections.Counter(), collections.defaultdict(list)
+    for (mod, name, args, cls, expected), got in zip(todo, outcomes):
+        tried[cls] += 1
+        if got != expected:
+            failed[cls] += 1
+            if len(examples[cls]) < 3:
+                examples[cls].append(f"{name}{tuple(a[0] for a in args)}: {got}, expected {expected}")
+    print(f"\nHIP {release}: {len(manifest['functions'])} functions, {len(todo)} calls")
+    for cls in sorted(tried):
+        print(f"  {cls:42} {tried[cls]:6} tried {failed[cls]:6} failed")
+    print(f"  {'total':42} {sum(tried.values()):6} tried {sum(failed.values()):6} failed")
+    assert tried["valid call"] == len(manifest["functions"])
+    assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}
