@@ -167,7 +167,33 @@ def rows(P) -> list:
     R.append(_row("detect", "--rocm-path", P["fifo_tree"], "--timeout", "2", ok={3}, child=True, budget=6))
     R.append(_row("detect", "--rocm-path", P["t"] / "missing", ok={3}))
     R.append(_row("detect", "--hipconfig", P["t"], ok={3}))
+    # the options every command has, on every command: an empty value is a usage error; a
+    # missing or wrong-kind path is refused where HIP is detected (commands told the version,
+    # or that never detect, answer without looking)
+    for cmd, extra, detects in COMMANDS:
+        for opt in ("--hipconfig", "--rocm-path"):
+            R.append(_row(cmd, *extra, f"{opt}=", ok={2}))
+            R.append(_row(cmd, *extra, f"{opt}=\x00", ok={2}))
+            for bad in (P["t"] / "missing", P["binary"], P["t"]):
+                if opt == "--rocm-path" and bad == P["t"]:
+                    continue   # a directory is what --rocm-path names
+                R.append(_row(cmd, *extra, opt, bad, ok=detects))
+    # install takes the same sources of wheels as resolve
+    for url in ("http://[::1/simple", "file:///tmp/x%00y", "file:///nonexistent/simple", "ftp://x/simple", "://"):
+        R.append(_row("install", *hv, "--dry-run", "--index-url", url, ok={4, 5}))
+        R.append(_row("install", *hv, "--dry-run", "--no-index", "--find-links", url, ok={4, 5}))
+    R.append(_row("install", *hv, "--dry-run", "--extra-index-url", "http://[::1/x", ok={5}))
+    R.append(_row("install", "--amd", "--rocm-version", "0.0.0", "--no-index", "--dry-run", ok={2}))
     return R
+
+
+# every command, the arguments that make it otherwise valid, and the exit codes a bad
+# --hipconfig/--rocm-path may give it (FAIL where it detects HIP; {0} where it does not look)
+_HV = ("--hip-version", "5.2.21153")
+COMMANDS = (("detect", (), FAIL), ("resolve", (*_HV, "--no-index"), {0, 4}),
+            ("install", (*_HV, "--no-index", "--dry-run"), {0, 4}), ("check", ("--wheel", "5.2.21153"), FAIL),
+            ("diff", ("5.2.21153", "5.7.31921"), {0}), ("doctor", (), FAIL),
+            ("constraints", _HV, {0}), ("releases", (), {0}))
 
 
 class Hang(BaseException):
@@ -284,3 +310,25 @@ def test_no_hang_past_the_timeout(P):
     tried, failed = walk(P, child=True)
     assert tried >= 20
     assert not failed, _report(tried, failed)
+
+
+def test_the_walk_covers_every_command_and_option(P):
+    """A command or option added to the CLI without rows here fails: every subcommand and
+    every option that takes a value appears in some row (flags have no bad value)."""
+    import argparse
+
+    from hip_python_select import cli
+
+    sub = next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction))
+    walked: dict = {}
+    for row in rows(P):
+        if row.argv:
+            walked.setdefault(row.argv[0], set()).update(a.split("=")[0] for a in row.argv if a.startswith("--"))
+    assert {c for c, _, _ in COMMANDS} == set(sub.choices)
+    missing = []
+    for name, sp in sub.choices.items():
+        for a in sp._actions:
+            long = [o for o in a.option_strings if o.startswith("--")]
+            if long and a.nargs != 0 and long[0] not in walked.get(name, ()):
+                missing.append(f"{name} {long[0]}")
+    assert missing == []
