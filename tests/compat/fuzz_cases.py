@@ -81,8 +81,12 @@ def cases(m: dict) -> list:
                          ("struct <- float", ["float", 1.5], T), ("struct <- str", ["str", "a"], T),
                          ("struct <- object()", ["object"], T), ("struct <- None", ["none"], T)]
                 slots.append((p, ["struct", m["records"][rec]["module"], rec], wrong))
-            elif role == "pointer":
+            elif role in ("pointer", "ints"):
                 wrong = [(f"pointer <- {c}", tok, *(e or (T,))) for c, tok, *e in NOT_POINTERS]
+                if role == "ints":   # an int/enum array also takes a list of ints
+                    wrong += [("int array <- [float]", ["list", [["float", 1.5]]], T),
+                              ("int array <- [str]", ["list", [["str", "1"]]], T),
+                              ("int array <- [int >= 2**64]", ["list", [["int", 1 << 64]]], O)]
                 if _writes(name, p["type"], td):
                     exempt = (name, p["name"]) in P.READ_ONLY_INPUTS
                     wrong += [(("read-only input" if exempt else "written buffer") + f" <- {c}", tok,
