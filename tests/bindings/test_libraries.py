@@ -229,3 +229,14 @@ def test_roctx_on_the_real_library(venv_571, tmp_path):
              "except Exception as e:\n    print(type(e).__name__, e)", HIP_PYTHON_LIBROCTX64_PATH=str(fake))
     assert p.stdout.startswith("HipFunctionNotFoundError roctxMarkA is not exported by"), p.stdout + p.stderr
     assert "roctx 5.7.1" in p.stdout
+
+
+def test_resolver_reads_the_library_manifests_a_wheel_carries(wheel_523):
+    """hip-python-select diff/check --script on a folder of wheels: hip's manifest with the
+    library modules' (``_manifest_<lib>.json``) as its ``libraries``."""
+    from hip_python_select import manifests as M
+
+    m = M._from_dir(wheel_523.parent, "5.2.21153")
+    assert sorted(m["libraries"]) == ["hiprand", "hipsparse"]
+    assert m["libraries"]["hiprand"]["library"]["version"] == "5.3.3"
+    assert "hiprandGetVersion" in m["libraries"]["hiprand"]["functions"]
