@@ -204,6 +204,34 @@ cdef _read_only(str name, object o):
                     f"array, writable memoryview) or an address, not a read-only {type(o).__name__}")
 
 
+cdef extern from *:
+    """
+    /* A wrapper's stack Py_buffer: empty until _view_ptr exports into it (Cython types
+       Py_buffer.obj as an object, so the NULL test is written in C). */
+    #define _hip_view_init(v) ((v)->obj = NULL)
+    static inline void _hip_view_release(Py_buffer* v) { if (v->obj != NULL) PyBuffer_Release(v); }
+    """
+    void _view_init "_hip_view_init"(Py_buffer*) noexcept nogil
+    void _view_release "_hip_view_release"(Py_buffer*) noexcept
+
+
+cdef inline bint _view_ptr(object o, Py_buffer* view, void** out, str written=None) except -1:
+    """Export a bytearray's or memoryview's buffer into ``view``, on the generated wrapper's C
+    stack (no holder object per call); the wrapper releases it in a ``finally`` once the C call
+    returned, so the memory cannot move or go while C uses it, with or without the GIL.
+    ``written`` (the parameter's name): C writes there, so a read-only view is refused."""
+    if type(o) is bytearray or type(o) is memoryview:
+        if written is None:
+            PyObject_GetBuffer(o, view, PyBUF_SIMPLE)
+        else:
+            if type(o) is memoryview and o.readonly:
+                _read_only(written, o)
+            PyObject_GetBuffer(o, view, PyBUF_WRITABLE)
+        out[0] = view.buf
+        return True
+    return False
+
+
 cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1, bint written=False) except? NULL:
     """``written``: C writes through the pointer, so a read-only buffer is refused."""
     cdef void* p

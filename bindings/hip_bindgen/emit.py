@@ -375,11 +375,35 @@ class Emitter:
                 f"        return (_{name}_filling(_s_, {pn})[0], _s_)\n"
                 f"    return _{name}_filling({pn}, {other})\n")
 
+    @staticmethod
+    def released(body: list[str], views: list[int]) -> list[str]:
+        """``body`` in ``try``/``finally`` releasing the buffers exported into ``_b{i}``.
+
+        Any conversion after an export (a later argument, an overflowing size) may raise, and
+        a buffer left exported locks its bytearray against resizing for good.  Cython allows no
+        ``cdef`` inside ``try``: declarations go first (a constant initialiser with them, any
+        other one becomes an assignment in place, keeping the order of conversions)."""
+        decls, stmts = [], []
+        for line in "\n".join(body).split("\n"):
+            if line.startswith("    cdef "):
+                decl, eq, value = line.partition(" = ")
+                if not eq or value in ("None", "NULL", "0"):
+                    decls.append(line)
+                    continue
+                decls.append(decl)
+                line = "    " + decl.split()[-1] + " = " + value
+            stmts.append("    " + line)
+        decls += [f"    cdef Py_buffer _b{i}" for i in views]
+        decls += [f"    _view_init(&_b{i})" for i in views]
+        return (decls + ["    try:"] + stmts + ["    finally:"]
+                + [f"        _view_release(&_b{i})" for i in views])
+
     def function(self, name: str, index: int) -> str:
         f = self.m["functions"][name]
         roles = P.roles(name, f, self.td)
         ret = self.resolve(f["returns"])
         sig, pre, call, outs, post = [], [], [], [], []
+        views = []   # indices of the parameters that may export a buffer into _b{i}
         for i, (p, role) in enumerate(zip(f["params"], roles)):
             pn = self.pyname(p["name"])
             carrier = self.carrier(p["type"])
@@ -436,11 +460,22 @@ class Emitter:
                     pre.append(f"    else:")
                     pre.append(f"        _k{i} = _record_arg({pn}, {rid}, {p['name']!r}); _p{i} = (<_Struct>_k{i})._ptr")
                 elif role == "pointer":
-                    # only the slow path (buffers, adapters) differs for a pointer C writes
-                    # through: there a read-only buffer is refused
-                    kind = f", {C.KIND_POINTER_OUT}" if P.written(name, p, self.td) else ""
+                    # Only the slow path differs for a pointer C writes through: there a
+                    # read-only buffer is refused (the parameter named in the error)
+                    written = P.written(name, p, self.td)
+                    kind = f", {C.KIND_POINTER_OUT}" if written else ""
+                    checked = f", {p['name']!r}" if written else ""
                     pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
-                    pre.append(f"        _k{i} = _hold({pn}, {p['name']!r}{kind}); _p{i} = (<_Holder>_k{i}).ptr")
+                    if self.handle_of(self.resolve(p["type"])):
+                        # a handle (stream, module, ...) is no buffer in practice: no stack
+                        # view, so a launch pays no try/finally; a buffer still works by holder
+                        pre.append(f"        _k{i} = _hold({pn}, {p['name']!r}{kind}); _p{i} = (<_Holder>_k{i}).ptr")
+                    else:
+                        # a bytearray/memoryview is exported into a Py_buffer on this call's C
+                        # stack (released in the finally below): no holder object per call
+                        views.append(i)
+                        pre.append(f"        if not _view_ptr({pn}, &_b{i}, &_p{i}{checked}):")
+                        pre.append(f"            _k{i} = _hold({pn}, {p['name']!r}{kind}); _p{i} = (<_Holder>_k{i}).ptr")
                 elif role == "ints":
                     el = P.int_element(p["type"], self.td)
                     el = self.m["enums"][el["name"]]["underlying"] if el["kind"] == "enum" else el
@@ -498,6 +533,8 @@ class Emitter:
             body.append(f"    return _cstr1(<const char*>_r_, {index})")  # a static string's tuple, reused
         else:
             body.append(f"    return ({', '.join([result] + outs)},)")
+        if views:
+            body = self.released(body, views)
         doc = self.doc(name, roles).replace("\n", "\\n")
         return f"def {name}({', '.join(sig)}):\n    \"{doc}\"\n" + "\n".join(body) + "\n"
 

@@ -339,3 +339,41 @@ print("ok")
     values = "{" + (64).to_bytes(8, "little").hex() + (256).to_bytes(8, "little").hex() + "}"
     for _, args in creates:
         assert args[0] == "2" and args[1].split("=")[1] == keys and args[2].split("=")[1] == values
+
+
+def test_a_buffer_argument_is_exported_for_the_call_and_only_for_it(null_523):
+    # the wrapper exports a bytearray/memoryview into a Py_buffer on its C stack and releases
+    # it in a finally: C gets the buffer's address, and afterwards (also when a later argument
+    # raised) the bytearray can be resized and the memoryview released again
+    p = null_523.proc('''
+import ctypes, json
+from hip import hip
+k = hip.hipMemcpyKind.hipMemcpyHostToDevice
+b = bytearray(16)
+c = (ctypes.c_char * 16).from_buffer(b)
+addr = ctypes.addressof(c)
+del c
+out = [addr]
+hip.hipMemcpy(b, 0x1000, 16, k)
+hip.hipMemcpy(0x2000, memoryview(b)[4:], 8, k)
+m = memoryview(b)
+hip.hipMemcpy(m, m, 16, k)
+m.release()
+b.append(1)
+for bad in (lambda: hip.hipMemcpy(b, 0x1000, -1, k), lambda: hip.hipMemcpy(0x1000, b, 16, "kind"),
+            lambda: hip.hipMemcpy(b, object(), 16, k),
+            lambda: hip.hipMemcpy(memoryview(bytes(16)), b, 16, k)):
+    try:
+        bad()
+        out.append("accepted")
+    except (TypeError, OverflowError) as e:
+        out.append(str(e).split(":")[0])
+    b.append(1)                     # BufferError if the call had left b exported
+out.append(len(b))
+print(json.dumps(out))
+''')
+    assert p.returncode == 0, p.stderr[-2000:]
+    addr, *errors, size = json.loads(p.stdout.strip().splitlines()[-1])
+    assert errors[1:] == ["kind", "src", "dst"] and errors[0] != "accepted" and size == 21, errors
+    memcpys = [[int(x, 16) for x in a[:3]] for _, a in null_523.calls("hipMemcpy")]
+    assert memcpys == [[addr, 0x1000, 16], [0x2000, addr + 4, 8], [addr, addr, 16]], memcpys
