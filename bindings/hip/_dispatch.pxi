@@ -210,7 +210,8 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
         j += 1
         if code == _ARG_POINTER:
             if not _fast_ptr(x, &a[k].p):
-                h = _hold(x, _hp_pname(p))
+                # extra: C writes through it, so a read-only buffer is a TypeError
+                h = _hold(x, _hp_pname(p), _KIND_POINTER_OUT if p.extra else _KIND_POINTER)
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from . import contract as C
 from . import emit
+from . import libraries
 from . import params as P
 
 _INT_TYPES = {"int8_t", "char", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t", "_Bool"}
@@ -111,7 +112,8 @@ class Compact:
             elif role == "record":
                 code, extra = A["ARG_RECORD"], e.record_index[e.resolve(p["type"])["name"]]
             elif role == "pointer":
-                code = A["ARG_POINTER"]
+                # extra 1: C writes through it (params.written), a read-only buffer is refused
+                code, extra = A["ARG_POINTER"], int(P.written(name, p, e.td))
             elif role == "ints":
                 # the element's C type; extra 1: the C side may write, a list given gets the values back
                 el = P.int_element(p["type"], e.td)
@@ -137,7 +139,8 @@ class Compact:
             return (R["RET_CSTR"] if to["kind"] == "int" and to["size"] == 1 else R["RET_VOIDP"], C.CTYPES["void*"], 0, 0)
         ct = self.ctype(f["returns"])
         if ret["kind"] == "enum":
-            nogil = ret["name"] in emit.ERROR_ENUMS and name not in P.KEEP_GIL
+            status = ret["name"] in emit.ERROR_ENUMS or ret["name"] in libraries.STATUS_ENUMS
+            nogil = status and name not in P.KEEP_GIL
             return (R["RET_ENUM"], ct, e.enum_index[ret["name"]], int(nogil))
         return (R["RET_BOOL"] if ct == C.CTYPES["_Bool"] else R["RET_SCALAR"], ct, 0, 0)
 

@@ -46,6 +46,11 @@ LIBRARIES: dict[str, dict] = {
 # need a handle (a GPU) to answer: those are not checked.
 VERSION_CALLS = {"hiprand": ("hiprand", ("hiprandGetVersion",)), "rccl": ("nccl", ("ncclGetVersion",)),
                  "roctx": ("pair", ("roctx_version_major", "roctx_version_minor"))}
+# The status enum each library's functions return (as the manifest resolves it): a call
+# returning it releases the GIL (it may block on the device or on other ranks), as hip's
+# hipError_t calls do, unless ``params.KEEP_GIL`` lists it.  roctx returns ints: it keeps the GIL.
+STATUS_ENUMS = frozenset({"hipblasStatus_t", "hipfftResult_t", "hiprandStatus", "hipsparseStatus_t",
+                          "hipsolverStatus_t", "ncclResult_t"})
 # Headers a library's header includes from another -dev package of the same release.
 EXTRA_DEV = {"hiprand": "librocrand-dev"}
 

@@ -137,6 +137,23 @@ READ_ONLY_INPUTS = frozenset({
     ("hipStreamAddCallback", "userData"), ("hipStreamAddCallback_spt", "userData"),
     ("hipRegisterActivityCallback", "arg"), ("hipRegisterActivityCallback", "fun"),
     ("hipRegisterApiCallback", "arg"), ("hipUserObjectCreate", "ptr"),
+}) | frozenset({
+    # The ROCm libraries (compact modules), by their documentation.  Out-of-place FFTs read
+    # their input (C2R/Z2D may overwrite it: those stay written); XtMemcpy's source
+    ("hipfftExecC2C", "idata"), ("hipfftExecZ2Z", "idata"), ("hipfftExecR2C", "idata"),
+    ("hipfftExecD2Z", "idata"), ("hipfftXtMemcpy", "src"),
+    # hipSOLVER's refactorization takes the matrix and its L/U factors as inputs
+    ("hipsolverRfSetupDevice", "csrValA"), ("hipsolverRfSetupDevice", "csrValL"),
+    ("hipsolverRfSetupDevice", "csrValU"), ("hipsolverRfSetupHost", "h_csrValA"),
+    ("hipsolverRfSetupHost", "h_csrValL"), ("hipsolverRfSetupHost", "h_csrValU"),
+    ("hipsolverRfResetValues", "csrValA"),
+    # hipSPARSE's numeric boost: the tolerance and the boost value are read
+    *((f"hipsparse{t}{f}ilu02_numericBoost", n) for t in "SDCZ" for f in ("csr", "bsr")
+      for n in ("tol", "boost_val")),
+    # RCCL: the communicator's configuration, the unique ids, the pre-multiplied scalar
+    *((f"{pre}{fn}", n) for pre in ("nccl", "pnccl") for fn, n in (
+        ("CommInitRankConfig", "config"), ("CommSplit", "config"), ("CommInitRankScalable", "config"),
+        ("CommInitRankScalable", "commIds"), ("RedOpCreatePreMulSum", "scalar"))),
 })
 DEVICE_ALLOCATORS = ("hipMalloc", "hipExtMalloc")
 
@@ -167,7 +184,9 @@ LAUNCH_EXTRA = frozenset({"hipModuleLaunchKernel", "hipExtModuleLaunchKernel",
 KEEP_GIL = frozenset({"hipGetLastError", "hipPeekAtLastError", "hipExtGetLastError",
                       "hipGetDevice", "hipSetDevice", "hipGetDeviceCount",
                       "hipRuntimeGetVersion", "hipDriverGetVersion", "hipDeviceGetAttribute",
-                      "hipDrvGetErrorName", "hipDrvGetErrorString", "hiprtcVersion"})
+                      "hipDrvGetErrorName", "hipDrvGetErrorString", "hiprtcVersion",
+                      # the ROCm libraries' version queries answer from a constant
+                      "hiprandGetVersion", "hipfftGetVersion", "ncclGetVersion", "pncclGetVersion"})
 
 
 def resolve(ref: dict, typedefs: dict) -> dict:

@@ -46,6 +46,9 @@ uint32_t hiprandCount(void);
 int64_t hiprandBig(void);
 hiprandStatus_t hiprandRngOf(hiprandGenerator_t generator, hiprandRngType_t* version);
 hiprandStatus_t hiprandFill(unsigned int* values, size_t n, const short* steps);
+hiprandStatus_t hiprandCopy(void* dst, const void* src, size_t n);
+hiprandStatus_t hiprandWait(void* flag, int ms);
+uint32_t hiprandWaitHeld(void* flag, int ms);
 #ifdef __cplusplus
 }
 #endif
@@ -53,6 +56,7 @@ hiprandStatus_t hiprandFill(unsigned int* values, size_t n, const short* steps);
 
 SOURCE = r"""
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -76,6 +80,14 @@ uint32_t hiprandCount(void) { return count; }
 int64_t hiprandBig(void) { return -5000000000LL; }
 int hiprandRngOf(void* gen, int* t) { *t = (int)((uintptr_t)gen - 0x1000); return 0; }
 int hiprandFill(unsigned* v, size_t n, const short* steps) { for (size_t i = 0; i < n; i++) v[i] = i * steps[0]; return 0; }
+int hiprandCopy(void* dst, const void* src, size_t n) { memcpy(dst, src, n); return 0; }
+/* spin until another thread sets flag[0] (it can only if the binding released the GIL) */
+static int wait_for(volatile char* flag, int ms) {
+    for (int i = 0; i < ms * 10 && !flag[0]; i++) usleep(100);
+    return flag[0] ? 0 : 100;
+}
+int hiprandWait(void* flag, int ms) { return wait_for(flag, ms); }
+uint32_t hiprandWaitHeld(void* flag, int ms) { return wait_for(flag, ms); }
 """
 
 CALLS = r"""
@@ -193,6 +205,64 @@ def test_every_argument_and_result_kind(fake):
         "TypeError: hiprandMix() takes exactly 11 positional arguments (9 given)",
         "TypeError: hiprandCreateGenerator() got an unexpected keyword argument 'generator'",
         "TypeError: values[1]: expected an int, not str"]
+
+
+WRITES = r"""
+import json, threading, time
+from hip import hiprand as r
+out = {}
+src, dst = b"xyz\0", bytearray(4)
+out["copy"] = [r.hiprandCopy(dst, src, 4)[0].name, bytes(dst).decode()]     # bytes where C reads
+out["ro_view"] = r.hiprandCopy(dst, memoryview(b"uvw\0"), 4)[0].name
+errors = []
+for bad in (b"1234", memoryview(bytearray(4)).toreadonly()):
+    try:
+        r.hiprandCopy(bad, src, 4)
+        errors.append("no error")
+    except TypeError as exc:
+        errors.append(str(exc))
+out["errors"] = errors
+out["after"] = bytes(dst).decode()
+
+
+def setter(flag):
+    time.sleep(0.05)
+    flag[0] = 1
+
+
+def waits(fn, ms):
+    flag = bytearray(1)
+    t = threading.Thread(target=setter, args=(flag,))
+    t.start()
+    res = fn(flag, ms)[0]
+    t.join()
+    return res
+
+
+# a status-returning call runs without the GIL: the other thread sets the flag it spins on
+out["status"] = waits(r.hiprandWait, 5000).name
+# a call returning a plain int keeps it: the other thread only runs once the call gave up
+out["int"] = waits(r.hiprandWaitHeld, 300)
+print(json.dumps(out))
+"""
+
+
+def test_read_only_buffers_refused_where_c_writes_and_the_gil_released(fake):
+    """The parameter table's written bit (params.written, as hip.hip's defs) and the nogil
+    bit of calls returning the library's status enum (libraries.STATUS_ENUMS)."""
+    py, lib = fake
+    p = subprocess.run([str(py), "-c", WRITES], capture_output=True, text=True, cwd="/", timeout=120,
+                       env={"PATH": "/usr/bin:/bin", "HIP_PYTHON_LIBHIPRAND_PATH": str(lib)})
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["copy"] == ["HIPRAND_STATUS_SUCCESS", "xyz\0"]
+    assert out["ro_view"] == "HIPRAND_STATUS_SUCCESS"
+    msg = ("dst: C writes through this pointer; expected a writable buffer (bytearray, array, writable "
+           "memoryview) or an address, not a read-only ")
+    assert out["errors"] == [msg + "bytes", msg + "memoryview"]
+    assert out["after"] == "uvw\0"       # nothing was written into the refused buffers
+    assert out["status"] == "HIPRAND_STATUS_SUCCESS"
+    assert out["int"] == 100
 
 
 def test_a_library_of_another_version_warns_once(fake, tmp_path):

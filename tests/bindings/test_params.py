@@ -131,22 +131,22 @@ def test_hiprtc_link_create_takes_python_lists_by_rule():
     assert "write_back()" in body
 
 
-def _shipped_manifests():
+def _shipped_manifests(with_libraries=False):
     import json
     import lzma
     from pathlib import Path
     d = Path(__file__).resolve().parents[2] / "resolver" / "src" / "hip_python_select" / "manifests"
     # the runtime's manifests (5.2.21153.json.xz); the ROCm libraries' are 5.2.21153-hipblas.json.xz
     return {p.name.split(".json")[0]: json.loads(lzma.open(p).read()) for p in sorted(d.glob("*.json.xz"))
-            if "-" not in p.name}
+            if with_libraries or "-" not in p.name}
 
 
 def test_read_only_inputs_name_real_non_const_pointer_parameters():
     """Each exception to "a non-const pointee is written by C" names a parameter that exists
     in some release, is a pointer passed by the caller, and is declared non-const there (a
     stale or misspelt name, or one the headers have since made const, fails here)."""
-    ms = _shipped_manifests()
-    assert len(ms) == 4
+    ms = _shipped_manifests(with_libraries=True)    # hip/hiprtc and the ROCm libraries' inputs
+    assert len([r for r in ms if "-" not in r]) == 4 and len(ms) > 20
     stale = []
     for func, pname in sorted(params.READ_ONLY_INPUTS):
         hits = []
@@ -175,3 +175,34 @@ def test_written_pointers_follow_constness_except_the_read_only_inputs():
     assert not params.written("hipMemcpyHtoD", p("hipMemcpyHtoD", "src"), td)      # the table
     assert not params.written("hipMemcpyHtoD", {"name": "x", "type": {"kind": "int", "name": "int",
                                                                          "size": 4, "signed": True}}, td)
+
+
+def test_library_status_enums_are_what_their_functions_return():
+    """Every enum a ROCm library function returns is its status enum (released GIL), but for
+    hipSPARSE's descriptor getters (hipsparseGetMatType ...), which return a property."""
+    other = set()
+    seen = set()
+    for release, m in _shipped_manifests(with_libraries=True).items():
+        if "-" not in release:
+            continue
+        for name, f in m["functions"].items():
+            r = params.resolve(f["returns"], m["typedefs"])
+            if r["kind"] == "enum":
+                (seen if r["name"] in libraries.STATUS_ENUMS else other).add(r["name"])
+    assert seen == libraries.STATUS_ENUMS
+    assert other == {"hipsparseDiagType_t", "hipsparseFillMode_t", "hipsparseIndexBase_t", "hipsparseMatrixType_t"}
+
+
+def test_library_written_pointers():
+    """The ROCm libraries' pointers by the same rule: hipblasSgemm writes C, not A; hipFFT's
+    out-of-place C2C reads idata (the table) and writes odata; C2R may overwrite its input."""
+    ms = _shipped_manifests(with_libraries=True)
+
+    def w(lib, func, name):
+        m = ms[f"7.2.53211-{lib}"]
+        q = next(q for q in m["functions"][func]["params"] if q["name"] == name)
+        return params.written(func, q, m["typedefs"])
+
+    assert w("hipblas", "hipblasSgemm", "CP") and not w("hipblas", "hipblasSgemm", "AP")
+    assert w("hipfft", "hipfftExecC2C", "odata") and not w("hipfft", "hipfftExecC2C", "idata")
+    assert w("hipfft", "hipfftExecC2R", "idata")
