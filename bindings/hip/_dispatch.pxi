@@ -61,10 +61,9 @@ cdef class _HpFn:
     cdef Py_ssize_t i
 
 
-# Results that need no allocation: (4,) of roctx_version_major and (None,) of a void function
-# are shared tuples, as hip's (hipSuccess,) is (tuples are immutable)
+# Results that need no allocation: (4,) of roctx_version_major is a shared tuple, as hip's
+# (hipSuccess,) is (tuples are immutable); a void function without outs returns None, as AMD's do
 cdef tuple _hp_small1 = tuple([(v,) for v in range(256)])
-cdef tuple _hp_none1 = (None,)
 
 
 cdef tuple _hp_symbols():
@@ -281,7 +280,7 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
         res = _hp_value(&r, F.rtype)
     elif ret == _RET_VOID:
         if F.nouts == 0:
-            return _hp_none1
+            return None
         res = None
     elif ret == _RET_CSTR:
         if F.nouts == 0:

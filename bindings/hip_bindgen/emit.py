@@ -26,7 +26,8 @@ STRUCT_DEFAULTS = {"dim3": {"x": 1, "y": 1, "z": 1}}
 # enums are aliases of the hip ones (hiprtcJITInputType = hipJitInputType) and the HIPRTC_*
 # names are #defines; constants of the hiprtc module with this prefix join the enum as aliases.
 ENUM_EXTRA_MEMBERS = {"hipJitInputType": "HIPRTC_JIT_INPUT_", "hipJitOption": "HIPRTC_JIT_"}
-PY_RESERVED = set(keyword.kwlist) | {"print", "exec", "None", "True", "False", "object", "type",
+PY_KEYWORDS = set(keyword.kwlist) | {"None", "True", "False"}
+PY_RESERVED = PY_KEYWORDS | {"print", "exec", "None", "True", "False", "object", "type",
                                      "int", "float", "bytes", "str", "len", "range", "id"}
 
 
@@ -215,7 +216,12 @@ class Emitter:
 
     # -- Python side --------------------------------------------------------------
     def pyname(self, name: str) -> str:
-        return name + "_" if name in PY_RESERVED else name
+        # a generated def's body calls builtins (isinstance, int), so a parameter may not shadow
+        # them; a ROCm library's functions have no Python body (compact.py), so they keep the C
+        # names AMD's keywords use (hipfftPlan1d(..., type=...), roctxRangeStop(id=...)) and only
+        # Python keywords are renamed
+        reserved = PY_KEYWORDS if "library" in self.m else PY_RESERVED
+        return name + "_" if name in reserved else name
 
     def field_spec(self, ref):
         """(code, size, extra) describing a struct field for the runtime's generic accessors."""

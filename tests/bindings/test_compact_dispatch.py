@@ -186,7 +186,7 @@ def test_every_argument_and_result_kind(fake):
     assert out["kw"] == "0 1 100 0 3 0 0 1 2 kw 0"
     assert out["null_name"] == "HIPRAND_STATUS_NOT_INITIALIZED"
     assert out["pair"] == ["hiprandPair", 3.0, 5.0]          # a struct returned by value
-    assert out["nothing"] == [[None], [None], [2]]
+    assert out["nothing"] == [None, None, [2]]
     assert out["big"] == [-5000000000]
     assert out["fill"] == [[0, 4294967286, 4294967276, 7], [0, 5]]
     assert out["version"] == ["HIPRAND_STATUS_SUCCESS", 201009]
