@@ -247,6 +247,11 @@ def _tools_venv(root: Path, venv: str, build: bool) -> str:
 _host_builds = threading.Lock()
 
 
+# The cells test hip and hiprtc against each runtime: their wheels carry no ROCm library module,
+# as the other tests' wheels (tests/wheels_for_tests.py), so a wheel built by either is reused
+NO_LIBRARIES: set = set()
+
+
 def build_on_host(py: str, interpreter: str, hips: list[str]) -> dict:
     """{hip: wheel} for CPython ``py`` built here by the build library, one Python at a time.
 
@@ -255,7 +260,7 @@ def build_on_host(py: str, interpreter: str, hips: list[str]) -> dict:
     rels = [releases.find(h) for h in hips]
     with _host_builds:
         report = matrix.run(rels, {py: interpreter}, HOST_WHEELS, gitversion.revision(ROOT, allow_dirty=True),
-                            jobs=min(2, os.cpu_count() or 1), log=lambda m: log(f"  build: {m}"))
+                            jobs=min(2, os.cpu_count() or 1), log=lambda m: log(f"  build: {m}"), libs=NO_LIBRARIES)
     if report.failed:
         raise SetupError("building for cp{}: {}".format(py.replace(".", ""), "; ".join(
             f"{r.ident}: {r.error} (log {r.log})" for r in report.failed)))
@@ -286,7 +291,7 @@ def build_in_root(env: rootfs.Rootfs, hips: list[str], record: list) -> dict:
         (env.path / inside.lstrip("/")).mkdir(parents=True, exist_ok=True)
     venv = tools_venv(env.path, build=True)
     argv = [f"{venv}/bin/python", f"{repo}/scripts/build_matrix.py", "--only", ",".join(ids), "--python", "current",
-            "--out", out, "--json", f"{out}/{results.name}",
+            "--libraries", "none", "--out", out, "--json", f"{out}/{results.name}",
             "--revision", str(gitversion.revision(ROOT, allow_dirty=True))]
     envvars = {"PATH": f"{venv}/bin:{rootfs.PATH}", "HIP_PYTHON_CACHE": cache, "HIP_PYTHON_CLANG_INCLUDE": include,
                "PYTHONDONTWRITEBYTECODE": "1"}   # no cpython-3XX caches left in the checkout
@@ -306,7 +311,7 @@ def build_in_root(env: rootfs.Rootfs, hips: list[str], record: list) -> dict:
     record.extend(report["results"])
     for hip in hips:   # the same headers must give the same manifest, in there as here
         inside = json.loads((CHROOT_WHEELS / "manifests" / f"{hip}.json").read_text())
-        if inside != json.loads(parse.dumps(matrix.manifest_for(releases.find(hip)))):
+        if inside != json.loads(parse.dumps(matrix.manifest_for(releases.find(hip), NO_LIBRARIES))):
             raise SetupError(f"the build in {env.path.name} parsed HIP {hip}'s headers into another manifest "
                              f"than this host does ({CHROOT_WHEELS / 'manifests' / (hip + '.json')}): not the same build")
     return {r["hip"]: CHROOT_WHEELS / Path(r["wheel"]).name for r in report["results"]}
