@@ -96,8 +96,7 @@ class Compact:
                         code = A["OUT_CSTR"]
                     elif handle:
                         code, extra = A["OUT_HANDLE"], e.handle_index[handle]
-                    elif P.device_array_size(name, f["params"]):
-                        size = P.device_array_size(name, f["params"])
+                    elif size := P.device_array_size(name, f["params"]):
                         code, extra = A["OUT_DEVARRAY"], [q["name"] for q in f["params"]].index(size)
                     else:
                         code = A["OUT_VOIDP"]

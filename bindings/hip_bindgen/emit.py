@@ -440,8 +440,8 @@ class Emitter:
                         handle = self.handle_of(to)
                         if handle:
                             outs.append(f"_h({self.handle_index[handle]}, _o{i})")
-                        elif P.device_array_size(name, f["params"]):
-                            size = self.pyname(P.device_array_size(name, f["params"]))
+                        elif size := P.device_array_size(name, f["params"]):
+                            size = self.pyname(size)
                             outs.append(f"new_device_array(_o{i}, {size})")
                         else:
                             outs.append(f"new_pointer(_o{i})")
