@@ -13,7 +13,7 @@ The version names of AMD's HIP Python are here too, with its meanings: ``HIP_VER
 """
 from hip import _hipfacts, _version
 from hip._loader import (HipFunctionNotFoundError, HipLibraryNotFoundError, HipVersionMismatchWarning,
-                         RocmLibraryNotFoundError)
+                         RocmLibraryNotFoundError, RocmLibraryNotFoundWarning)
 
 HIP_VERSION_STRING = _version.HIP_VERSION_STRING
 VERSION = LONG_VERSION = __version__ = __long_version__ = _version.__version__
@@ -28,16 +28,16 @@ ROCM_VERSION = _hipfacts.pack(*ROCM_VERSION_TUPLE[:3])
 del _hip
 
 __all__ = ["HIP_VERSION_STRING", "HipFunctionNotFoundError", "HipLibraryNotFoundError",
-           "HipVersionMismatchWarning", "RocmLibraryNotFoundError", "__version__", "VERSION", "LONG_VERSION",
+           "HipVersionMismatchWarning", "RocmLibraryNotFoundError", "RocmLibraryNotFoundWarning", "__version__", "VERSION", "LONG_VERSION",
            "HIP_VERSION", "HIP_VERSION_NAME", "HIP_VERSION_TUPLE", "hip_version_name", "hip_version_tuple",
            "ROCM_VERSION", "ROCM_VERSION_NAME", "ROCM_VERSION_TUPLE", "rocm_version_name",
            "rocm_version_tuple"]
 
 
 def __getattr__(name):
-    """``from hip import hipblas``: the library modules of this wheel import on first use (their
-    library loads at the first call); a library Debian has no build of for this HIP release is
-    an ImportError that says so."""
+    """``from hip import hipblas``: the library modules of this wheel import on first use and
+    open their library then (a missing one is a ``RocmLibraryNotFoundWarning``, its calls raise);
+    a library Debian has no build of for this HIP release is an ImportError that says so."""
     if name.startswith("_"):  # hip._libraries & co. are imported, never looked up here
         raise AttributeError(f"module 'hip' has no attribute {name!r}")
     import importlib

@@ -47,6 +47,10 @@ class HipVersionMismatchWarning(UserWarning):
     """The HIP runtime that will be loaded is not the release this wheel was generated for."""
 
 
+class RocmLibraryNotFoundWarning(UserWarning):
+    """``from hip import hipblas`` on a machine without hipBLAS: its calls will raise."""
+
+
 NO_CHECK_ENV = "HIP_PYTHON_NO_VERSION_CHECK"
 _TRUE = ("1", "true", "yes", "on")
 
@@ -272,6 +276,13 @@ def warn_if_library_mismatched(module: str, scheme: str, values: list, where: st
         f"{_libraries.LIBRARIES[module][4]}), or check what your code uses with 'hip-python-select check "
         f"--script app.py'. Silence with {NO_CHECK_ENV}=1.",
         HipVersionMismatchWarning, stacklevel=4)
+
+
+def warn_library_missing(module: str, error: Exception) -> None:
+    """At ``from hip import <library>``: the library cannot be opened; say why and how to get it."""
+    import warnings
+    warnings.warn(f"{error}\nIts functions raise {type(error).__name__} until then.",
+                  RocmLibraryNotFoundWarning, stacklevel=4)
 
 
 def peek(module: str, major: int, env=None) -> "str | None":

@@ -49,6 +49,20 @@ cdef _init_runtime(str module, Py_ssize_t n, void** fp, tuple names):
     _str_tuples = [None] * n
     if module == "hip":
         _loader.check_at_import(module, HIP_VERSION_MAJOR, HIP_VERSION_STRING)
+    elif module != "hiprtc":
+        _open_at_import()
+
+
+cdef _open_at_import():
+    """A ROCm library module opens its library when imported, so ``from hip import hipblas``
+    is where a user learns that the library is missing (a warning naming its package; calls
+    still raise the loader's error) or is another version (HipVersionMismatchWarning).  The
+    import itself never fails: code that imports a module it does not call keeps running, as
+    it does with AMD's HIP Python, whose modules open their library at the first call."""
+    try:
+        _open_library()
+    except _loader.HipLibraryNotFoundError as e:
+        _loader.warn_library_missing(_MODULE, e)
 
 
 cdef _open_library():

@@ -272,13 +272,16 @@ def test_a_library_of_another_version_warns_once(fake, tmp_path):
     src.write_text(SOURCE.replace("*v = 201009", "*v = 200500"))
     lib = tmp_path / "libhiprand.so.1"
     subprocess.run(["gcc", "-O1", "-shared", "-fPIC", str(src), "-o", str(lib)], check=True)
-    code = "from hip import hiprand as r\nr.hiprandCount(); r.hiprandCount()\nprint(r.hiprandGetVersion()[1])"
+    # at the import, before any call (the import opens the library), and once
+    code = ("import sys\nfrom hip import hiprand as r\nprint('imported', file=sys.stderr)\n"
+            "r.hiprandCount(); r.hiprandCount()\nprint(r.hiprandGetVersion()[1])")
     env = {"PATH": "/usr/bin:/bin", "HIP_PYTHON_LIBHIPRAND_PATH": str(lib)}
     p = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd="/", env=env)
     assert p.returncode == 0 and p.stdout == "200500\n", p.stderr
+    assert p.stderr.index("HipVersionMismatchWarning") < p.stderr.index("imported"), p.stderr
     assert p.stderr.count("HipVersionMismatchWarning") == 1, p.stderr
     assert "generated from the hipRAND 5.3.3 headers (declaring version 2.10.9)" in p.stderr
     assert "is version 2.5.0" in p.stderr and "apt install libhiprand1" in p.stderr
     p = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd="/",
                        env={**env, "HIP_PYTHON_NO_VERSION_CHECK": "1"})
-    assert p.returncode == 0 and not p.stderr, p.stderr
+    assert p.returncode == 0 and p.stderr == "imported\n", p.stderr

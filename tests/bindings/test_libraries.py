@@ -148,11 +148,13 @@ def test_wheel_carries_each_library_module(wheel_523, venv_571):
         assert any(n.startswith(f"hip/{lib}.") and n.endswith(".so") for n in names), lib
         assert f"hip/_manifest_{lib}.json" in names and f"hip/_api_{lib}.h" in names and f"hip/{lib}.pyi" in names
     assert not any(n.startswith("hip/hipblas") for n in names)
-    # all seven import where the release has them (no library needed to import), with their facts
+    # all seven import where the release has them (no library needed to import: each missing one
+    # warns once, at its import), with their facts
     p = _run(venv_571, "import inspect, json; from hip import hipblas, hipfft, hiprand, hipsparse, hipsolver, roctx, rccl as r\n"
              "print(json.dumps([m.LIBRARY_VERSION for m in (hipblas, hipfft, hiprand, hipsparse, hipsolver, roctx, r)]"
              " + [str(inspect.signature(hipblas.hipblasSgemm)), hipblas.hipblasSgemm.__doc__.splitlines()[0]]))")
-    assert p.returncode == 0 and not p.stderr, p.stderr
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.count("RocmLibraryNotFoundWarning: hip.") == 7, p.stderr
     assert json.loads(p.stdout) == ["5.5.1", "6.1.2", "5.7.1", "5.7.1", "5.5.1", "5.7.1", "5.4.3",
                                     "(handle, transA, transB, m, n, k, alpha, AP, lda, BP, ldb, beta, CP, ldc)",
                                     "hipblasSgemm(handle, transA, transB, m, n, k, alpha, AP, lda, BP, ldb, beta, CP, ldc) -> (result)"]
@@ -173,15 +175,26 @@ def test_hiprand_on_the_real_bookworm_library(venv_523, bookworm_libs):
 
 
 def test_machine_without_the_library(venv_523):
-    """import hip stays silent; the first call names the missing library and its package;
-    a library bookworm has no build of is an ImportError saying so."""
-    code = ("import hip, json\nfrom hip import hipsparse\n"
+    """import hip stays silent; ``from hip import hipsparse`` warns, naming the missing library,
+    its soname and package; its calls raise the same message; a library bookworm has no build of
+    is an ImportError saying so."""
+    code = ("import hip, json, warnings\n"
+            "with warnings.catch_warnings(record=True) as w:\n"
+            "    warnings.simplefilter('always')\n"
+            "    import hip.hip\n"
+            "    quiet = [str(x.message) for x in w]\n"
+            "    from hip import hipsparse\n"
+            "said = [(x.category.__name__, str(x.message)) for x in w]\n"
             "try:\n    hipsparse.hipsparseCreate()\nexcept hip.RocmLibraryNotFoundError as e:\n"
-            "    print(json.dumps(str(e)))\n")
+            "    print(json.dumps([quiet, said, str(e)]))\n")
     p = _run(venv_523, code)
     assert p.returncode == 0 and not p.stderr, p.stderr
-    msg = json.loads(p.stdout)
+    quiet, said, msg = json.loads(p.stdout)
+    assert quiet == []
     assert "hipSPARSE 5.3.3" in msg and "apt install libhipsparse0" in msg and "libhipsparse.so.0" in msg
+    ((category, warned),) = said
+    assert category == "RocmLibraryNotFoundWarning" and warned.startswith(msg)
+    assert "raise RocmLibraryNotFoundError" in warned
     p = _run(venv_523, "from hip import hipblas")
     assert p.returncode == 1 and "ImportError" in p.stderr and "has no hipblas module" in p.stderr
     assert "hiprand, hipsparse" in p.stderr
