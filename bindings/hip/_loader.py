@@ -266,23 +266,37 @@ def warn_if_library_mismatched(module: str, scheme: str, values: list, where: st
     if have.split(".")[:2] == declared.split(".")[:2]:
         return
     _warned_libraries.add(module)
-    import warnings
     from hip import _version
-    warnings.warn(
+    _warn_at_caller(
         f"hip.{module} of hip-python {_version.__version__} was generated from the {title} {version} "
         f"headers (declaring version {declared}), but the library it loaded ({where}) is version {have}. "
         f"A function or struct that changed between the two can misbehave. Fix: install the {title} "
         f"of the wheel's release ('hip-python-select detect' shows the HIP release; Debian: apt install "
         f"{_libraries.LIBRARIES[module][4]}), or check what your code uses with 'hip-python-select check "
         f"--script app.py'. Silence with {NO_CHECK_ENV}=1.",
-        HipVersionMismatchWarning, stacklevel=4)
+        HipVersionMismatchWarning)
 
 
 def warn_library_missing(module: str, error: Exception) -> None:
     """At ``from hip import <library>``: the library cannot be opened; say why and how to get it."""
+    _warn_at_caller(f"{error}\nIts functions raise {type(error).__name__} until then.", RocmLibraryNotFoundWarning)
+
+
+def _warn_at_caller(message: str, category: type) -> None:
+    """Warn at the first frame outside this package and importlib: the user's ``from hip import
+    hipX`` (which reaches a library module's import through ``hip.__getattr__`` and
+    ``importlib.import_module``, or through the import system alone: no fixed stacklevel fits)."""
     import warnings
-    warnings.warn(f"{error}\nIts functions raise {type(error).__name__} until then.",
-                  RocmLibraryNotFoundWarning, stacklevel=4)
+    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    f = sys._getframe(1)
+    while f is not None and (f.f_code.co_filename.startswith(here) or "importlib" in f.f_code.co_filename):
+        f = f.f_back
+    if f is None:
+        warnings.warn(message, category, stacklevel=2)
+        return
+    g = f.f_globals
+    warnings.warn_explicit(message, category, f.f_code.co_filename, f.f_lineno, module=g.get("__name__"),
+                           registry=g.setdefault("__warningregistry__", {}))
 
 
 def peek(module: str, major: int, env=None) -> "str | None":

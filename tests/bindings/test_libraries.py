@@ -195,6 +195,10 @@ def test_machine_without_the_library(venv_523):
     ((category, warned),) = said
     assert category == "RocmLibraryNotFoundWarning" and warned.startswith(msg)
     assert "raise RocmLibraryNotFoundError" in warned
+    p = _run(venv_523, "import hip\n\nfrom hip import hipsparse")   # the warning points at the import
+    assert p.returncode == 0 and p.stderr.startswith("<string>:3: RocmLibraryNotFoundWarning: hip.hipsparse needs"), p.stderr
+    p = _run(venv_523, "import hip.hipsparse")    # the import system's own path to the module
+    assert p.returncode == 0 and p.stderr.startswith("<string>:1: RocmLibraryNotFoundWarning: hip.hipsparse needs"), p.stderr
     p = _run(venv_523, "from hip import hipblas")
     assert p.returncode == 1 and "ImportError" in p.stderr and "has no hipblas module" in p.stderr
     assert "hiprand, hipsparse" in p.stderr
