@@ -1,60 +1,109 @@
-"""Per-call cost of the cheapest call of each ROCm library module against a hand-written floor.
+"""Instructions per call of the cheapest call of each ROCm library module, against a hand-written floor.
 
-Runs what runs on this bookworm host: ``hiprandGetVersion`` (bookworm's hipRAND 5.3.3 on the
-real HIP 5.2.3 runtime, 5.2.3 wheel) and ``roctx_version_major`` / ``roctxMarkA`` (trixie's
-libroctx64, which needs only libc, 5.7.1 wheel). hipFFT, hipBLAS, hipSPARSE, hipSOLVER and RCCL
-need glibc >= 2.38 or their GPU backends to load, so they have no figure here.
+    python benchmarks/libraries.py [--rounds 2] [-n 20000] [--wheels DIR] [--only FUNCTIONS]
 
-The floor is a tiny Cython module calling each function through a pointer cached by dlsym,
-returning what ours returns minus the enum (``(int, int)`` for hiprandGetVersion).
-Each call is timed (ns, minima) and counted (instructions per call under callgrind, which a
-loaded machine does not disturb).  Not a test; prints a JSON object.  ``python benchmarks/libraries.py`` (~2 min with wheels cached).
+One row per (library, function): ``real`` where the library loads on this bookworm host
+(bookworm's hipRAND 5.3.3 on the real HIP 5.2.3 runtime, 5.2.3 wheel; trixie's libroctx64,
+which needs only libc, 5.7.1 wheel), ``null`` for every library of the 6.4.3 wheel (the
+richest: it has all seven, and hipSPARSE's ``hipsparseGetErrorName`` only exists from hipSPARSE
+3): the callee is a null library generated from the library's own manifest (``nullrt.py``:
+every function with its real prototype, returning at once; a ``const char*`` function returns
+a static string, as the real ones do).  Both sides call the same C symbol, so what differs is
+the binding's own work: a null callee is fair for the ratio.  hipFFT, hipBLAS, hipSPARSE,
+hipSOLVER and RCCL cannot load here (glibc >= 2.38, or GPU backends of several GB).
+
+hipSOLVER has no GPU-free call on the real library: its row is ``hipsolverDestroy(0)``, the
+cheapest shape it has (a handle in, a status out; the status return releases the GIL, as every
+hipSOLVER call does, and the floor releases it too, as ``floor.py``'s fair memcpy floor does).
+
+The floor is a tiny Cython module calling the symbol through a pointer cached by dlsym and
+returning the bare value: ``(status, value)`` for an ``int*`` out, bytes for a string, the int
+for an int; no enum, no tuple around a single result (ours returns ``(result, *outs)``).
+
+Counted by callgrind (``callgrind.per_call``: N, 2N, 3N ... calls in a function's loop, each
+difference per call, so start-up, imports and the first call cancel; ``--rounds`` estimates per
+side): the table gives the median and the spread (max - min) of each side's estimates, which
+shows the count is steady (string hashing seeded, the loop a function's, no dict lookups).
+~20 min on this loaded 2-core machine (each process is Python + the module under valgrind).  Not a test: prints a table, writes ``results/libraries.json``.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import subprocess
+import re
+import statistics
 import sys
-import tempfile
 from pathlib import Path
 
-from _common import ROOT, cython_module, log, run
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-sys.path.insert(0, str(ROOT / "bindings"))
+import nullrt  # noqa: E402
+from _common import CACHE, RESULTS, ROOT, cython_module, log, run, venv_with  # noqa: E402
+from callgrind import per_call  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "tests"))
+
+NULL_RELEASE = "6.4.3"
+# (library, function, arguments as Python source, the floor's function of that C shape)
+CASES = [
+    ("hipblas", "hipblasStatusToString", "0", "cstr"),
+    ("hipfft", "hipfftGetVersion", "", "out_int"),
+    ("hiprand", "hiprandGetVersion", "", "out_int"),
+    ("hipsparse", "hipsparseGetErrorName", "0", "cstr"),
+    ("hipsolver", "hipsolverDestroy", "0", "handle_nogil"),
+    ("rccl", "ncclGetVersion", "", "out_int"),
+    ("rccl", "ncclGetErrorString", "0", "cstr"),
+    ("roctx", "roctx_version_major", "", "unsigned"),
+    ("roctx", "roctxMarkA", "b'x'", "mark"),
+]
+# the libraries that load on this host: (release whose wheel and library are used, library)
+REAL = [("5.2.3", "hiprand"), ("5.7.1", "roctx")]
 
 FLOOR = r'''
 # cython: language_level=3
 from posix.dlfcn cimport dlopen, dlsym, RTLD_NOW, RTLD_GLOBAL
-ctypedef int (*ver_fn)(int*) noexcept nogil
-ctypedef unsigned (*u_fn)() noexcept nogil
+from cpython.bytes cimport PyBytes_FromString
+from cpython.long cimport PyLong_AsVoidPtr
+ctypedef int (*out_int_fn)(int*) noexcept nogil
+ctypedef const char* (*cstr_fn)(int) noexcept nogil
+ctypedef int (*handle_fn)(void*) noexcept nogil
+ctypedef unsigned (*unsigned_fn)() noexcept nogil
 ctypedef void (*mark_fn)(const char*) noexcept nogil
-cdef ver_fn _ver = NULL
-cdef u_fn _major = NULL
-cdef mark_fn _mark = NULL
+cdef void* _f = NULL
 
-def load(bytes path, bytes which):
-    global _ver, _major, _mark
+def load(bytes path, bytes symbol):
+    global _f
     cdef void* h = dlopen(path, RTLD_NOW | RTLD_GLOBAL)
     if h == NULL:
         raise OSError(path)
-    if which == b"hiprand":
-        _ver = <ver_fn>dlsym(h, b"hiprandGetVersion")
-    else:
-        _major = <u_fn>dlsym(h, b"roctx_version_major")
-        _mark = <mark_fn>dlsym(h, b"roctxMarkA")
+    _f = dlsym(h, symbol)
+    if _f == NULL:
+        raise OSError(symbol)
 
-def hiprandGetVersion():
+def out_int():
     cdef int v = 0
-    cdef int r = _ver(&v)
+    cdef int r = (<out_int_fn>_f)(&v)
     return r, v
 
-def roctx_version_major():
-    return _major()
+def cstr(int e):
+    cdef const char* s = (<cstr_fn>_f)(e)
+    if s == NULL:
+        return None
+    return PyBytes_FromString(s)
 
-def roctxMarkA(bytes m):
-    _mark(m)
+def handle_nogil(h):
+    cdef void* p = PyLong_AsVoidPtr(h)
+    cdef int r
+    with nogil:
+        r = (<handle_fn>_f)(p)
+    return r
+
+def unsigned():
+    return (<unsigned_fn>_f)()
+
+def mark(bytes m):
+    (<mark_fn>_f)(m)
 '''
 
 SETUP = '''
@@ -64,101 +113,117 @@ setup(ext_modules=cythonize([Extension("libfloor", ["libfloor.pyx"], extra_compi
                                        libraries=["dl"])], quiet=True))
 '''
 
-TIMER = r'''
-import json, sys, timeit
-sys.path.insert(0, sys.argv[1])
+# One process per (side, case, N): both sides load the floor and the library alike; only the
+# function called in the loop differs.  The loop is a function's (local names, no dict lookups).
+CHILD = '''
+import importlib, sys
+sys.path.insert(0, {floor!r})
 import libfloor
-lib, so = sys.argv[2], sys.argv[3]
-calls = [(n, [a.encode() if isinstance(a, str) else a for a in args]) for n, args in json.loads(sys.argv[4])]
-libfloor.load(so.encode(), lib.encode())
-mod = __import__("hip." + lib, fromlist=[lib])
-out = {}
-for name, args in calls:
-    ours, floor = getattr(mod, name), getattr(libfloor, name)
-    ours(*args); floor(*args)
-    res = {}
-    for label, fn in (("ours", ours), ("floor", floor)):
-        n = 200000
-        t = min(timeit.repeat("f(*a)", globals={"f": fn, "a": tuple(args)}, number=n, repeat=7))
-        res[label] = round(t / n * 1e9, 1)
-    res["ratio"] = round(res["ours"] / res["floor"], 2)
-    out[name] = res
-print(json.dumps(out))
+libfloor.load({so!r}, {symbol!r})
+f = getattr(libfloor, {shape!r}) if {impl!r} == "floor" else getattr(importlib.import_module("hip." + {lib!r}), {name!r})
+def loop(f, n):
+    for _ in range(n):
+        f({args})
+print(repr(f({args})))
+loop(f, {n})
 '''
 
 
-# Instructions per call (valgrind's callgrind: deterministic where timers on a shared machine are
-# not): the same call run N and 2N times, (Ir(2N) - Ir(N)) / N, loop included on both sides.
-COUNTER = r'''
-import json, sys
-sys.path.insert(0, sys.argv[1])
-import libfloor
-lib, so, impl, name, n = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
-args = tuple(a.encode() if isinstance(a, str) else a for a in json.loads(sys.argv[7]))
-libfloor.load(so.encode(), lib.encode())
-mod = libfloor if impl == "floor" else __import__("hip." + lib, fromlist=[lib])
-f = getattr(mod, name)
-f(*args)
-for _ in range(n):
-    f(*args)
-'''
+def floor_dir() -> Path:
+    """The floor, built by this interpreter (the venvs' CPython: the same ABI)."""
+    return cython_module("libfloor", FLOOR, SETUP, sys.executable, "libfloor")
 
 
-def instructions(python, argv: list, env: dict) -> int:
-    import re
-    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-c", COUNTER,
-                        *argv], capture_output=True, text=True, env=env)
-    m = re.search(r"Collected : (\d+)", p.stderr)
-    if p.returncode != 0 or not m:
-        raise RuntimeError(p.stderr[-2000:])
-    return int(m.group(1))
+def env_var(soname: str) -> str:
+    """The loader's variable naming a library's exact file (``HIP_PYTHON_LIBHIPBLAS_PATH``)."""
+    import importlib.util   # hip/_hipfacts.py alone: the source tree's hip package is not importable
+    spec = importlib.util.spec_from_file_location("_hipfacts", ROOT / "bindings" / "hip" / "_hipfacts.py")
+    _hipfacts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(_hipfacts)
+    return _hipfacts.env_var(re.fullmatch(r"lib(.+)\.so\.\d+", soname).group(1))
 
 
-def per_call_instructions(python, floor: Path, lib: str, so: str, name: str, args: list, env: dict, n: int = 20000) -> dict:
+def real_library(release: str, lib: str) -> tuple[Path, dict]:
+    """The real library of ``release`` extracted from its Debian packages, and the environment
+    that loads it (5.2.3's hipRAND on Debian's real 5.2.3 runtime)."""
+    from hip_bindgen import debian, libraries
+    entry = libraries.of_release(release)[lib]
+    libdir = debian.extract([entry["runtime"], *entry.get("load_deps", [])], f"load-{lib}-{release}") / "usr/lib/x86_64-linux-gnu"
+    dirs = [str(libdir)]
+    if release == "5.2.3":
+        dirs.append(str(debian.runtime("5.2.3") / "lib/x86_64-linux-gnu"))
+    return libdir / entry["soname"], {"LD_LIBRARY_PATH": ":".join(dirs)}
+
+
+def null_library(release: str, lib: str) -> tuple[Path, dict]:
+    """The library's null twin, from its manifest; the environment that makes the module load it
+    (its own version check off: the null ``hiprandGetVersion`` answers 0)."""
+    from hip_bindgen import libraries
+    import hashlib
+    m = libraries.manifest(release, lib)
+    d = CACHE / f"nullrt-{lib}-{release}-{hashlib.sha256(nullrt.c_source(m, strings=True).encode()).hexdigest()[:12]}"
+    so = d / nullrt.soname(m)
+    if not so.exists():
+        nullrt.build(m, d, strings=True)
+    return so, {env_var(so.name): str(so), "HIP_PYTHON_NO_VERSION_CHECK": "1"}
+
+
+def measure(py: Path, so: Path, env: dict, case: tuple, n: int, rounds: int) -> dict:
+    lib, name, args, shape = case
     out = {}
     for impl in ("ours", "floor"):
-        base = [str(floor), lib, so, impl, name]
-        lo = instructions(python, base + [str(n), json.dumps(args)], env)
-        hi = instructions(python, base + [str(2 * n), json.dumps(args)], env)
-        out[impl] = round((hi - lo) / n)
-    out["ratio"] = round(out["ours"] / out["floor"], 2)
+        fill = dict(floor=str(floor_dir()), so=str(so).encode(), symbol=name.encode(), shape=shape,
+                    impl=impl, lib=lib, name=name, args=args)
+        # once without valgrind: the call works, what it returns (shown), the .pyc files written
+        returned = run([py, "-c", CHILD.format(n=0, **fill)], env=dict(os.environ, **env)).stdout.strip()
+        counts = per_call(py, lambda k: CHILD.format(n=k, **fill), env, n, rounds)
+        out[impl] = {"median": statistics.median(counts), "spread": max(counts) - min(counts), "counts": counts,
+                     "returns": returned}
+    out["ratio"] = out["ours"]["median"] / out["floor"]["median"]
     return out
 
 
-def floor_dir(python: str) -> Path:
-    return cython_module("libfloor", FLOOR, SETUP, python, "libfloor")
-
-
 def main() -> int:
-    from hip_bindgen import debian, libraries
-    from wheels_for_tests import library_wheel, make_venv
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=2, help="estimates per side (N, 2N, ... (rounds+1)N calls)")
+    ap.add_argument("-n", type=int, default=20000)
+    ap.add_argument("--only", default="", help="comma-separated functions (default: all)")
+    ap.add_argument("--wheels", type=Path, help="take the newest wheel of each release from this directory "
+                    "(e.g. build/test-wheels-libraries) instead of building the tests' library wheels "
+                    "(whose version, and so cache key, changes with every commit)")
+    a = ap.parse_args()
+    from wheels_for_tests import library_wheel
 
-    results = {}
-    cases = [("5.2.3", "hiprand", [("hiprandGetVersion", [])]),
-             ("5.7.1", "roctx", [("roctx_version_major", []), ("roctxMarkA", [b"x"])])]
-    # bytes travel as str in the JSON argument and are encoded back in the timer
-    for release, lib, calls in cases:
-        log(f"[{lib} {release}] wheel, venv, library")
-        # the library tests' wheel of the release (every library module; built once, cached)
-        venv = make_venv(Path(tempfile.mkdtemp()) / "v", library_wheel(release))
-        subprocess.run([str(venv), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        "Cython>=3.0", "setuptools"], check=True)
-        entry = libraries.of_release(release)[lib]
-        tree = debian.extract([entry["runtime"], *entry.get("load_deps", [])], f"load-{lib}-{release}") / "usr"
-        libdirs = [str(tree / "lib/x86_64-linux-gnu")]
-        if release == "5.2.3":
-            libdirs.append(str(debian.runtime("5.2.3") / "lib/x86_64-linux-gnu"))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HIP_PYTHON_")}
-        env["LD_LIBRARY_PATH"] = ":".join(libdirs)
-        so = str(Path(libdirs[0]) / entry["soname"])
-        wire = json.dumps([(n, [a.decode() if isinstance(a, bytes) else a for a in args]) for n, args in calls])
-        p = run([venv, "-c", TIMER, floor_dir(str(venv)), lib, so, wire], env=env)
-        timed = json.loads(p.stdout.strip().splitlines()[-1])
-        for name, args in calls:
-            timed[name]["instructions"] = per_call_instructions(
-                venv, floor_dir(str(venv)), lib, so, name, [a.decode() if isinstance(a, bytes) else a for a in args], env)
-        results[f"{lib} {entry['version']}"] = timed
-    print(json.dumps(results, indent=1))
+    def wheel(release: str) -> Path:
+        if not a.wheels:
+            return library_wheel(release)
+        major, minor = release.split(".")[:2]
+        found = list(a.wheels.glob(f"hip_python-{major}.{minor}.*.whl"))
+        if not found:
+            raise SystemExit(f"no HIP {release} wheel in {a.wheels}")
+        return max(found, key=lambda w: w.stat().st_mtime)
+
+    only = set(filter(None, a.only.split(",")))
+    plan = [(NULL_RELEASE, "null", c) for c in CASES]
+    plan += [(rel, "real", c) for rel, lib in REAL for c in CASES if c[0] == lib]
+    plan = [p for p in plan if not only or p[2][1] in only]
+    rows = []
+    print(f"{'library':<10} {'function':<22} {'callee':<12} {'ours':>7} {'floor':>7} {'ratio':>6}  "
+          f"spread ours/floor   (instructions per call, callgrind)", flush=True)
+    for release, kind, case in plan:
+        log(f"[{case[1]} {release} {kind}]")
+        py = venv_with(f"libraries-{release}", wheel(release))
+        so, env = (real_library if kind == "real" else null_library)(release, case[0])
+        r = measure(py, so, env, case, a.n, a.rounds)
+        rows.append({"library": case[0], "function": case[1], "release": release, "callee": kind, **r})
+        print(f"{case[0]:<10} {case[1]:<22} {kind + ' ' + release:<12} {r['ours']['median']:>7.0f} "
+              f"{r['floor']['median']:>7.0f} {r['ratio']:>5.2f}x  {r['ours']['spread']:>6.1f} / "
+              f"{r['floor']['spread']:.1f}", flush=True)
+    worst = max(rows, key=lambda r: r["ratio"])
+    print(f"goal: every ratio <= 1.3x: {'MET' if worst['ratio'] <= 1.3 else 'NOT MET'} "
+          f"(worst {worst['function']} {worst['ratio']:.2f}x)")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "libraries.json").write_text(json.dumps(rows, indent=1) + "\n")
     return 0
 
 
