@@ -258,8 +258,8 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     cdef void* fp = _fpp[fi]
     if fp == NULL:
         fp = _resolve(fi)
-    cdef int ret = F.ret
-    if ret == _RET_RECORD:
+    res = None
+    if F.ret == _RET_RECORD:
         res = _new_record(_record_names[F.rextra])
         r.p = (<_Struct>res)._ptr
     if F.nogil:
@@ -270,18 +270,24 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     if back is not None:
         for h in back:
             (<_Holder>h).write_back()
+    return _hp_result(F, fi, &r, o, a, res)
+
+
+cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp_slot* o, _hp_slot* a, object res):
+    """``(result, *outs)`` after the call (``res``: a struct result, already built).  A function
+    of its own, so the call's few object locals are all the dispatcher cleans up per call."""
+    cdef int ret = F.ret
     if ret == _RET_ENUM:
         if F.nouts == 0:
-            return _e1(F.rextra, _hp_int(&r, F.rtype))
-        res = _e(F.rextra, _hp_int(&r, F.rtype))
+            return _e1(F.rextra, _hp_int(r, F.rtype))
+        res = _e(F.rextra, _hp_int(r, F.rtype))
     elif ret == _RET_SCALAR:
         if F.nouts == 0 and (F.rtype == _CT_I32 or F.rtype == _CT_U32) and r.u32 < 256:
             return <tuple>_hp_small1[r.u32]     # AMD returns (value,): a shared tuple, no allocation
-        res = _hp_value(&r, F.rtype)
+        res = _hp_value(r, F.rtype)
     elif ret == _RET_VOID:
         if F.nouts == 0:
             return None
-        res = None
     elif ret == _RET_CSTR:
         if F.nouts == 0:
             return _cstr1(<const char*>r.p, fi)   # a static string's tuple, reused
@@ -292,10 +298,23 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
         res = bool(r.b)
     if F.nouts == 0:
         return (res,)
-    # the outs in parameter order; up to three in locals so the result tuple is built in one go
+    cdef const _hp_param* p = &_HP_PARAMS[F.first]
+    cdef Py_ssize_t k = 0
+    if F.nouts == 1:   # most calls with outs have one (a version, a handle): no locals to gather into
+        while p[k].code < _OUT_CSTR:
+            k += 1
+        return (res, _hp_out(&p[k], &o[k], a))
+    return _hp_outs(F, o, a, res)
+
+
+cdef object _hp_outs(const _hp_func* F, _hp_slot* o, _hp_slot* a, object res):
+    """``(res, *outs)`` for two or more outs, in parameter order; up to three in locals so the
+    result tuple is built in one go."""
     cdef object v1 = None, v2 = None, v3 = None
     cdef list more = None
     cdef int got = 0
+    cdef const _hp_param* p
+    cdef Py_ssize_t k
     for k in range(F.nparams):
         p = &_HP_PARAMS[F.first + k]
         if p.code < _OUT_CSTR:
@@ -312,8 +331,6 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
         else:
             more.append(v)
         got += 1
-    if got == 1:
-        return (res, v1)
     if got == 2:
         return (res, v1, v2)
     if got == 3:
