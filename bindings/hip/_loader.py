@@ -277,6 +277,24 @@ def warn_if_library_mismatched(module: str, scheme: str, values: list, where: st
         HipVersionMismatchWarning)
 
 
+def warn_library_incomplete(module: str, missing: list, bound: int, where: str) -> None:
+    """The library loaded lacks functions its module binds: it is another version (once per library)."""
+    if module in _warned_libraries or check_disabled():
+        return
+    _warned_libraries.add(module)
+    from hip import _libraries, _version
+    title, version, package = (_libraries.LIBRARIES[module][i] for i in (2, 3, 4))
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    _warn_at_caller(
+        f"hip.{module} of hip-python {_version.__version__} was generated from the {title} {version} "
+        f"headers, but the library it loaded ({where}) lacks {len(missing)} of the {bound} functions it "
+        f"binds ({shown}): it is another version of {title}. Calling those raises "
+        f"HipFunctionNotFoundError; a function or struct that changed between the two can misbehave. "
+        f"Fix: install the {title} of the wheel's release ('hip-python-select detect' shows the HIP "
+        f"release; Debian: apt install {package}). Silence with {NO_CHECK_ENV}=1.",
+        HipVersionMismatchWarning)
+
+
 def warn_library_missing(module: str, error: Exception) -> None:
     """At ``from hip import <library>``: the library cannot be opened; say why and how to get it."""
     _warn_at_caller(f"{error}\nIts functions raise {type(error).__name__} until then.", RocmLibraryNotFoundWarning)

@@ -258,3 +258,30 @@ def test_resolver_reads_the_library_manifests_a_wheel_carries(wheel_523):
     assert sorted(m["libraries"]) == ["hiprand", "hipsparse"]
     assert m["libraries"]["hiprand"]["library"]["version"] == "5.3.3"
     assert "hiprandGetVersion" in m["libraries"]["hiprand"]["functions"]
+
+
+def test_a_library_lacking_bound_functions_is_another_version(venv_523, tmp_path):
+    """hipSPARSE cannot tell its version without a GPU: the import looks every bound function up,
+    and a file lacking some is another hipSPARSE (one warning naming them); what it has is called,
+    what it lacks raises the clear error.  Nothing is said with HIP_PYTHON_NO_VERSION_CHECK=1."""
+    src = tmp_path / "partial.c"
+    src.write_text("int hipsparseCreate(void **h) { *h = (void *)0x1234; return 0; }\n"
+                   "int hipsparseGetVersion(void *h, int *v) { *v = h == (void *)0x1234 ? 300 : -1; return 0; }\n")
+    lib = tmp_path / "libhipsparse.so.0"
+    subprocess.run(["gcc", "-shared", "-fPIC", str(src), "-o", str(lib)], check=True)
+    code = ("import json, sys\nfrom hip import hipsparse as s\nprint('imported', file=sys.stderr)\n"
+            "h = s.hipsparseCreate()[1]\nout = [int(h), s.hipsparseGetVersion(h)[1]]\n"
+            "try:\n    s.hipsparseDestroy(0)\nexcept Exception as e:\n    out.append(type(e).__name__)\n"
+            "print(json.dumps(out))")
+    p = _run(venv_523, code, HIP_PYTHON_LIBHIPSPARSE_PATH=str(lib))
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out == [0x1234, 300, "HipFunctionNotFoundError"]
+    warning, after = p.stderr.split("imported\n")
+    assert after == "" and warning.startswith("<string>:2: HipVersionMismatchWarning: hip.hipsparse"), p.stderr
+    assert "generated from the hipSPARSE 5.3.3 headers" in warning and "apt install libhipsparse0" in warning
+    assert " and 512 more)" in warning     # five named
+    assert "lacks 517 of the 519 functions" in warning     # 5.3.3 binds 519; the file has 2
+    assert "hipsparseCreate," not in warning and "hipsparseGetVersion" not in warning
+    p = _run(venv_523, code, HIP_PYTHON_LIBHIPSPARSE_PATH=str(lib), HIP_PYTHON_NO_VERSION_CHECK="1")
+    assert p.returncode == 0 and p.stderr == "imported\n", p.stderr
