@@ -1,4 +1,6 @@
-"""Emit the Cython ``cimport`` API of a release: ``hip/chip.pxd``, ``hip/chiprtc.pxd``, ``hip/_capi.h``.
+"""Emit the Cython ``cimport`` API of a release: ``hip/chip.pxd``, ``hip/chiprtc.pxd``, ``hip/_capi.h``,
+and per ROCm library module ``hip/c<lib>.pxd`` + ``hip/_capi_<lib>.h`` (AMD's names: ``hip.chipblas``,
+``hip.chipfft``, ``hip.chiprand``, ``hip.chipsparse``, ``hip.chipsolver``, ``hip.croctx``, ``hip.crccl``).
 
 A user's Cython extension writes ``from hip.chip cimport hipRuntimeGetVersion, hipError_t``
 and calls the C function as in C.  Nothing links against ``libamdhip64`` and nothing opens
@@ -14,6 +16,14 @@ If a function cannot be resolved, the error is printed as unraisable and the cal
 Declarations: every enum (``ctypedef enum`` with its members, values as C macros in
 ``_capi.h``), struct (fields whose types Cython can spell), typedef and non-variadic
 function of the release; both pxds are self-contained.  Deterministic, from the manifest.
+
+A library's pxd declares the library's own types and functions and cimports HIP's (the manifest's
+module ``"hip"`` entries: ``hipStream_t``, ``hipDataType``) from ``hip.chip``, never redeclaring
+them; its header includes hip's ``_api.h`` for their C side.  Its functions call through the
+function table of ``hip.<lib>`` (the one the Python module's dispatcher uses), resolved and
+digest-checked on the first call as hip's are; a missing function returns the library's status
+member for "not supported" (``MISSING_STATUS``), or 0 / NULL for functions that return no status
+(roctx's ``int``s).
 """
 from __future__ import annotations
 
@@ -32,6 +42,16 @@ C_INT_NAMES = {"char", "signed char", "unsigned char", "short", "unsigned short"
                "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t", "intptr_t", "uintptr_t"}
 ERROR_ON_MISSING = {"hipError_t": ("hipErrorSharedObjectSymbolNotFound", "hipErrorNotFound"),
                     "hiprtcResult": ("HIPRTC_ERROR_INTERNAL_ERROR",)}
+# A library function that cannot be resolved returns its status enum's member for "this is not
+# available here" (the first one the release declares), else its internal error: no library has a
+# "symbol not found" status.  RCCL's ncclSystemError is its code for a failed system call (dlsym).
+MISSING_STATUS = {"hipblasStatus_t": ("HIPBLAS_STATUS_NOT_SUPPORTED", "HIPBLAS_STATUS_INTERNAL_ERROR"),
+                  "hipfftResult_t": ("HIPFFT_NOT_IMPLEMENTED", "HIPFFT_INTERNAL_ERROR"),
+                  "hiprandStatus": ("HIPRAND_STATUS_NOT_IMPLEMENTED", "HIPRAND_STATUS_INTERNAL_ERROR"),
+                  "hipsparseStatus_t": ("HIPSPARSE_STATUS_NOT_SUPPORTED", "HIPSPARSE_STATUS_INTERNAL_ERROR"),
+                  "hipsolverStatus_t": ("HIPSOLVER_STATUS_NOT_SUPPORTED", "HIPSOLVER_STATUS_INTERNAL_ERROR"),
+                  "ncclResult_t": ("ncclSystemError", "ncclInternalError")}
+ERROR_ON_MISSING.update(MISSING_STATUS)
 
 
 class Unsupported(Exception):
@@ -43,10 +63,17 @@ def table_digest(symbols) -> str:
     return hashlib.sha256(b"\0".join(s.encode() for s in symbols)).hexdigest()[:16]
 
 
+def pxd_name(library: str) -> str:
+    """AMD's module name of a library's cimport API: ``hipblas`` -> ``chipblas``, ``roctx`` -> ``croctx``."""
+    return f"c{library}"
+
+
 class CapiEmitter(emit.Emitter):
-    def __init__(self, manifest: dict):
+    def __init__(self, manifest: dict, own: set[str] | None = None):
         super().__init__(manifest)
         self.declared: set[str] = set()
+        # the type names this pxd/header declares (None: all of them, hip's and hiprtc's pxds)
+        self.own = own
 
     # -- types, spelled for Cython (cy=True) or for the C side of the same declaration ------
     def base(self, ref, cy: bool) -> str:
@@ -117,14 +144,17 @@ class CapiEmitter(emit.Emitter):
             if n in m["records"]:
                 return {d for f in m["records"][n]["fields"] for d in self._mentions(f["type"])}
             return set()
-        names = (set(self.td) | set(m["records"])) - set(m["enums"])
+        names = self._owned((set(self.td) | set(m["records"])) - set(m["enums"]))
         return self._topo(names, lambda n: {d for d in deps(n) if d in names and d != n})
+
+    def _owned(self, names) -> set[str]:
+        return set(names) if self.own is None else set(names) & self.own
 
     # -- the pxd ----------------------------------------------------------------------------
     def type_decls(self) -> tuple[list[str], list[str]]:
         """(declaration lines, names left out and why)."""
         m, out, skipped = self.m, [], []
-        for name in sorted(m["enums"]):
+        for name in sorted(self._owned(m["enums"])):
             consts = [c for c, _ in m["enums"][name]["constants"]]
             out.append(f"    ctypedef enum {name}:" + "".join(f"\n        {self.ident(c)}" for c in consts)
                        + ("" if consts else "\n        pass"))
@@ -158,7 +188,7 @@ class CapiEmitter(emit.Emitter):
         """The headers' ``#define``d type names (``hipDeviceProp_t`` -> ``hipDeviceProp_tR0600``)."""
         m = self.m
         return [(a, t["target"]) for a, t in sorted(m["aliases"].items())
-                if t["target"] in m["records"] or t["target"] in m["enums"] or t["target"] in self.td]
+                if t["target"] in self._owned(set(m["records"]) | set(m["enums"]) | set(self.td))]
 
     def functions(self, module: str) -> list[tuple[str, str, int]]:
         """(name, the function it calls, its index in the module's table), aliases included."""
@@ -179,6 +209,11 @@ class CapiEmitter(emit.Emitter):
                'cdef extern from "hip/_capi.h" nogil:',
                f'    const char* HIP_CAPI_VERSION_STRING "__HIP_CAPI_VERSION_STRING"']
         out += types
+        out += self.function_decls(module, skipped)
+        return "\n".join(out) + "\n", skipped
+
+    def function_decls(self, module: str, skipped: list[str]) -> list[str]:
+        out = []
         for name, target, _ in self.functions(module):
             f = self.m["functions"][target]
             try:
@@ -187,7 +222,49 @@ class CapiEmitter(emit.Emitter):
                 out.append(f"    {self.decl(f['returns'], f'{name}({ps})')}")
             except Unsupported as e:
                 skipped.append(f"{name} ({e})")
-        return "\n".join(out) + "\n", skipped
+        return out
+
+    # -- a ROCm library's pxd and header ----------------------------------------------------------
+    def hip_types(self) -> list[str]:
+        """HIP's types the library mentions (module ``"hip"``): cimported from ``hip.chip``."""
+        m = self.m
+        return sorted(n for kind in ("records", "enums", "typedefs") for n, e in m[kind].items()
+                      if e["module"] == "hip")
+
+    def library_pxd(self) -> tuple[str, list[str]]:
+        m, lib = self.m, self.m["library"]
+        name = lib["name"]
+        self.declared = set(self.hip_types())
+        types, skipped = self.type_decls()
+        out = [f"# Generated by hip_bindgen {emit.GENERATOR_VERSION} from {lib['title']} {lib['version']} headers "
+               f"(HIP {m['hip_version']['string']}). Do not edit.",
+               f"# The C API of hip.{name} for Cython: `from hip.{pxd_name(name)} cimport ...` "
+               f"(see hip/_capi_{name}.h).",
+               "from libc.stdint cimport *"]
+        if self.hip_types():   # HIP's own types are hip.chip's, never declared twice
+            out.append("from hip.chip cimport " + ", ".join(self.hip_types()))
+        out += ["", f'cdef extern from "hip/_capi_{name}.h" nogil:']
+        body = types + self.function_decls(name, skipped)
+        return "\n".join(out + (body or ["    pass"])) + "\n", skipped
+
+    def library_header(self) -> str:
+        m, lib = self.m, self.m["library"]
+        name = lib["name"]
+        out = [f"/* Generated by hip_bindgen {emit.GENERATOR_VERSION} from {lib['title']} {lib['version']} headers "
+               f"(HIP {m['hip_version']['string']}). Do not edit.",
+               f"   The cimport API of hip.{name} (hip/{pxd_name(name)}.pxd): each function calls through the",
+               f"   function-pointer table of the loaded hip.{name} module. */",
+               "#pragma once", "#include <Python.h>", "#include <string.h>",
+               '#include "_api.h"   /* HIP\'s types (hipStream_t ...), as hip/chip.pxd declares them */']
+        # the library's own types, as its module's _api_<lib>.h declares them (layouts checked)
+        own = {k: {n: e for n, e in m[k].items() if n in self.own} for k in ("records", "enums", "typedefs")}
+        out += emit.Emitter(dict(m, **own)).header_types(preamble=False, guarded=True)
+        for enum in sorted(own["enums"]):
+            for c, value in m["enums"][enum]["constants"]:
+                out.append(f"#define {c} (({enum}){value})")
+        out += [f"typedef {t} {a};" for a, t in self.type_aliases()] + [""]
+        out += self.calls(name, fn_typedefs=False)
+        return "\n".join(out) + "\n"
 
     # -- the header ---------------------------------------------------------------------------
     def header(self) -> str:
@@ -202,37 +279,45 @@ class CapiEmitter(emit.Emitter):
                 out.append(f"#define {c} (({name}){value})")
         out += [f"typedef {t} {a};" for a, t in self.type_aliases()] + [""]
         for module in ("hip", "hiprtc"):
-            symbols = [m["functions"][n].get("symbol", n)
-                       for n in sorted(n for n, f in m["functions"].items() if f["module"] == module)]
-            # until the first call the table is a private one of NULLs: the hot path then
-            # has one test (is slot i filled), not two
-            out += [f"static void *__hip_capi_unset_{module}[{max(len(symbols), 1)}];",
-                    f"static void **__hip_capi_fp_{module} = __hip_capi_unset_{module};",
-                    f"static void *__hip_capi_slow_{module}(Py_ssize_t i) {{",
-                    "    /* first call of function i: hip.{0} resolves it (GIL held here only) */".format(module),
-                    "    void *p = NULL;",
-                    "    PyGILState_STATE st = PyGILState_Ensure();",
-                    f'    PyObject *mod = PyImport_ImportModule("hip.{module}");',
-                    f'    PyObject *r = mod ? PyObject_CallMethod(mod, "_capi_resolve", "ns", i, "{table_digest(symbols)}") : NULL;',
-                    "    if (r && PyTuple_Check(r) && PyTuple_Size(r) == 2) {",
-                    "        void **table = (void **)PyLong_AsVoidPtr(PyTuple_GetItem(r, 0));",
-                    "        p = PyLong_AsVoidPtr(PyTuple_GetItem(r, 1));",
-                    f"        if (table != NULL && !PyErr_Occurred()) __hip_capi_fp_{module} = table;",
-                    "    }",
-                    "    if (PyErr_Occurred()) { PyErr_WriteUnraisable(mod); p = NULL; }",
-                    "    Py_XDECREF(r); Py_XDECREF(mod);",
-                    "    PyGILState_Release(st);",
-                    "    return p;",
-                    "}"]
-            for name, target, i in self.functions(module):
-                f = m["functions"][target]
-                try:
-                    out.append(self._inline(name, target, f, module, i))
-                except Unsupported:
-                    pass
+            out += self.calls(module)
         return "\n".join(out) + "\n"
 
-    def _inline(self, name, target, f, module, i) -> str:
+    def calls(self, module: str, fn_typedefs: bool = True) -> list[str]:
+        """The function table of ``hip.<module>`` as this extension sees it, and one inline per
+        function calling through it (``fn_typedefs``: cast through ``_api.h``'s ``_fn_<name>``;
+        a library's header spells the pointer type itself)."""
+        m = self.m
+        symbols = [m["functions"][n].get("symbol", n)
+                   for n in sorted(n for n, f in m["functions"].items() if f["module"] == module)]
+        # until the first call the table is a private one of NULLs: the hot path then
+        # has one test (is slot i filled), not two
+        out = [f"static void *__hip_capi_unset_{module}[{max(len(symbols), 1)}];",
+               f"static void **__hip_capi_fp_{module} = __hip_capi_unset_{module};",
+               f"static void *__hip_capi_slow_{module}(Py_ssize_t i) {{",
+               "    /* first call of function i: hip.{0} resolves it (GIL held here only) */".format(module),
+               "    void *p = NULL;",
+               "    PyGILState_STATE st = PyGILState_Ensure();",
+               f'    PyObject *mod = PyImport_ImportModule("hip.{module}");',
+               f'    PyObject *r = mod ? PyObject_CallMethod(mod, "_capi_resolve", "ns", i, "{table_digest(symbols)}") : NULL;',
+               "    if (r && PyTuple_Check(r) && PyTuple_Size(r) == 2) {",
+               "        void **table = (void **)PyLong_AsVoidPtr(PyTuple_GetItem(r, 0));",
+               "        p = PyLong_AsVoidPtr(PyTuple_GetItem(r, 1));",
+               f"        if (table != NULL && !PyErr_Occurred()) __hip_capi_fp_{module} = table;",
+               "    }",
+               "    if (PyErr_Occurred()) { PyErr_WriteUnraisable(mod); p = NULL; }",
+               "    Py_XDECREF(r); Py_XDECREF(mod);",
+               "    PyGILState_Release(st);",
+               "    return p;",
+               "}"]
+        for name, target, i in self.functions(module):
+            f = m["functions"][target]
+            try:
+                out.append(self._inline(name, target, f, module, i, fn_typedefs))
+            except Unsupported:
+                pass
+        return out
+
+    def _inline(self, name, target, f, module, i, fn_typedefs: bool = True) -> str:
         self.declared = set(self.td) | set(self.m["records"]) | set(self.m["enums"])
         args, call = [], []
         for k, p in enumerate(f["params"]):
@@ -242,7 +327,12 @@ class CapiEmitter(emit.Emitter):
         self.decl(f["returns"], "", cy=True)   # raises Unsupported as the pxd does
         ret = self.resolve(f["returns"])
         rdecl = self.decl(f["returns"], "", cy=False)
-        invoke = f"((_fn_{target})f)({', '.join(call)})"
+        if fn_typedefs:
+            fn = f"_fn_{target}"
+        else:
+            proto = ", ".join(self.cdecl(p["type"]) for p in f["params"]) or "void"
+            fn = self.cdecl(f["returns"], f"(*)({proto})")
+        invoke = f"(({fn})f)({', '.join(call)})"
         if ret["kind"] == "void":
             fail, body = "return;", f"{invoke};"
         else:
@@ -268,6 +358,15 @@ def generate(manifest: dict) -> dict[str, str]:
     hip, _ = e.pxd("hip")
     hiprtc, _ = e.pxd("hiprtc")
     return {"chip.pxd": hip, "chiprtc.pxd": hiprtc, "_capi.h": e.header()}
+
+
+def generate_library(manifest: dict) -> dict[str, str]:
+    """A ROCm library's cimport API: ``c<lib>.pxd`` and ``_capi_<lib>.h`` (package-relative)."""
+    name = manifest["library"]["name"]
+    own = {n for kind in ("records", "enums", "typedefs") for n, e in manifest[kind].items() if e["module"] != "hip"}
+    e = CapiEmitter(manifest, own)
+    pxd, _ = e.library_pxd()
+    return {f"{pxd_name(name)}.pxd": pxd, f"_capi_{name}.h": e.library_header()}
 
 
 def skipped(manifest: dict) -> list[str]:

@@ -54,7 +54,8 @@ packages = ["hip", "hip._util"]
 include-package-data = false
 
 [tool.setuptools.package-data]
-hip = ["_manifest.json", "_manifest_*.json", "_api.h", "_api_*.h", "chip.pxd", "chiprtc.pxd", "_capi.h", "py.typed", "*.pyi"]
+hip = ["_manifest.json", "_manifest_*.json", "_api.h", "_api_*.h", "chip.pxd", "chiprtc.pxd", "_capi.h", "py.typed", "*.pyi",
+       "c*.pxd", "_capi_*.h"]
 "hip._util" = ["types.pyi"]
 '''
 
@@ -110,7 +111,8 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
         (pkg / name).write_text(text)
     libs = manifest.get("libraries", {})
     for name, lm in sorted(libs.items()):  # hip.hipfft & co: one module, header, manifest each
-        for fname, text in {**libemit.generate(lm), **stubs.generate_library(lm)}.items():
+        # + its cimport API (capi.py): c<lib>.pxd (AMD's hip.chipblas ...), _capi_<lib>.h
+        for fname, text in {**libemit.generate(lm), **stubs.generate_library(lm), **capi.generate_library(lm)}.items():
             (pkg / fname).write_text(text)
         (pkg / f"_manifest_{name}.json").write_text(parse.dumps(lm))
     (pkg / "_libraries.py").write_text(libemit.libraries_py(libs, manifest["hip_version"]["string"]))

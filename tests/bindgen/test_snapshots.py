@@ -47,7 +47,7 @@ def generated(case: Path, tmp: Path) -> dict[str, str]:
 
 def library_generated(case: Path, tmp: Path) -> dict[str, str]:
     """``library_NAME.h``: the header of ROCm library NAME (beside a tiny HIP header), through
-    libraries.py and the compact backend (libemit.py, compact.py)."""
+    libraries.py, the compact backend (libemit.py, compact.py) and its cimport API (capi.py)."""
     name = case.stem.split("_", 1)[1]
     include = tmp / "include"
     (include / "hip" / "hip_runtime_api.h").write_text(LIBRARY_HIP)
@@ -59,7 +59,7 @@ def library_generated(case: Path, tmp: Path) -> dict[str, str]:
     (include / desc["header"]).write_text(case.read_text())
     entry = {"version": "1.2.3", "soname": f"lib{name}.so.0", "package": f"lib{name}0"}
     manifest = libraries.rehome(libraries.parse_library(include, name, entry), parse.parse(include))
-    files = {"manifest.json": parse.dumps(manifest), **libemit.generate(manifest)}
+    files = {"manifest.json": parse.dumps(manifest), **libemit.generate(manifest), **capi.generate_library(manifest)}
     return {f"{n}.snap": text for n, text in files.items()}
 
 

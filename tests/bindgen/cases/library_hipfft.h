@@ -7,7 +7,7 @@
 #define hipfftVersionMinor 2
 #define hipfftVersionPatch 3
 #define HIPFFT_FORWARD -1
-typedef enum hipfftResult_t { HIPFFT_SUCCESS = 0, HIPFFT_INVALID_PLAN = 1 } hipfftResult;
+typedef enum hipfftResult_t { HIPFFT_SUCCESS = 0, HIPFFT_INVALID_PLAN = 1, HIPFFT_NOT_IMPLEMENTED = 14 } hipfftResult;
 typedef enum hipfftType_t { HIPFFT_R2C = 0x2a, HIPFFT_C2R = 0x2c } hipfftType;
 typedef struct hipfftHandle_t* hipfftHandle;
 typedef struct { float x, y; } hipfftComplex;
