@@ -99,10 +99,11 @@ def site_packages(python: Path) -> Path:
     return Path(out.stdout.strip())
 
 
-def build(site: Path, dest: Path) -> Path:
-    """Build ``hipuser`` against the wheel installed in ``site`` (no HIP library is linked)."""
+def build(site: Path, dest: Path, pyx: str = PYX) -> Path:
+    """Build ``hipuser`` (from ``pyx``) against the wheel installed in ``site`` (no HIP library is
+    linked)."""
     dest.mkdir(parents=True, exist_ok=True)
-    (dest / "hipuser.pyx").write_text(PYX)
+    (dest / "hipuser.pyx").write_text(pyx)
     (dest / "setup.py").write_text(SETUP)
     proc = subprocess.run([sys.executable, "setup.py", str(site), "-q", "build_ext", "--inplace"], cwd=dest,
                           capture_output=True, text=True)
