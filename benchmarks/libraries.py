@@ -24,7 +24,7 @@ Counted by callgrind (``callgrind.per_call``: N, 2N, 3N ... calls in a function'
 difference per call, so start-up, imports and the first call cancel; ``--rounds`` estimates per
 side): the table gives the median and the spread (max - min) of each side's estimates, which
 shows the count is steady (string hashing seeded, the loop a function's, no dict lookups).
-~20 min on this loaded 2-core machine (each process is Python + the module under valgrind).  Not a test: prints a table, writes ``results/libraries.json``.
+~5 min on a quiet machine, ~10 min loaded (each process is Python + the module under valgrind).  Not a test: prints a table, writes ``results/libraries.json``.
 """
 from __future__ import annotations
 
