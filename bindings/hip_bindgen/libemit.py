@@ -30,7 +30,9 @@ def libraries_py(manifests: dict[str, dict], hip: str) -> str:
     """``hip/_libraries.py``: what the wheel binds, and how the loader finds each library."""
     from .libraries import VERSION_CALLS
     rows = []
-    versions = {n: manifests[n]["library"]["header_version"] for n in sorted(manifests)}
+    # what each library's version call must answer: its headers' version, or (hipRAND) its backend's
+    versions = {n: manifests[n]["library"].get("answers_version", manifests[n]["library"]["header_version"])
+                for n in sorted(manifests)}
     calls = {n: VERSION_CALLS[n] for n in sorted(manifests) if n in VERSION_CALLS}
     for name in sorted(manifests):
         lib = manifests[name]["library"]

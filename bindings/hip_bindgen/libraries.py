@@ -28,7 +28,10 @@ LIBRARIES: dict[str, dict] = {
                "own": ("hipfft",), "prefixes": ("hipfft",),
                "version": ("hipfftVersionMajor", "hipfftVersionMinor", "hipfftVersionPatch")},
     "hiprand": {"title": "hipRAND", "header": "hiprand/hiprand.h", "own": ("hiprand",),
-                "prefixes": ("hiprand",), "version": ("HIPRAND_VERSION",)},
+                "prefixes": ("hiprand",), "version": ("HIPRAND_VERSION",),
+                # hiprandGetVersion answers rocRAND's version (rocrand_get_version): sid's hipRAND
+                # 6.4.3 declares 2.12.0 and answers 3.3.0, the ROCRAND_VERSION of its rocRAND
+                "answers": (("rocrand",), ("ROCRAND_VERSION",))},
     "hipsparse": {"title": "hipSPARSE", "header": "hipsparse/hipsparse.h", "own": ("hipsparse",),
                   "prefixes": ("hipsparse",),
                   "version": ("hipsparseVersionMajor", "hipsparseVersionMinor", "hipsparseVersionPatch")},
@@ -72,8 +75,19 @@ def tree(release: str, name: str, with_runtime: bool = True) -> Path:
 
 def header_version(include: Path, name: str) -> str:
     """The library's version as its headers declare it (hipFFT 6.1.2 declares 1.0.14)."""
-    want = LIBRARIES[name]["version"]
-    text = "".join(p.read_text(errors="replace") for d in LIBRARIES[name]["own"]
+    return declared_version(include, LIBRARIES[name]["own"], LIBRARIES[name]["version"], name)
+
+
+def answers_version(include: Path, name: str) -> str:
+    """The version the library's version call (``VERSION_CALLS``) must answer, as the headers
+    declare it: its own, or its backend's where the call answers that (``answers``)."""
+    dirs, macros = LIBRARIES[name].get("answers", (LIBRARIES[name]["own"], LIBRARIES[name]["version"]))
+    return declared_version(include, dirs, macros, name)
+
+
+def declared_version(include: Path, dirs, want, name: str) -> str:
+    """MAJOR.MINOR.PATCH from the ``want`` macros of the headers below ``include/<dirs>``."""
+    text = "".join(p.read_text(errors="replace") for d in dirs
                    for p in sorted((include / d).rglob("*.h")))
     values = []
     for macro in want:
@@ -81,7 +95,7 @@ def header_version(include: Path, name: str) -> str:
         if not m:
             raise parse.ParseError(f"{name}: no #define {macro} in its headers")
         values.append(int(m.group(1)))
-    if len(values) == 1:  # HIPRAND_VERSION = major * 100000 + minor * 100 + patch
+    if len(values) == 1:  # HIPRAND_VERSION, ROCRAND_VERSION = major * 100000 + minor * 100 + patch
         v = values[0]
         values = [v // 100000, v // 100 % 1000, v % 100]
     return ".".join(map(str, values))
@@ -98,6 +112,7 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
                 "skipped": {}, "aliases": {},
                 "library": {"name": name, "title": desc["title"], "version": entry["version"],
                             "header_version": header_version(include, name), "soname": entry["soname"],
+                            **({"answers_version": answers_version(include, name)} if "answers" in desc else {}),
                             "package": entry["package"]}}
     args = ["-x", "c++", "-std=c++17", "-D__HIP_PLATFORM_AMD__", f"-I{include}",
             "-isystem", parse.builtin_include_dir()]

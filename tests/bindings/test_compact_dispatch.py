@@ -151,6 +151,8 @@ def fake(tmp_path_factory):
     (include / "hip" / "hiprtc.h").write_text("")
     (include / "hiprand").mkdir()
     (include / "hiprand" / "hiprand.h").write_text(HEADER)
+    (include / "rocrand").mkdir()   # hiprandGetVersion answers rocRAND's version: its headers declare it
+    (include / "rocrand" / "rocrand_version.h").write_text("#define ROCRAND_VERSION 201009\n")
     entry = {"version": "5.3.3", "soname": "libhiprand.so.1", "package": "libhiprand1"}
     m = libraries.rehome(libraries.parse_library(include, "hiprand", entry), parse.parse(include))
     src = tmp / "src" / "hip"

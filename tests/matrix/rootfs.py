@@ -214,16 +214,39 @@ def _locked(name: str):
 
 # -- running things inside -----------------------------------------------------------------
 
-def chroot_cmd(root: Path, argv: list[str], env: Optional[dict] = None, binds: Optional[dict] = None) -> list[str]:
+class Overlay(NamedTuple):
+    """A writable layer over a cached root: what commands change lands in ``upper`` only, the
+    root stays as cached (``work`` is overlayfs' scratch, ``merged`` the empty mount point)."""
+    upper: Path
+    work: Path
+    merged: Path
+
+    @classmethod
+    def at(cls, path: Path) -> "Overlay":
+        for sub in ("upper", "work", "merged"):
+            (path / sub).mkdir(parents=True, exist_ok=True)
+        return cls(path / "upper", path / "work", path / "merged")
+
+
+def chroot_cmd(root: Path, argv: list[str], env: Optional[dict] = None, binds: Optional[dict] = None,
+               overlay: Optional[Overlay] = None) -> list[str]:
     """The command line that runs ``argv`` in ``root`` with a clean environment and its own ``/proc``.
 
     Each command gets a private mount namespace (``unshare --mount``): ``/proc`` and ``binds``
     (host dir -> path in the root) are mounted there only, so they vanish with the command,
-    even when it is killed, and concurrent runs never unmount each other's ``/proc``."""
+    even when it is killed, and concurrent runs never unmount each other's ``/proc``.
+    With ``overlay``, ``root`` is its lower layer, mounted the same way per command (one
+    command at a time per overlay: overlayfs refuses an upper layer that is in use)."""
     base = {"PATH": PATH, "LANG": "C.UTF-8", "HOME": "/root", "DEBIAN_FRONTEND": "noninteractive"}
     base.update(env or {})
+    mounts = []
+    if overlay:
+        o = overlay
+        mounts.append("mount -t overlay overlay -o " + shlex.quote(
+            f"lowerdir={root},upperdir={o.upper},workdir={o.work}") + f" {shlex.quote(str(o.merged))}")
+        root = o.merged
     r = shlex.quote(str(root))
-    mounts = [f"mount -t proc proc {r}/proc"]
+    mounts.append(f"mount -t proc proc {r}/proc")
     for host, inside in (binds or {}).items():
         mounts.append(f"mount --bind {shlex.quote(str(host))} {r}/{shlex.quote(inside.lstrip('/'))}")
     variables = " ".join(shlex.quote(f"{k}={v}") for k, v in base.items())
@@ -232,9 +255,10 @@ def chroot_cmd(root: Path, argv: list[str], env: Optional[dict] = None, binds: O
 
 
 def run(root: Path, argv: list[str], what: str, env: Optional[dict] = None,
-        timeout: Optional[float] = None, binds: Optional[dict] = None) -> subprocess.CompletedProcess:
+        timeout: Optional[float] = None, binds: Optional[dict] = None,
+        overlay: Optional[Overlay] = None) -> subprocess.CompletedProcess:
     """Run ``argv`` in ``root``; a failure raises :class:`RootfsError` naming ``what``."""
-    proc = subprocess.run(chroot_cmd(root, argv, env, binds), capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(chroot_cmd(root, argv, env, binds, overlay), capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise RootfsError(f"{what} failed in {root} (exit {proc.returncode}):\n"
                           f"{(proc.stdout[-3000:] + proc.stderr[-3000:]).strip()}")
@@ -291,16 +315,16 @@ def debs_dir(name: str) -> Path:
 
 
 def _apt_install(root: Path, packages: list[str], what: str, cache: str, target: Optional[str] = None,
-                 binds: Optional[dict] = None) -> None:
+                 binds: Optional[dict] = None, overlay: Optional[Overlay] = None, options: tuple = ()) -> None:
     debs = debs_dir(cache)
     (debs / "partial").mkdir(parents=True, exist_ok=True)
-    argv = [*APT, "-o", f"Dir::Cache::Archives={DEBS_IN_ROOT}/", "install", "-y", "--no-install-recommends"]
+    argv = [*APT, "-o", f"Dir::Cache::Archives={DEBS_IN_ROOT}/", *options, "install", "-y", "--no-install-recommends"]
     if target:
         argv += ["-t", target]
     binds = {str(debs): DEBS_IN_ROOT, **(binds or {})}
-    for inside in binds.values():
-        (root / inside.lstrip("/")).mkdir(parents=True, exist_ok=True)
-    run(root, argv + packages, what, binds=binds)
+    for inside in binds.values():   # mount points: in the upper layer when there is one
+        ((overlay.upper if overlay else root) / inside.lstrip("/")).mkdir(parents=True, exist_ok=True)
+    run(root, argv + packages, what, binds=binds, overlay=overlay)
 
 
 def fetch(release: str) -> dict:

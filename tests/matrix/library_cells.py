@@ -1,0 +1,213 @@
+"""The ROCm library modules on the real libraries and the real runtime of every suite (issue 14).
+
+For one release, :func:`library_env` makes a transient environment: an overlay over the cached
+root filesystem of :mod:`rootfs` (the release's pinned HIP runtime), the pinned library
+packages of ``releases.json`` (``debian.libraries.<lib>``: ``runtime`` and ``load_deps``,
+fetched and sha256-checked by ``hip_bindgen.debian``, the way :func:`rootfs.provision` installs
+the runtime: ``apt-get install /path.deb``; apt takes only their unpinned dependencies, rocBLAS,
+rocSOLVER ..., from the suite), and the release's abi3 wheel with every library module in a
+venv.  Everything installed goes to the overlay's upper layer, deleted afterwards: the cached
+root is never written, and the big libraries of only one release are unpacked at a time.
+The dependencies apt downloads are cached (``rootfs/debs/libraries-<suite>``), so a warm run
+reads no network.  Each command mounts the overlay in its own mount namespace
+(:func:`rootfs.chroot_cmd`): nothing stays mounted, even when killed.
+
+:data:`CELL_CODE` runs in there, in the venv's Python, and answers JSON: the imports (timed),
+each GPU-free call's answer, the loader's report, the warnings, the HIP runtimes mapped.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT / "bindings"), str(Path(__file__).resolve().parent)]
+
+import rootfs  # noqa: E402
+from hip_bindgen import debian, libraries, releases  # noqa: E402
+
+IN_ROOT = "/opt/hip-library-cells"
+LIBDIR = "/usr/lib/x86_64-linux-gnu"
+CELL_TIMEOUT = 300.0
+# dpkg writes each file with fsync by default: an overlay thrown away after the test needs none
+APT_OPTIONS = ("-o", "Dpkg::Options::=--force-unsafe-io")
+
+
+# Libraries whose pinned packages apt refuses to install beside the suite's own HIP runtime: the
+# cell unpacks them (dpkg-deb -x, with their load_deps) and points the loader at the file.
+# sid's RCCL 5.4.3 is built on HIP 5 (needs libamdhip64-5), and sid's libhsa-runtime64-1 6.4.3
+# declares Breaks: libamdhip64-5; a user of sid can get it only this way too.
+APT_REFUSES = {("6.4.3", "rccl"): "libhsa-runtime64-1 6.4.3 Breaks libamdhip64-5, which librccl1 5.4.3 depends on"}
+UNPACKED = f"{IN_ROOT}/unpacked"
+
+
+def log(msg: str) -> None:
+    print(f"library-cells: {msg}", flush=True)
+
+
+# -- what goes in (pure) -------------------------------------------------------------------------
+
+def refused(release: str) -> dict:
+    """name -> why, of the libraries of ``release`` apt cannot install beside its runtime."""
+    short = releases.packaged_rocm(releases.find(release))
+    return {lib: why for (r, lib), why in APT_REFUSES.items() if r == short}
+
+
+def pins(release: str, apt: bool | None = None) -> list[dict]:
+    """The pinned library packages of a release (each library's runtime, then its load_deps), once
+    each; ``apt=True``: those apt installs, ``False``: those unpacked (:data:`APT_REFUSES`)."""
+    out: dict = {}
+    skip = refused(release)
+    for name, entry in sorted(libraries.of_release(release).items()):
+        if apt is not None and (name in skip) == apt:
+            continue
+        for pin in ([entry["runtime"]] if "runtime" in entry else []) + list(entry.get("load_deps", [])):
+            out.setdefault(pin["package"], pin)
+    return list(out.values())
+
+
+def bound_functions(wheel: Path, lib: str) -> dict:
+    """The functions of library module ``lib`` in ``wheel``: C symbol -> Python name."""
+    with zipfile.ZipFile(wheel) as z:
+        m = json.loads(z.read(f"hip/_manifest_{lib}.json"))
+    return {f.get("symbol", n): n for n, f in m["functions"].items()}
+
+
+def exported(so: Path) -> set:
+    """The functions a real library file defines (``nm -D --defined-only``)."""
+    out = subprocess.run(["nm", "-D", "--defined-only", str(so)], capture_output=True, text=True, check=True).stdout
+    return {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
+
+
+# -- the environment -----------------------------------------------------------------------------
+
+class LibraryEnv(NamedTuple):
+    release: str                # HIP version
+    suite: str
+    lower: Path                 # the cached root filesystem (never written)
+    overlay: rootfs.Overlay     # where the libraries went
+    python: str                 # the venv's python, inside
+    wheel: Path
+    installed: dict             # package -> version, of the pinned library packages
+    facts: dict                 # timings and sizes
+
+    def path(self, inside: str) -> Path:
+        """A file the libraries installed, seen from here (the upper layer holds every new file)."""
+        return self.overlay.upper / inside.lstrip("/")
+
+    def run(self, argv: list, env: dict | None = None, timeout: float = CELL_TIMEOUT) -> subprocess.CompletedProcess:
+        return subprocess.run(rootfs.chroot_cmd(self.lower, argv, env, overlay=self.overlay), capture_output=True,
+                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def _du(path: Path) -> int:
+    out = subprocess.run(["du", "-sb", str(path)], capture_output=True, text=True).stdout.split()
+    return int(out[0]) if out else 0
+
+
+def _stale_work(base: Path) -> None:
+    """Layers left by a killed run (its pid is gone): deleted, unmounting anything below first."""
+    for old in base.glob("*-*"):
+        pid = old.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            rootfs.remove(old)
+
+
+@contextlib.contextmanager
+def library_env(release: str, wheel: Path, say: Callable[[str], None] = log) -> Iterator[LibraryEnv]:
+    """The release's libraries and ``wheel`` on its real runtime, for the block's duration."""
+    rootfs.require_root()
+    rel = releases.find(release)
+    facts: dict = {"timings": {}}
+    t = time.perf_counter()
+    env = rootfs.provision(rel["hip"], log=say)
+    facts["timings"]["root filesystem"] = round(time.perf_counter() - t, 1)
+    suite = env.suite
+    t = time.perf_counter()
+    want, unpack = pins(release, apt=True), pins(release, apt=False)
+    debs = {p["package"]: debian.download(p) for p in want}
+    loose = {p["package"]: debian.download(p) for p in unpack}
+    facts["timings"]["fetch pinned .debs"] = round(time.perf_counter() - t, 1)
+    facts["pinned_debs_bytes"] = sum(d.stat().st_size for d in [*debs.values(), *loose.values()])
+    base = rootfs.root_dir() / "library-cells"
+    base.mkdir(exist_ok=True)
+    _stale_work(base)
+    work = base / f"{suite}-{os.getpid()}"
+    rootfs.remove(work)
+    overlay = rootfs.Overlay.at(work)
+    try:
+        cache = f"libraries-{suite}"
+        before = _du(rootfs.debs_dir(cache)) if rootfs.debs_dir(cache).exists() else 0
+        t = time.perf_counter()
+        spec = rootfs.env_spec(release)
+        local = [f"{rootfs.PINNED_IN_ROOT}/{deb.name}" for deb in debs.values()]
+        try:
+            _install(env.path, overlay, local, cache, spec["target"])
+        except rootfs.RootfsError as e:
+            if "Failed to fetch" not in str(e) and "Unable to fetch" not in str(e):
+                raise
+            say(f"[{suite}] the suite moved on since the root's lists: apt-get update, then again")
+            rootfs.run(env.path, [*rootfs.APT, "update"], "apt-get update", overlay=overlay)
+            _install(env.path, overlay, local, cache, spec["target"])
+        if loose:
+            _unpack(env.path, overlay, loose, cache, spec["target"], say)
+        facts["timings"]["install libraries"] = round(time.perf_counter() - t, 1)
+        facts["downloaded_bytes"] = _du(rootfs.debs_dir(cache)) - before
+        facts["dependency_debs_bytes"] = _du(rootfs.debs_dir(cache))
+        have = rootfs.installed(overlay.upper)
+        wrong = [f"{p['package']}: {have.get(p['package'], 'not installed')} (pinned {p['version']})"
+                 for p in want if have.get(p["package"]) != p["version"]]
+        if wrong:
+            raise rootfs.RootfsError(f"{suite}: apt did not install the pinned library versions: {'; '.join(wrong)}")
+        t = time.perf_counter()
+        inside = f"{IN_ROOT}/wheels/{wheel.name}"
+        (overlay.upper / inside.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(wheel, overlay.upper / inside.lstrip("/"))
+        rootfs.run(env.path, ["python3", "-m", "venv", f"{IN_ROOT}/venv"], "python3 -m venv", overlay=overlay)
+        rootfs.run(env.path, [f"{IN_ROOT}/venv/bin/pip", "install", "-q", "--no-index", "--no-deps",
+                              "--disable-pip-version-check", inside], f"pip install {wheel.name}", overlay=overlay)
+        facts["timings"]["venv + wheel"] = round(time.perf_counter() - t, 1)
+        facts["upper_bytes"] = _du(overlay.upper)
+        say(f"[{suite}] libraries installed: {facts['upper_bytes'] / 1e9:.2f} GB unpacked in the overlay, "
+            f"timings {facts['timings']}")
+        yield LibraryEnv(rel["hip"], suite, env.path, overlay, f"{IN_ROOT}/venv/bin/python", wheel,
+                         {p["package"]: have[p["package"]] for p in want}, facts)
+    finally:
+        t = time.perf_counter()
+        rootfs.remove(work)      # refuses (and says so) while anything is mounted below it
+        facts["timings"]["remove overlay"] = round(time.perf_counter() - t, 1)
+
+
+def _install(lower: Path, overlay: rootfs.Overlay, local: list, cache: str, target) -> None:
+    rootfs._apt_install(lower, local, f"installing {' '.join(Path(p).name for p in local)}", cache, target,
+                        binds={str(debian.cache_dir() / "debs"): rootfs.PINNED_IN_ROOT}, overlay=overlay,
+                        options=APT_OPTIONS)
+
+
+def _depends(deb: Path) -> list[str]:
+    """The package names a .deb depends on (the first of each alternative)."""
+    text = subprocess.run(["dpkg-deb", "-f", str(deb), "Depends"], capture_output=True, text=True, check=True).stdout
+    return [d.split("|")[0].split("(")[0].split(":")[0].strip() for d in text.split(",") if d.strip()]
+
+
+def _unpack(lower: Path, overlay: rootfs.Overlay, debs: dict, cache: str, target, say) -> None:
+    """The packages apt refuses: their files under :data:`UNPACKED` (one directory for their
+    libraries), and their other dependencies, which apt does install, from the suite."""
+    dest = overlay.upper / UNPACKED.lstrip("/")
+    dest.mkdir(parents=True, exist_ok=True)
+    for deb in debs.values():
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(dest)], check=True, capture_output=True)
+    have = rootfs.installed(overlay.upper) or rootfs.installed(lower)
+    need = sorted({d for deb in debs.values() for d in _depends(deb)} - set(debs) - set(have))
+    say(f"unpacked {', '.join(debs)} into {UNPACKED}; their dependencies from the suite: {', '.join(need) or 'none'}")
+    if need:
+        rootfs._apt_install(lower, need, f"installing {' '.join(need)}", cache, target, overlay=overlay,
+                            options=APT_OPTIONS)
