@@ -38,9 +38,10 @@ def build_wheel(release: str, python: str = "current", libraries: str = "none", 
     return wheel
 
 
-def library_wheel(release: str) -> Path:
-    """The host-Python wheel of ``release`` with all its ROCm library modules (built once, cached)."""
-    return build_wheel(release, libraries="all", out=LIBRARY_WHEELS)
+def library_wheel(release: str, python: str = "current") -> Path:
+    """The host-Python wheel of ``release`` with all its ROCm library modules (built once, cached);
+    ``python="abi3"``: its stable-ABI wheel (tests/matrix/test_library_cells.py, in the roots' Pythons)."""
+    return build_wheel(release, python, libraries="all", out=LIBRARY_WHEELS)
 
 
 def make_venv(path: Path, *wheels: Path) -> Path:

@@ -73,7 +73,10 @@ def _exported(so: Path) -> set[str]:
     return {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
 
 
-@pytest.mark.parametrize("release,lib", [p for p in PAIRS if "runtime" in libraries.of_release(p[0])[p[1]]])
+# RCCL's runtime .deb alone is 125-369 MB: tests/matrix/test_library_cells.py checks its symbols in
+# the file each release's root installs (5.4.3 exports no pnccl* profiling twin)
+@pytest.mark.parametrize("release,lib", [p for p in PAIRS if "runtime" in libraries.of_release(p[0])[p[1]]
+                                         and p[1] != "rccl"])
 def test_every_bound_symbol_is_in_the_real_library(lib_manifests, release, lib):
     """The library's own runtime .deb (never its big backends): nm -D has every bound function."""
     m = lib_manifests[(release, lib)]

@@ -39,6 +39,10 @@ LIBDIR = "/usr/lib/x86_64-linux-gnu"
 CELL_TIMEOUT = 300.0
 # dpkg writes each file with fsync by default: an overlay thrown away after the test needs none
 APT_OPTIONS = ("-o", "Dpkg::Options::=--force-unsafe-io")
+# rocBLAS's GPU code objects (Tensile kernels, .hsaco/.co/.dat per GPU architecture; sid's: 3.1 of
+# the 8.5 GB unpacked) are read only when a handle is created on a device: not written (dpkg's
+# path-exclude).  Every shared library the modules load is unpacked as shipped.
+DPKG_EXCLUDE = ("/usr/lib/x86_64-linux-gnu/rocblas/*/library/*",)
 
 
 # Libraries whose pinned packages apt refuses to install beside the suite's own HIP runtime: the
@@ -144,6 +148,9 @@ def library_env(release: str, wheel: Path, say: Callable[[str], None] = log) -> 
     rootfs.remove(work)
     overlay = rootfs.Overlay.at(work)
     try:
+        conf = overlay.upper / "etc/dpkg/dpkg.cfg.d/hip-python-library-cells"
+        conf.parent.mkdir(parents=True, exist_ok=True)
+        conf.write_text("".join(f"path-exclude={p}\n" for p in DPKG_EXCLUDE))
         cache = f"libraries-{suite}"
         before = _du(rootfs.debs_dir(cache)) if rootfs.debs_dir(cache).exists() else 0
         t = time.perf_counter()
@@ -211,3 +218,220 @@ def _unpack(lower: Path, overlay: rootfs.Overlay, debs: dict, cache: str, target
     if need:
         rootfs._apt_install(lower, need, f"installing {' '.join(need)}", cache, target, overlay=overlay,
                             options=APT_OPTIONS)
+
+
+# -- what runs inside ------------------------------------------------------------------------------
+
+CELL_CODE = r'''
+import ctypes, importlib, json, os, sys, time, warnings
+args = json.loads(sys.argv[1])
+out = {"stage": "import hip", "calls": {}, "errors": {}}
+def name(x):
+    return getattr(x, "name", x)
+def text(b):
+    return b.decode() if isinstance(b, bytes) else b
+try:
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        t = time.perf_counter()
+        import hip
+        from hip import hip as h, _loader, _libraries
+        out["import_seconds"] = {"hip": time.perf_counter() - t}
+        mods = {}
+        for lib in args["libraries"]:
+            out["stage"] = f"from hip import {lib}"
+            t = time.perf_counter()
+            mods[lib] = importlib.import_module(f"hip.{lib}")
+            out["import_seconds"][lib] = time.perf_counter() - t
+        out["header_versions"] = _libraries.HEADER_VERSIONS
+        out["stage"] = "calls"
+        c = out["calls"]
+        e, v = h.hipRuntimeGetVersion()
+        c["hipRuntimeGetVersion"] = [name(e), v]
+        def call(label, fn):
+            try:
+                c[label] = fn()
+            except Exception as exc:   # recorded, the test says which call and why
+                out["errors"][label] = f"{type(exc).__name__}: {exc}"
+        m = mods.get("hipfft")
+        if m:
+            def fft():
+                e, v = m.hipfftGetVersion()
+                buf = ctypes.create_string_buffer(64)   # rocFFT's own word on its version, through C
+                ctypes.CDLL("librocfft.so.0").rocfft_get_version_string(buf, ctypes.c_size_t(64))
+                return [name(e), v, buf.value.decode()]
+            call("hipfftGetVersion", fft)
+        m = mods.get("hiprand")
+        if m:
+            call("hiprandGetVersion", lambda: [name(x) for x in m.hiprandGetVersion()])
+        m = mods.get("rccl")
+        if m:
+            call("ncclGetVersion", lambda: [name(x) for x in m.ncclGetVersion()])
+            call("ncclGetErrorString", lambda: text(m.ncclGetErrorString(m.ncclResult_t.ncclInvalidArgument)[0]))
+        m = mods.get("roctx")
+        if m:
+            call("roctx_version", lambda: [m.roctx_version_major()[0], m.roctx_version_minor()[0]])
+            call("roctx ranges", lambda: [m.roctxRangePushA(b"outer"), m.roctxRangePushA("inner"), m.roctxMarkA(b"here"),
+                                          m.roctxRangePop(), m.roctxRangePop()])
+        m = mods.get("hipblas")
+        if m:
+            call("hipblasStatusToString", lambda: text(m.hipblasStatusToString(
+                m.hipblasStatus_t.HIPBLAS_STATUS_NOT_INITIALIZED)[0]))
+        m = mods.get("hipsparse")
+        if m:
+            if hasattr(m, "hipsparseGetErrorName"):
+                call("hipsparseGetErrorName", lambda: text(m.hipsparseGetErrorName(
+                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[0]))
+                call("hipsparseGetErrorString", lambda: text(m.hipsparseGetErrorString(
+                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[0]))
+            def descr():   # a matrix descriptor is host memory: made, read and freed without a GPU
+                e, d = m.hipsparseCreateMatDescr()
+                base = m.hipsparseGetMatIndexBase(d)
+                return [name(e), name(base[0] if isinstance(base, tuple) else base), name(m.hipsparseDestroyMatDescr(d)[0])]
+            call("hipsparse MatDescr", descr)
+        m = mods.get("hipsolver")
+        if m:
+            call("hipsolverCreate", lambda: name(m.hipsolverCreate()[0]))
+        out["loaded"] = _loader.report()
+        with open("/proc/self/maps") as f:
+            maps = f.read().split("\n")
+        out["hip_runtimes_mapped"] = sorted({l.split("/")[-1] for l in maps if "/libamdhip64.so" in l})
+    out["warnings"] = [{"category": w.category.__name__, "message": str(w.message)} for w in seen]
+    out["stage"] = "done"
+except BaseException as exc:
+    out["exception"] = f"{type(exc).__name__}: {exc}"
+print("\n" + json.dumps(out), flush=True)
+'''
+
+MISSING_CODE = r'''
+import json, sys, warnings
+lib, fn, nargs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+import importlib, hip
+out = {}
+with warnings.catch_warnings(record=True) as seen:
+    warnings.simplefilter("always")
+    m = importlib.import_module(f"hip.{lib}")
+    try:
+        getattr(m, fn)(*([0] * nargs))
+        out["raised"] = None
+    except Exception as e:
+        out["raised"], out["message"] = type(e).__name__, str(e)
+from hip import _loader
+out["loaded"] = _loader.report()
+out["warnings"] = [{"category": w.category.__name__, "message": str(w.message)} for w in seen]
+print(json.dumps(out))
+'''
+
+
+def last_json(text: str):
+    for line in reversed(text.strip().splitlines()):
+        if line.strip().startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                return None
+    return None
+
+
+# -- one release, start to end ---------------------------------------------------------------------
+
+# The missing-function check: the loader pointed (HIP_PYTHON_LIB<NAME>_PATH) at an older release's
+# real file of the library, which lacks functions this release's wheel binds (hipRAND 5.3.3 has no
+# hiprandGenerateLongLong; 5.7.1 none of 6.4's hiprandGetDirectionVectors32 ...).  Where no older
+# file lacking one loads in the root (bookworm's are the oldest; sid's hipRAND 6.4.3 has every
+# function experimental's 7.2.4 binds, and needs HIP 6), another library's real file stands in.
+OLDER_FILE = {"5.7.1": ("hiprand", "5.2.3"), "6.4.3": ("hiprand", "5.7.1")}
+STAND_IN = {"5.2.3": ("hipsparse", "hiprand"), "7.2.4": ("roctx", "hiprand")}
+
+
+def _soname_file(tree: Path, soname: str) -> Path:
+    return tree / "usr/lib/x86_64-linux-gnu" / soname
+
+
+def missing_case(env: LibraryEnv) -> dict:
+    """(library, file inside, function the wheel binds and the file lacks, its parameter count, why)."""
+    short = releases.packaged_rocm(releases.find(env.release))
+    if short in OLDER_FILE:
+        lib, older = OLDER_FILE[short]
+        entry = libraries.of_release(older)[lib]
+        tree = debian.extract([entry["runtime"]], f"load-{lib}-{releases.find(older)['hip']}")
+        src = Path(os.path.realpath(_soname_file(tree, entry["soname"])))
+        inside = f"{IN_ROOT}/older/{src.name}"
+        why = f"{libraries.LIBRARIES[lib]['title']} {entry['version']}'s {src.name} (HIP {older})"
+    else:
+        lib, other = STAND_IN[short]
+        entry = libraries.of_release(short)[other]
+        src = Path(os.path.realpath(env.path(f"{LIBDIR}/{entry['soname']}")))
+        inside = f"{IN_ROOT}/older/{src.name}"
+        why = f"{libraries.LIBRARIES[other]['title']}'s {src.name} of the same release, for {lib}"
+    dest = env.path(inside)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(src, dest)
+    bound = bound_functions(env.wheel, lib)
+    absent = sorted(set(bound) - exported(dest))
+    with zipfile.ZipFile(env.wheel) as z:
+        funcs = json.loads(z.read(f"hip/_manifest_{lib}.json"))["functions"]
+    fn = bound[absent[0]] if absent else None
+    return {"library": lib, "file": inside, "function": fn, "nargs": len(funcs[fn]["params"]) if fn else 0,
+            "absent": len(absent), "why": why}
+
+
+def cell_env(env: LibraryEnv) -> dict:
+    """The variables the cell runs with: the loader pointed at what apt refused, unpacked."""
+    from hip_python_select import _hipfacts
+    out = {}
+    for lib in refused(env.release):
+        base = libraries.of_release(env.release)[lib]["soname"].split(".so.")[0][3:]
+        out[_hipfacts.env_var(base)] = f"{UNPACKED}{LIBDIR}/{libraries.of_release(env.release)[lib]['soname']}"
+        out["LD_LIBRARY_PATH"] = f"{UNPACKED}{LIBDIR}"
+    return out
+
+
+def run_scripts(env: LibraryEnv, variables: dict, scripts: dict) -> dict:
+    """AMD-style scripts (``tests/compat/library_scripts.py``), each run from a file in a fresh Python."""
+    out = {}
+    for name, script in sorted(scripts.items()):
+        inside = f"{IN_ROOT}/scripts/{name}.py"
+        env.path(inside).parent.mkdir(parents=True, exist_ok=True)
+        env.path(inside).write_text(script.source)
+        t = time.perf_counter()
+        proc = env.run([env.python, inside], env=variables, timeout=120)
+        out[name] = {"library": script.library, "gpu_free": script.gpu_free, "exit": proc.returncode,
+                     "stdout": proc.stdout[-1000:], "stderr": proc.stderr[-3000:],
+                     "seconds": round(time.perf_counter() - t, 2)}
+    return out
+
+
+def run_release(release: str, wheel: Path, say: Callable[[str], None] = log, scripts=None) -> dict:
+    """Everything the tests assert about one release, measured in its library environment (then gone);
+    ``scripts``: the module of AMD-style scripts to run there too."""
+    t0 = time.perf_counter()
+    result: dict = {"release": releases.find(release)["hip"], "wheel": wheel.name, "wheel_path": str(wheel)}
+    with library_env(release, wheel, say) as env:
+        libs = sorted(libraries.of_release(release))
+        base_env = cell_env(env)
+        t = time.perf_counter()
+        proc = env.run([env.python, "-c", CELL_CODE, json.dumps({"libraries": libs})], env=base_env)
+        result["cell_seconds"] = round(time.perf_counter() - t, 2)
+        result["cell"] = last_json(proc.stdout) or {}
+        result["cell_exit"], result["cell_stderr"] = proc.returncode, proc.stderr[-3000:]
+        # every bound function in the real file the loader opened (nm -D of the file, seen from here)
+        result["not_exported"] = {}
+        for rep in result["cell"].get("loaded", []):
+            if rep["module"] in libs:
+                have = exported(env.path(rep["path"]))
+                result["not_exported"][rep["module"]] = sorted(set(bound_functions(wheel, rep["module"])) - have)
+        case = missing_case(env)
+        from hip_python_select import _hipfacts
+        var = _hipfacts.env_var(libraries.of_release(release)[case["library"]]["soname"].split(".so.")[0][3:])
+        proc = env.run([env.python, "-c", MISSING_CODE, case["library"], case["function"] or "", str(case["nargs"])],
+                       env={**base_env, var: case["file"]})
+        result["missing"] = {**case, "variable": var, **(last_json(proc.stdout) or {}),
+                             "exit": proc.returncode, "stderr": proc.stderr[-2000:]}
+        if scripts is not None:
+            result["scripts"] = run_scripts(env, base_env, scripts.for_release(libs))
+        result["installed"] = env.installed
+        result["facts"] = env.facts
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    say(f"[{result['release']}] done in {result['seconds']}s")
+    return result
