@@ -923,7 +923,7 @@ def sizeof(obj):
     return cls._size_
 
 
-# -- the cimport API (hip/_capi.h, hip/chip.pxd) ------------------------------------------------
+# -- the cimport API (hip/_capi.h + hip/chip.pxd; a library's hip/_capi_<lib>.h + hip/c<lib>.pxd) --
 def _capi_resolve(Py_ssize_t i, str digest):
     """(address of this module's function-pointer table, address of function ``i``).
 
@@ -931,8 +931,9 @@ def _capi_resolve(Py_ssize_t i, str digest):
     digest of the table it was compiled against must be this module's."""
     import hashlib
     if digest != hashlib.sha256(b"\0".join(_names)).hexdigest()[:16] or not 0 <= i < len(_names):
+        header = "_capi.h" if _MODULE in ("hip", "hiprtc") else f"_capi_{_MODULE}.h"
         raise ImportError(f"a Cython extension compiled against another hip-python wheel's "
-                          f"hip/_capi.h called into hip.{_MODULE} of HIP {HIP_VERSION_STRING}: "
+                          f"hip/{header} called into hip.{_MODULE} of HIP {HIP_VERSION_STRING}: "
                           f"rebuild it against the installed wheel")
     cdef void* p = _fpp[i]
     if p == NULL:
