@@ -97,19 +97,22 @@ cdef str _hp_pname(const _hp_param* p):
 cdef int _hp_args(const _hp_func* F, PyObject** args, Py_ssize_t nargs, object kwnames,
                   PyObject** av) except -1:
     """Arguments by keyword (or too few/many): into ``av`` in parameter order, as Cython's
-    argument parsing of a ``def`` would, with its messages."""
+    argument parsing of a ``def`` would, with its messages.  Returns 1 when the caller passed
+    every C parameter, out-parameters included (see ``_hp_call``), else 0."""
     name = (<bytes>F.name).decode()
     cdef Py_ssize_t nin = F.nin, k, j, nkw = 0 if kwnames is None else len(<tuple>kwnames)
-    if nargs > nin:
+    cdef bint full = F.nouts != 0 and nargs + nkw == F.nparams
+    cdef Py_ssize_t n = F.nparams if full else nin
+    if nargs > nin and not full:
         if nin == 0:
             raise TypeError(f"{name}() takes no arguments ({nargs} given)")
         raise TypeError(f"{name}() takes exactly {nin} positional argument{'s' if nin != 1 else ''} ({nargs} given)")
-    for k in range(nin):
+    for k in range(n):
         av[k] = NULL
     for k in range(nargs):
         av[k] = args[k]
     cdef list inputs = [_hp_pname(&_HP_PARAMS[F.first + k]) for k in range(F.nparams)
-                        if _HP_PARAMS[F.first + k].code < _OUT_CSTR]
+                        if full or _HP_PARAMS[F.first + k].code < _OUT_CSTR]
     for j in range(nkw):
         key = (<tuple>kwnames)[j]
         try:
@@ -119,12 +122,12 @@ cdef int _hp_args(const _hp_func* F, PyObject** args, Py_ssize_t nargs, object k
         if av[k] != NULL:
             raise TypeError(f"{name}() got multiple values for keyword argument '{key}'")
         av[k] = args[nargs + j]
-    for k in range(nin):
+    for k in range(n):
         if av[k] == NULL:
             raise TypeError(f"{name}() takes exactly {nin} positional argument{'s' if nin != 1 else ''} "
                             f"({k} given)" if k >= nargs and nkw == 0 else
                             f"{name}() missing required argument '{inputs[k]}' (pos {k + 1})")
-    return 0
+    return full
 
 
 cdef inline object _hp_value(const _hp_slot* s, int ct):
@@ -182,13 +185,20 @@ cdef int _hp_set_int(_hp_slot* s, int ct, object x, const _hp_param* p) except -
 
 
 cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* kwnames):
-    """The C function (METH_FASTCALL | METH_KEYWORDS) of every binding of this module."""
+    """The C function (METH_FASTCALL | METH_KEYWORDS) of every binding of this module.
+
+    A call passing every C parameter, out-parameters included (``hipfftGetVersion(
+    ctypes.addressof(v))``, as AMD's bindings take some outs: a pointer C writes through), gives
+    each out the caller's pointer (a writable buffer, an address ...; None: storage of ours) and
+    returns the result alone; the usual call leaves them out and gets ``(result, *outs)``."""
     cdef Py_ssize_t fi = (<_HpFn>self).i
     cdef const _hp_func* F = &_HP_FUNCS[fi]
     cdef PyObject* buf[_HP_MAXP]
     cdef PyObject** av = args
+    cdef int nouts = F.nouts
     if kwnames != NULL or nargs != F.nin:
-        _hp_args(F, args, nargs, <object>kwnames if kwnames != NULL else None, buf)
+        if _hp_args(F, args, nargs, <object>kwnames if kwnames != NULL else None, buf):
+            nouts = 0
         av = buf
     cdef _hp_slot a[_HP_MAXP]
     cdef _hp_slot o[_HP_MAXP]
@@ -201,16 +211,20 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     for k in range(F.nparams):
         p = &_HP_PARAMS[F.first + k]
         code = p.code
-        if code >= _OUT_CSTR:
+        if code >= _OUT_CSTR and (nouts != 0 or av[j] == <PyObject*>None):
+            # an out: storage of ours (also when the caller passed None for it: C never gets
+            # NULL to write through)
+            if nouts == 0:
+                j += 1
             o[k].u64 = 0
             a[k].p = &o[k]
             continue
         x = <object>av[j]
         j += 1
-        if code == _ARG_POINTER:
+        if code == _ARG_POINTER or code >= _OUT_CSTR:   # >=: an out the caller passed, its own pointer
             if not _fast_ptr(x, &a[k].p):
                 # extra: C writes through it, so a read-only buffer is a TypeError
-                h = _hold(x, _hp_pname(p), _KIND_POINTER_OUT if p.extra else _KIND_POINTER)
+                h = _hold(x, _hp_pname(p), _KIND_POINTER_OUT if p.extra or p.code >= _OUT_CSTR else _KIND_POINTER)
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
@@ -237,11 +251,13 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
                 else: keep.append(h)
         elif code == _ARG_INTS:
             if not _fast_ptr(x, &a[k].p):
-                h = _hold(x, _hp_pname(p), _KIND_INTS, _hp_width(p.ctype), _hp_signed(p.ctype))
+                # extra bit 1: C writes through it, a read-only buffer is refused; bit 0: a list
+                # given gets the values C wrote
+                h = _hold(x, _hp_pname(p), _KIND_INTS, _hp_width(p.ctype), _hp_signed(p.ctype), p.extra & 2)
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
-                if p.extra:
+                if p.extra & 1:
                     if back is None: back = [h]
                     else: back.append(h)
         elif code == _ARG_HANDLE_REF:
@@ -270,33 +286,35 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     if back is not None:
         for h in back:
             (<_Holder>h).write_back()
-    return _hp_result(F, fi, &r, o, a, res)
+    return _hp_result(F, fi, &r, o, a, res, nouts)
 
 
-cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp_slot* o, _hp_slot* a, object res):
-    """``(result, *outs)`` after the call (``res``: a struct result, already built).  A function
-    of its own, so the call's few object locals are all the dispatcher cleans up per call."""
+cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp_slot* o, _hp_slot* a, object res,
+                              int nouts):
+    """``(result, *outs)`` after the call (``res``: a struct result, already built; ``nouts``: 0
+    when the caller passed the outs itself).  A function of its own, so the call's few object
+    locals are all the dispatcher cleans up per call."""
     cdef int ret = F.ret
     if ret == _RET_ENUM:
-        if F.nouts == 0:
+        if nouts == 0:
             return _e1(F.rextra, _hp_int(r, F.rtype))
         res = _e(F.rextra, _hp_int(r, F.rtype))
     elif ret == _RET_SCALAR:
-        if F.nouts == 0 and (F.rtype == _CT_I32 or F.rtype == _CT_U32) and r.u32 < 256:
+        if nouts == 0 and (F.rtype == _CT_I32 or F.rtype == _CT_U32) and r.u32 < 256:
             return <tuple>_hp_small1[r.u32]     # AMD returns (value,): a shared tuple, no allocation
         res = _hp_value(r, F.rtype)
     elif ret == _RET_VOID:
-        if F.nouts == 0:
+        if nouts == 0:
             return None
     elif ret == _RET_CSTR:
-        if F.nouts == 0:
+        if nouts == 0:
             return _cstr1(<const char*>r.p, fi)   # a static string's tuple, reused
         res = _cstr(<const char*>r.p)
     elif ret == _RET_VOIDP:
         res = PyLong_FromVoidPtr(r.p)
     elif ret == _RET_BOOL:
         res = bool(r.b)
-    if F.nouts == 0:
+    if nouts == 0:
         return (res,)
     cdef const _hp_param* p = &_HP_PARAMS[F.first]
     cdef Py_ssize_t k = 0

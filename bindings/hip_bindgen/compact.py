@@ -114,10 +114,13 @@ class Compact:
                 # extra 1: C writes through it (params.written), a read-only buffer is refused
                 code, extra = A["ARG_POINTER"], int(P.written(name, p, e.td))
             elif role == "ints":
-                # the element's C type; extra 1: the C side may write, a list given gets the values back
+                # the element's C type; extra bit 0: the C side may write, a list given gets the
+                # values back; bit 1: C writes through it (params.written), a read-only buffer is
+                # refused (as emit.py's _hold(..., written=True))
                 el = P.int_element(p["type"], e.td)
                 ct = self.ctype(el)
-                code, extra = A["ARG_INTS"], int(not e.resolve(e.resolve(p["type"])["to"]).get("const", False))
+                back = not e.resolve(e.resolve(p["type"])["to"]).get("const", False)
+                code, extra = A["ARG_INTS"], int(back) | 2 * int(P.written(name, p, e.td))
             elif role == "string":
                 code = A["ARG_STRING"]
             else:

@@ -150,6 +150,20 @@ READ_ONLY_INPUTS = frozenset({
     # hipSPARSE's numeric boost: the tolerance and the boost value are read
     *((f"hipsparse{t}{f}ilu02_numericBoost", n) for t in "SDCZ" for f in ("csr", "bsr")
       for n in ("tol", "boost_val")),
+    # hipFFT's plan shapes: the dimensions and embeddings are read (declared int*), as the GPUs
+    *((f"hipfft{fn}", n) for fn in ("PlanMany", "MakePlanMany", "MakePlanMany64", "EstimateMany",
+                                     "GetSizeMany", "GetSizeMany64", "XtMakePlanMany", "XtGetSizeMany")
+      for n in ("n", "inembed", "onembed")),
+    ("hipfftXtSetGPUs", "gpus"),
+    # hipSOLVER's refactorization: the permutations and the CSR structure it is set up from
+    *((f"hipsolverRf{fn}", n) for fn in ("SetupHost", "BatchSetupHost") for n in (
+        "h_P", "h_Q", "h_csrRowPtrA", "h_csrColIndA", "h_csrRowPtrL", "h_csrColIndL", "h_csrRowPtrU", "h_csrColIndU")),
+    *(("hipsolverRfSetupDevice", n) for n in ("P", "Q", "csrRowPtrA", "csrColIndA", "csrRowPtrL",
+                                               "csrColIndL", "csrRowPtrU", "csrColIndU")),
+    *((f"hipsolverRf{fn}", n) for fn in ("ResetValues", "BatchResetValues") for n in ("P", "Q", "csrRowPtrA", "csrColIndA")),
+    *((f"hipsolverRf{fn}", n) for fn in ("Solve", "BatchSolve") for n in ("P", "Q")),
+    # RCCL: the ranks to leave out of a shrunk communicator
+    ("ncclCommShrink", "excludeRanksList"), ("pncclCommShrink", "excludeRanksList"),
     # RCCL: the communicator's configuration, the unique ids, the pre-multiplied scalar
     *((f"{pre}{fn}", n) for pre in ("nccl", "pnccl") for fn, n in (
         ("CommInitRankConfig", "config"), ("CommSplit", "config"), ("CommInitRankScalable", "config"),

@@ -24,7 +24,12 @@ import subprocess
 from pathlib import Path
 
 FORMAT = 1
-HEADERS = {"hip": "hip/hip_runtime_api.h", "hiprtc": "hip/hiprtc.h"}
+HEADERS = (("hip", "hip/hip_runtime_api.h"), ("hiprtc", "hip/hiprtc.h"))
+# HIP headers that hip_runtime_api.h does not include but whose types the ROCm libraries take
+# (``hipDataType`` of library_types.h: hipSPARSE's, hipBLAS's, hipFFT's ``computeType``): bound
+# by ``hip.hip``, as AMD's is, so ``hip.hipDataType.HIP_R_32F`` works and every library module
+# shares that one class.  Parsed when the tree has them.
+OPTIONAL_HEADERS = (("hip", "hip/library_types.h"),)
 
 
 class ParseError(RuntimeError):
@@ -322,7 +327,8 @@ class _Collector:
 
 
 def parse(include: Path, extra_args: tuple[str, ...] = ()) -> dict:
-    """Parse ``include/hip/hip_runtime_api.h`` and ``include/hip/hiprtc.h`` into a manifest."""
+    """Parse ``include/hip/hip_runtime_api.h`` and ``include/hip/hiprtc.h`` (and the
+    ``OPTIONAL_HEADERS`` the tree has) into a manifest."""
     import clang.cindex as ci
 
     include = Path(include).resolve()
@@ -332,7 +338,7 @@ def parse(include: Path, extra_args: tuple[str, ...] = ()) -> dict:
             "-isystem", builtin_include_dir(), *extra_args]
     index = ci.Index.create()
     opts = ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD | ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES
-    for module, header in HEADERS.items():
+    for module, header in HEADERS + tuple(h for h in OPTIONAL_HEADERS if (include / h[1]).exists()):
         path = include / header
         if not path.exists():
             raise ParseError(f"{path} not found")

@@ -19,14 +19,17 @@ import nullrt_recorder  # noqa: E402
 class NullRunner:
     """Runs code in a venv against the recording null runtime; ``calls()`` reads the record."""
 
-    def __init__(self, python: Path, lib: Path, log: Path):
+    def __init__(self, python: Path, lib: Path, log: Path, libraries: dict | None = None):
         self.python, self.lib, self.log = python, lib, log
+        self.libraries = libraries or {}   # ROCm library module -> its null runtime
 
     def env(self, **extra):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HIP_PYTHON_", "ROCM_PATH", "HIP_PATH"))}
         env.update(LD_LIBRARY_PATH=str(self.lib.parent), HIP_PYTHON_LIBAMDHIP64_PATH=str(self.lib),
                    HIP_PYTHON_LIBHIPRTC_PATH=str(self.lib), HIP_PYTHON_NO_VERSION_CHECK="1",
                    NULLRT_LOG=str(self.log), **extra)
+        for lib in self.libraries.values():   # HIP_PYTHON_LIBHIPFFT_PATH=.../libhipfft.so.0
+            env[f"HIP_PYTHON_LIB{lib.name.split('.so')[0][3:].upper()}_PATH"] = str(lib)
         return env
 
     def proc(self, code: str, **extra) -> subprocess.CompletedProcess:
@@ -39,13 +42,22 @@ class NullRunner:
         return [c for c in calls if name is None or c[0] == name]
 
 
+def wheel_manifests(python: Path) -> dict:
+    """The API manifests the wheel installed for ``python`` carries: ``""`` for hip's (runtime and
+    hiprtc), the library module's name for each ROCm library's (``_manifest_hipfft.json``)."""
+    site = Path(subprocess.run([str(python), "-c", "import hip, os; print(os.path.dirname(hip.__file__))"],
+                               capture_output=True, text=True, check=True,
+                               env={"PATH": os.environ["PATH"]}).stdout.strip())
+    return {p.stem[len("_manifest_"):]: json.loads(p.read_text()) for p in sorted(site.glob("_manifest*.json"))}
+
+
 def null_runner(python: Path, tmp_path_factory) -> NullRunner:
-    """A recording null runtime built from the manifest of the wheel installed for ``python``."""
-    site = subprocess.run([str(python), "-c", "import hip, os; print(os.path.dirname(hip.__file__))"],
-                          capture_output=True, text=True, check=True, env={"PATH": os.environ["PATH"]}).stdout.strip()
-    manifest = json.loads((Path(site) / "_manifest.json").read_text())
+    """Recording null runtimes built from the manifests of the wheel installed for ``python``:
+    HIP's, and one per ROCm library module the wheel has (each named by its soname)."""
+    manifests = wheel_manifests(python)
     d = tmp_path_factory.mktemp("nullrt")
-    return NullRunner(python, nullrt_recorder.build(manifest, d), d / "calls.log")
+    libraries = {name: nullrt_recorder.build(m, d) for name, m in manifests.items() if name}
+    return NullRunner(python, nullrt_recorder.build(manifests[""], d), d / "calls.log", libraries)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings"))
 from hip_bindgen import params as P  # noqa: E402
 
 T, V, O = "TypeError", "ValueError", "OverflowError"
-MODULES = ("hip", "hiprtc")   # the runtime's modules (the ROCm libraries' have their own tests)
+MODULES = ("hip", "hiprtc")   # the runtime's modules; a ROCm library's manifest: its own module
 
 # wrong values any by-value integer/enum refuses (Python's rule: only __index__ objects are ints)
 NOT_INTS = [("float", ["float", 1.5]), ("Decimal", ["decimal"]), ("Fraction", ["fraction"]),
@@ -47,14 +47,16 @@ def _writes(func: str, ptype: dict, td: dict) -> bool:
     return not to.get("const") and to["kind"] != "function"
 
 
-def cases(m: dict) -> list:
+def cases(m: dict, modules: tuple = MODULES) -> list:
+    """The cases of the functions of ``modules`` in manifest ``m`` (a ROCm library's manifest:
+    ``modules=(its name,)``)."""
     td = m["typedefs"]
     sized = sorted(n for n, r in m["records"].items() if r["size"])
     out = []
     for name in sorted(m["functions"]):
         f = m["functions"][name]
         mod = f["module"]
-        if mod not in MODULES:
+        if mod not in modules:
             continue
         roles = P.roles(name, f, td)
         slots = []   # (param, role, valid token, [(class, token, expected)])
@@ -77,9 +79,13 @@ def cases(m: dict) -> list:
             elif role == "record":
                 rec = t["name"]
                 size = m["records"][rec]["size"]
-                other = next(r for r in sized if r != rec and m["records"][r]["size"] != size
-                             and m["records"][r]["module"] == m["records"][rec]["module"])
-                wrong = [("struct <- another struct", ["struct", m["records"][other]["module"], other], T),
+                # another struct type of another size, of the same module where it has one
+                others = [r for r in sized if r != rec and m["records"][r]["size"] != size]
+                other = next((r for r in others if m["records"][r]["module"] == m["records"][rec]["module"]),
+                             others[0] if others else None)
+                # none (RCCL's only sized struct is ncclUniqueId): hip's dim3, in every release
+                other_tok = ["struct", m["records"][other]["module"], other] if other else ["struct", "hip", "dim3"]
+                wrong = [("struct <- another struct", other_tok, T),
                          ("struct <- wrong-size buffer", ["bytearray", size + 1], T),
                          ("struct <- float", ["float", 1.5], T), ("struct <- str", ["str", "a"], T),
                          ("struct <- object()", ["object"], T), ("struct <- None", ["none"], T)]
@@ -128,12 +134,11 @@ def cases(m: dict) -> list:
 # exception and no call) or "<type>-after-call".  A crash ends the child: the runner records
 # the case after the last result as "crash" and starts a new child after it.
 CHILD = r'''
-import json, os, sys
+import importlib, json, os, sys
 from decimal import Decimal
 from fractions import Fraction
-from hip import hip, hiprtc
-mods = {"hip": hip, "hiprtc": hiprtc}
 cases = json.load(open(sys.argv[1]))
+mods = {m: importlib.import_module("hip." + m) for m in sorted({c[0] for c in cases} | {"hip"})}
 start = int(sys.argv[3])
 res = open(sys.argv[2], "a", buffering=1)
 log = os.open(os.environ["NULLRT_LOG"], os.O_RDONLY | os.O_CREAT)

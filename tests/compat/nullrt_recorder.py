@@ -13,6 +13,17 @@ of their ``extra`` array (``extra={hex bytes}``), so a test can assert what reac
 their address (``addr={hex bytes}``, their count parameter's number of elements), and those in
 ``FILL_ARRAYS`` are filled as the real runtime would (element k = 0x11 * (k + 1)), so a test
 sees what comes back to the caller.
+
+A ROCm library's manifest (``manifest["library"]``: ``hip.hipblas`` ...) gives that library's
+null runtime, named by its soname (``libhipblas.so.0``), logging to the same file.  Its calls
+also answer as a real library would, so a script's next call can be checked against it: each
+out-parameter (``params.roles``) is written and its value logged after the arguments
+(``out=HEX``): a handle/pointer out gets a fresh address (``OUT_BASE`` + 0x100 per call, so
+two created handles differ), an integer out ``OUT_INT``, an enum out its first value; the
+records named in ``FILL_RECORDS`` are filled (byte k = k + 1, ``ncclGetUniqueId``), the handle
+arrays in ``FILL_HANDLES`` get fresh addresses (``ncclCommInitAll``'s communicators), and the
+scalars a pointer named in ``LOG_SCALARS`` points at are logged (``alpha=%a``: what
+``ctypes.addressof(alpha)`` pointed to).
 """
 from __future__ import annotations
 
@@ -25,6 +36,13 @@ LOG_ARRAYS = {("hipExtStreamCreateWithCUMask", "cuMask"): "cuMaskSize",
               ("hiprtcLinkCreate", "option_ptr"): "num_options",
               ("hiprtcLinkCreate", "option_vals_pptr"): "num_options"}
 FILL_ARRAYS = {("hipExtStreamGetCUMask", "cuMask"): "cuMaskSize"}
+# library null runtimes only (see above)
+OUT_BASE = 0x7AB0000000
+OUT_INT = 64
+FILL_RECORDS = frozenset({("ncclGetUniqueId", "uniqueId"), ("pncclGetUniqueId", "uniqueId")})
+# (function, array of handles C creates) -> its count parameter: each element a fresh address
+FILL_HANDLES = {("ncclCommInitAll", "comm"): "ndev", ("pncclCommInitAll", "comm"): "ndev"}
+LOG_SCALARS = frozenset({"alpha", "beta"})
 
 PRELUDE = r'''
 #include <stdio.h>
@@ -40,6 +58,7 @@ static FILE* nullrt_log(void) {
     }
     return f;
 }
+static uintptr_t nullrt_next = 0;   /* library outs: the next handle address */
 static void nullrt_hex(FILE* f, const void* p, size_t n) {
     const unsigned char* b = (const unsigned char*)p;
     fputc('{', f);
@@ -65,8 +84,10 @@ def c_source(manifest: dict, record: bool = True) -> str:
     import sys
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings"))
     from hip_bindgen import emit
+    from hip_bindgen import params as P
 
     e = emit.Emitter(manifest)
+    library = record and "library" in manifest
     out = [e.header(), PRELUDE if record else
            '#include <string.h>\n#define EXPORT __attribute__((visibility("default")))\n']
     for name in sorted(manifest["functions"]):
@@ -97,6 +118,8 @@ def c_source(manifest: dict, record: bool = True) -> str:
             if (name, p["name"]) in FILL_ARRAYS:
                 n = f"a{names.index(FILL_ARRAYS[name, p['name']])}"
                 log.append(f"for (size_t k = 0; a{i} && k < {n}; k++) a{i}[k] = 0x11 * (k + 1);")
+        if library:
+            log += _library_answers(e, P, name, f)
         if record:
             log.append('fputc(10, _f); fflush(_f);')
         pre = " ".join(log) + " " if log else ""
@@ -112,12 +135,45 @@ def c_source(manifest: dict, record: bool = True) -> str:
     return "\n".join(out) + "\n"
 
 
+def _library_answers(e, P, name: str, f: dict) -> list:
+    """C statements answering a library call as the real library would (module docstring)."""
+    out = []
+    for i, (p, role) in enumerate(zip(f["params"], P.roles(name, f, e.td))):
+        t = e.resolve(p["type"])
+        if t["kind"] != "pointer":
+            continue
+        to = e.resolve(t["to"])
+        if role == "out":
+            if to["kind"] == "pointer":
+                value = f"(uintptr_t)({OUT_BASE:#x} + 0x100 * nullrt_next++)"
+                out.append(f"if (a{i}) {{ *(void**)a{i} = (void*){value}; "
+                           f'fprintf(_f, " out=%llx", (unsigned long long)(uintptr_t)*(void**)a{i}); }}')
+            else:
+                if to["kind"] == "enum":
+                    v = e.m["enums"][to["name"]]["constants"][0][1]
+                else:
+                    v = OUT_INT
+                out.append(f"if (a{i}) {{ *a{i} = {v}; "
+                           f'fprintf(_f, " out=%llx", (unsigned long long){v}); }}')
+        elif (name, p["name"]) in FILL_HANDLES:
+            n = f"a{[q['name'] for q in f['params']].index(FILL_HANDLES[name, p['name']])}"
+            out.append(f"for (int k = 0; a{i} && k < {n}; k++) ((void**)a{i})[k] = "
+                       f"(void*)(uintptr_t)({OUT_BASE:#x} + 0x100 * nullrt_next++);")
+        elif (name, p["name"]) in FILL_RECORDS and to["kind"] == "record":
+            out.append(f"if (a{i}) for (size_t k = 0; k < sizeof *a{i}; k++) ((unsigned char*)a{i})[k] = (unsigned char)(k + 1);")
+        elif p["name"] in LOG_SCALARS and to["kind"] == "float":
+            out.append(f'if (a{i}) fprintf(_f, " {p["name"]}=%a", (double)*a{i});')
+    return out
+
+
 def build(manifest: dict, outdir: Path) -> Path:
-    """Compile the recording null runtime; returns ``outdir/libamdhip64.so.MAJOR``."""
+    """Compile the recording null runtime; returns ``outdir/libamdhip64.so.MAJOR`` (a library
+    manifest's: ``outdir/<its soname>``)."""
     outdir.mkdir(parents=True, exist_ok=True)
-    src = outdir / "nullrt_recorder.c"
+    lib = outdir / (manifest["library"]["soname"] if "library" in manifest
+                    else f"libamdhip64.so.{manifest['hip_version']['major']}")
+    src = outdir / f"{lib.name.split('.so')[0]}_nullrt.c"
     src.write_text(c_source(manifest))
-    lib = outdir / f"libamdhip64.so.{manifest['hip_version']['major']}"
     subprocess.run(["gcc", "-O1", "-shared", "-fPIC", "-fvisibility=hidden", "-w", "-o", str(lib), str(src)],
                    check=True, capture_output=True)
     return lib

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from compat_harness import NullRunner, nullrt_recorder
+from compat_harness import NullRunner, null_runner, nullrt_recorder
 from fuzz_cases import CHILD, MODULES, cases
-from wheels_for_tests import build_wheel, make_venv
+from wheels_for_tests import build_wheel, library_wheel, make_venv
 
 RELEASES = ["5.2.3", "5.7.1", "6.4.3", "7.2.4"]
 
@@ -64,10 +64,8 @@ def release_null(request, tmp_path_factory):
     return request.param, manifest, NullRunner(py, lib, d / "calls.log")
 
 
-def test_every_function_refuses_wrong_values_before_c(release_null, tmp_path):
-    release, manifest, runner = release_null
-    todo = cases(manifest)
-    outcomes = run_cases(runner, tmp_path, todo)
+def tally(title: str, todo: list, outcomes: list) -> tuple:
+    """Counts per class (printed, ``-s``): tried, failed, and up to three failures of each."""
     tried, failed, examples = collections.Counter(), collections.Counter(), collections.defaultdict(list)
     for (mod, name, args, cls, expected), got in zip(todo, outcomes):
         tried[cls] += 1
@@ -75,9 +73,39 @@ def test_every_function_refuses_wrong_values_before_c(release_null, tmp_path):
             failed[cls] += 1
             if len(examples[cls]) < 3:
                 examples[cls].append(f"{name}{tuple(a[0] for a in args)}: {got}, expected {expected}")
-    print(f"\nHIP {release}: {len(manifest['functions'])} functions, {len(todo)} calls")
+    print(f"\n{title}: {len(todo)} calls")
     for cls in sorted(tried):
         print(f"  {cls:42} {tried[cls]:6} tried {failed[cls]:6} failed")
     print(f"  {'total':42} {sum(tried.values()):6} tried {sum(failed.values()):6} failed")
+    return tried, failed, examples
+
+
+def test_every_function_refuses_wrong_values_before_c(release_null, tmp_path):
+    release, manifest, runner = release_null
+    todo = cases(manifest)
+    outcomes = run_cases(runner, tmp_path, todo)
+    tried, failed, examples = tally(f"HIP {release}: {len(manifest['functions'])} functions", todo, outcomes)
     assert tried["valid call"] == sum(f["module"] in MODULES for f in manifest["functions"].values())
+    assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}
+
+
+LIBRARY_RELEASE = "5.7.1"   # the release with all seven ROCm libraries
+
+
+@pytest.fixture(scope="module")
+def library_null(tmp_path_factory):
+    d = tmp_path_factory.mktemp("fuzzlib")
+    return null_runner(make_venv(d / "venv", library_wheel(LIBRARY_RELEASE)), tmp_path_factory)
+
+
+@pytest.mark.parametrize("lib", ["hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx"])
+def test_every_library_function_refuses_wrong_values_before_c(library_null, lib, tmp_path):
+    """The same walk over each ROCm library module of 5.7.1, against its null library."""
+    from compat_harness import wheel_manifests
+    manifest = wheel_manifests(library_null.python)[lib]
+    todo = cases(manifest, (lib,))
+    outcomes = run_cases(library_null, tmp_path, todo)
+    tried, failed, examples = tally(f"{lib} {manifest['library']['version']} (HIP {LIBRARY_RELEASE}): "
+                                    f"{len(manifest['functions'])} functions", todo, outcomes)
+    assert tried["valid call"] == len(manifest["functions"])
     assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}
