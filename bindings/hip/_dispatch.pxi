@@ -101,7 +101,7 @@ cdef int _hp_args(const _hp_func* F, PyObject** args, Py_ssize_t nargs, object k
     every C parameter, out-parameters included (see ``_hp_call``), else 0."""
     name = (<bytes>F.name).decode()
     cdef Py_ssize_t nin = F.nin, k, j, nkw = 0 if kwnames is None else len(<tuple>kwnames)
-    cdef bint full = F.nouts != 0 and nargs + nkw == F.nparams
+    cdef bint full = F.nouts != 0 and nkw == 0 and nargs == F.nparams   # positionally, as C's order
     cdef Py_ssize_t n = F.nparams if full else nin
     if nargs > nin and not full:
         if nin == 0:
@@ -187,10 +187,10 @@ cdef int _hp_set_int(_hp_slot* s, int ct, object x, const _hp_param* p) except -
 cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* kwnames):
     """The C function (METH_FASTCALL | METH_KEYWORDS) of every binding of this module.
 
-    A call passing every C parameter, out-parameters included (``hipfftGetVersion(
+    A call passing every C parameter positionally, out-parameters included (``hipfftGetVersion(
     ctypes.addressof(v))``, as AMD's bindings take some outs: a pointer C writes through), gives
-    each out the caller's pointer (a writable buffer, an address ...; None: storage of ours) and
-    returns the result alone; the usual call leaves them out and gets ``(result, *outs)``."""
+    each out the caller's pointer (a writable buffer, an address ...; None or 0: storage of ours)
+    and returns the result alone; the usual call leaves them out and gets ``(result, *outs)``."""
     cdef Py_ssize_t fi = (<_HpFn>self).i
     cdef const _hp_func* F = &_HP_FUNCS[fi]
     cdef PyObject* buf[_HP_MAXP]
@@ -211,11 +211,7 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     for k in range(F.nparams):
         p = &_HP_PARAMS[F.first + k]
         code = p.code
-        if code >= _OUT_CSTR and (nouts != 0 or av[j] == <PyObject*>None):
-            # an out: storage of ours (also when the caller passed None for it: C never gets
-            # NULL to write through)
-            if nouts == 0:
-                j += 1
+        if code >= _OUT_CSTR and nouts != 0:
             o[k].u64 = 0
             a[k].p = &o[k]
             continue
@@ -228,6 +224,9 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
+            if code >= _OUT_CSTR and a[k].p == NULL:
+                o[k].u64 = 0        # None/0 for an out: storage of ours, C never writes through NULL
+                a[k].p = &o[k]
         elif code == _ARG_INT:
             _hp_set_int(&a[k], p.ctype, x, p)
         elif code == _ARG_FLOAT:

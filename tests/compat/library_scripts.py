@@ -322,6 +322,53 @@ for d in (x_val_d, x_ind_d, y_d, d_row, d_col, d_val, d_x, d_y):
     hip_check(hip.hipFree(d))
 print("ok")
 '''),
+    # the generic API: descriptors of a CSR matrix and dense vectors, value types as hip.hipDataType
+    # (AMD's hip module has library_types.h's enum), the SpMV work size returned
+    "hipsparse_generic_spmv": ("hipsparse", '''
+rows = cols = nnz = 2
+alpha, beta = ctypes.c_float(1.0), ctypes.c_float(0.0)
+row_ptr = array.array("i", [0, 1, 2]); col_ind = array.array("i", [0, 1]); vals = array.array("f", [2.0, 3.0])
+x = array.array("f", [1.0, 1.0]); y = array.array("f", [0.0, 0.0])
+d_row, d_col, d_val, d_x, d_y = (hip_check(hip.hipMalloc(len(h) * h.itemsize)) for h in (row_ptr, col_ind, vals, x, y))
+for d, h in ((d_row, row_ptr), (d_col, col_ind), (d_val, vals), (d_x, x), (d_y, y)):
+    hip_check(hip.hipMemcpy(d, h, d.size, H2D))
+R32F = hip.hipDataType.HIP_R_32F
+I32 = hipsparse.hipsparseIndexType_t.HIPSPARSE_INDEX_32I
+handle = hip_check(hipsparse.hipsparseCreate())
+mat = hip_check(hipsparse.hipsparseCreateCsr(rows, cols, nnz, d_row, d_col, d_val, I32, I32,
+                                             hipsparse.hipsparseIndexBase_t.HIPSPARSE_INDEX_BASE_ZERO, R32F))
+vec_x = hip_check(hipsparse.hipsparseCreateDnVec(cols, d_x, R32F))
+vec_y = hip_check(hipsparse.hipsparseCreateDnVec(rows, d_y, R32F))
+op = hipsparse.hipsparseOperation_t.HIPSPARSE_OPERATION_NON_TRANSPOSE
+alg = hipsparse.hipsparseSpMVAlg_t.HIPSPARSE_MV_ALG_DEFAULT
+size = hip_check(hipsparse.hipsparseSpMV_bufferSize(handle, op, ctypes.addressof(alpha), mat, vec_x,
+                                                    ctypes.addressof(beta), vec_y, R32F, alg))
+assert isinstance(size, int)
+work = hip_check(hip.hipMalloc(max(size, 1)))
+hip_check(hipsparse.hipsparseSpMV(handle, op, ctypes.addressof(alpha), mat, vec_x, ctypes.addressof(beta),
+                                  vec_y, R32F, alg, work))
+hip_check(hip.hipMemcpy(y, d_y, d_y.size, D2H))
+hip_check(hipsparse.hipsparseDestroyDnVec(vec_x))
+hip_check(hipsparse.hipsparseDestroyDnVec(vec_y))
+hip_check(hipsparse.hipsparseDestroySpMat(mat))
+hip_check(hipsparse.hipsparseDestroy(handle))
+for d in (d_row, d_col, d_val, d_x, d_y, work):
+    hip_check(hip.hipFree(d))
+print("ok")
+'''),
+    # outs passed as pointers, the form AMD's bindings use for some (hipfftGetVersion(version))
+    "hipfft_outs_by_pointer": ("hipfft", '''
+version = ctypes.c_int(0)
+hip_check(hipfft.hipfftGetVersion(ctypes.addressof(version)))
+assert version.value > 0                          # C wrote through the pointer
+work = array.array("Q", [0])                       # size_t out, given as a buffer
+plan = hip_check(hipfft.hipfftCreate())
+hip_check(hipfft.hipfftMakePlan1d(plan, 64, hipfft.hipfftType.HIPFFT_C2C, 1, work))
+size = ctypes.c_size_t(0)
+hip_check(hipfft.hipfftGetSize(plan, ctypes.addressof(size)))
+hip_check(hipfft.hipfftDestroy(plan))
+print("ok")
+'''),
     # hipsolver_getrf.py's shape: the workspace size returned by the bufferSize query
     "hipsolver_getrf": ("hipsolver", '''
 m = n = lda = 3

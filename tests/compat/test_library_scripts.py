@@ -157,7 +157,7 @@ r1 = hipfft.hipfftGetVersion(ctypes.addressof(v))
 first = v.value
 buf = array.array("i", [0])
 r2 = hipfft.hipfftGetVersion(buf)
-r3 = hipfft.hipfftGetVersion(version=bytearray(4))
+r3 = hipfft.hipfftGetVersion(None)      # NULL for an out: storage of the wrapper's
 usual = hipfft.hipfftGetVersion()
 err = ctypes.c_int(7)
 r4 = rccl.ncclCommGetAsyncError(None, ctypes.addressof(err))
