@@ -63,6 +63,8 @@ def test_hip_types_come_from_the_hip_module(lib_manifests):
     m = lib_manifests[("5.7.1", "hipfft")]
     assert m["typedefs"]["hipStream_t"]["module"] == "hip"
     assert m["enums"]["hipfftResult_t"]["module"] == "hipfft"
+    # library_types.h's enum is hip's (hip.hip binds that header), not a copy per library
+    assert m["enums"]["hipDataType"]["module"] == "hip" == lib_manifests[("5.7.1", "hipsparse")]["enums"]["hipDataType"]["module"]
     roles = params.roles("hipfftGetVersion", m["functions"]["hipfftGetVersion"], m["typedefs"])
     assert roles == ["out"]
     assert params.roles("hipfftSetStream", m["functions"]["hipfftSetStream"], m["typedefs"]) == ["pointer", "pointer"]

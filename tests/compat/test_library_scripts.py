@@ -180,6 +180,16 @@ print(json.dumps([len(r1), len(r2), len(r3), first, buf[0], len(usual), usual[1]
     assert got == [1, 1, 1, OUT_INT, OUT_INT, 2, OUT_INT, 1, 0, 1, OUT_INT, ["TypeError"] * 4], got
 
 
+def test_hip_data_type_is_one_class_of_hip_hip(nulls):
+    """AMD's hip module has library_types.h's ``hipDataType``; the library modules take it."""
+    p = nulls["5.7.1"].proc(
+        "import json\nfrom hip import hip, hipsparse, hipfft\n"
+        "same = [getattr(m, 'hipDataType', hip.hipDataType) is hip.hipDataType for m in (hipsparse, hipfft)]\n"
+        "print(json.dumps([hip.hipDataType.HIP_R_32F.value, hip.hipDataType.HIP_C_64F.value, same]))")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "[0, 5, [true, true]]"
+
+
 # -- the real runtimes: bookworm's HIP 5.2.3 and hipRAND 5.3.3; trixie's roctx ------------------
 
 def _real_env(libdirs: str) -> dict:
