@@ -72,12 +72,23 @@ def head(library: str) -> str:
 # that first needs the device (measured: bookworm's hipRAND 5.3.3 creating a generator without
 # a GPU answers HIPRAND_STATUS_ALLOCATION_FAILED), with the text the failing line must contain
 NO_DEVICE = {"hipError_t.hipErrorNoDevice (100)": "", "hipError_t.hipErrorInvalidDevice (101)": "",
-             "hiprandStatus.HIPRAND_STATUS_ALLOCATION_FAILED (102)": "hiprandCreateGenerator"}
+             "hiprandStatus.HIPRAND_STATUS_ALLOCATION_FAILED (102)": "hiprandCreateGenerator",
+             # measured in tests/matrix/test_library_cells.py on the real libraries: hipFFT 6.4.3/7.2.4
+             # turn rocFFT's failed device query into a parse error (5.7.1 aborts on it, below); RCCL
+             # 7.2.4's unique id needs ROCm SMI, which fails to start without the amdgpu driver
+             "hipfftResult_t.HIPFFT_PARSE_ERROR (12)": "hipfftMakePlan1d",
+             "ncclResult_t.ncclUnhandledCudaError (1)": "ncclGetUniqueId"}
+# a library that aborts the process (an uncaught C++ exception) when it finds no device: hipFFT
+# 6.1.2 (trixie) planning a transform; AMD's HIP Python dies there the same way
+ABORTS_WITHOUT_DEVICE = ("terminate called after throwing an instance of 'std::runtime_error'\n"
+                         "  what():  hipGetDevice failed.",)
 
 
 def no_device(stderr: str) -> bool:
     """The script stopped in hip_check on a "no device" answer (``NO_DEVICE``; run from a file,
     so the traceback shows the failing call)."""
+    if stderr.strip() in ABORTS_WITHOUT_DEVICE:
+        return True
     lines = stderr.strip().splitlines()
     if not lines or not lines[-1].startswith("RuntimeError: "):
         return False

@@ -5,7 +5,8 @@ Per release, ``library_cells.run_release`` installs the pinned library packages 
 root filesystem of ``rootfs.py`` (an overlay, deleted afterwards), installs the release's abi3
 wheel with every library module (built here like the other test wheels), and runs, in the
 suite's own Python: ``from hip import <every library of the release>``, each GPU-free call, the
-loader's report; then a bound function absent from a real older library file.  One release's
+loader's report; then a bound function absent from a real older library file; then every
+AMD-style script of tests/compat/library_scripts.py for the release.  One release's
 libraries are unpacked at a time (up to 8.5 GB, sid's).  Needs root, as every test here.
 """
 from __future__ import annotations
@@ -17,8 +18,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "tests"), str(ROOT / "tests" / "matrix")]
+sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "tests"), str(ROOT / "tests" / "matrix"),
+                str(ROOT / "tests" / "compat")]
 import library_cells as lc  # noqa: E402
+import library_scripts  # noqa: E402
 from hip_bindgen import libraries, releases  # noqa: E402
 from hip_python_select import _hipfacts  # noqa: E402
 from wheels_for_tests import library_wheel  # noqa: E402
@@ -34,7 +37,7 @@ def cell(release: str) -> dict:
     if release not in _done:
         if os.geteuid() != 0:
             pytest.fail("needs root (chroot, mount overlay): run './dev test' as root, as CI does", pytrace=False)
-        _done[release] = lc.run_release(release, library_wheel(release, python="abi3"))
+        _done[release] = lc.run_release(release, library_wheel(release, python="abi3"), scripts=library_scripts)
     return _done[release]
 
 
@@ -189,6 +192,22 @@ def test_a_function_the_file_lacks_raises_the_clear_error(release):
     assert rep["found_via"] == m["variable"]
 
 
+SCRIPT_CASES = [(r, name) for r in RELEASES for name in sorted(library_scripts.for_release(libraries.of_release(r)))]
+
+
+@pytest.mark.parametrize("release,name", SCRIPT_CASES)
+def test_amd_style_script_stops_only_at_no_device(release, name):
+    """Code written for AMD's HIP Python (tests/compat/library_scripts.py) on the real library and
+    runtime: a GPU-free script runs to its end; any other may stop only in hip_check on a "no
+    device" answer (the runtime's, or the library's own to the call that first needs a device,
+    as measured: library_scripts.NO_DEVICE), never on a Python-level difference."""
+    run = cell(release)["scripts"][name]
+    if run["gpu_free"]:
+        assert run["exit"] == 0 and run["stdout"].strip().endswith("ok"), run["stderr"]
+    else:
+        assert run["exit"] == 0 or library_scripts.no_device(run["stderr"]), run["stderr"]
+
+
 def test_report(capsys):
     """The figures the README quotes: per release, sizes and times (printed with -s or on failure)."""
     lines = []
@@ -200,6 +219,9 @@ def test_report(capsys):
                      f"{f['downloaded_bytes'] / 1e6:.0f} MB), unpacked {f['upper_bytes'] / 1e9:.2f} GB; "
                      f"{f['timings']}; imports {({k: round(v * 1000, 1) for k, v in r['cell']['import_seconds'].items()})} ms; "
                      f"missing: {r['missing']['function']} ({r['missing']['why']})")
+        for name, run in sorted(r["scripts"].items()):   # where each AMD-style script stopped
+            last = (run["stderr"].strip().splitlines() or [""])[-1]
+            lines.append(f"  {name}: {'ok' if run['exit'] == 0 else last} ({run['seconds']}s)")
     with capsys.disabled():
         print("\n" + "\n".join(lines))
-    assert len(lines) == len(RELEASES)
+    assert len(lines) == len(RELEASES) + len(SCRIPT_CASES)
