@@ -270,10 +270,9 @@ def warn_if_library_mismatched(module: str, scheme: str, values: list, where: st
     _warn_at_caller(
         f"hip.{module} of hip-python {_version.__version__} was generated from the {title} {version} "
         f"headers (declaring version {declared}), but the library it loaded ({where}) is version {have}. "
-        f"A function or struct that changed between the two can misbehave. Fix: install the {title} "
-        f"of the wheel's release ('hip-python-select detect' shows the HIP release; Debian: apt install "
-        f"{_libraries.LIBRARIES[module][4]}), or check what your code uses with 'hip-python-select check "
-        f"--script app.py'. Silence with {NO_CHECK_ENV}=1.",
+        f"A function or struct that changed between the two can misbehave. {_library_fix(module)}, or "
+        f"check what your code uses with 'hip-python-select check --script app.py'. Silence with "
+        f"{NO_CHECK_ENV}=1.",
         HipVersionMismatchWarning)
 
 
@@ -283,16 +282,23 @@ def warn_library_incomplete(module: str, missing: list, bound: int, where: str) 
         return
     _warned_libraries.add(module)
     from hip import _libraries, _version
-    title, version, package = (_libraries.LIBRARIES[module][i] for i in (2, 3, 4))
+    title, version = _libraries.LIBRARIES[module][2:4]
     shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
     _warn_at_caller(
         f"hip.{module} of hip-python {_version.__version__} was generated from the {title} {version} "
         f"headers, but the library it loaded ({where}) lacks {len(missing)} of the {bound} functions it "
         f"binds ({shown}): it is another version of {title}. Calling those raises "
         f"HipFunctionNotFoundError; a function or struct that changed between the two can misbehave. "
-        f"Fix: install the {title} of the wheel's release ('hip-python-select detect' shows the HIP "
-        f"release; Debian: apt install {package}). Silence with {NO_CHECK_ENV}=1.",
+        f"{_library_fix(module)}. Silence with {NO_CHECK_ENV}=1.",
         HipVersionMismatchWarning)
+
+
+def _library_fix(module: str) -> str:
+    """The remedy both library-version warnings give: the library of the wheel's own release."""
+    from hip import _libraries
+    title, package = _libraries.LIBRARIES[module][2], _libraries.LIBRARIES[module][4]
+    return (f"Fix: install the {title} of the wheel's release ('hip-python-select detect' shows the HIP "
+            f"release; Debian: apt install {package})")
 
 
 def warn_library_missing(module: str, error: Exception) -> None:
