@@ -12,7 +12,6 @@ not a search::
     python scripts/rocm_tags.py hip.git                       # a table, one release a line
     python scripts/rocm_tags.py hip.git --json                # [{"rocm", "hip", "evidence"}]
     python scripts/rocm_tags.py hip.git --missing             # only what releases.json lacks
-    python scripts/rocm_tags.py hip.git --apply               # write those into releases.json
 
 A release whose HIP is not in the table, or is there with another number, is printed with
 ``--missing``; the evidence string is what ``rocm_sources`` records (kind ``hip-tag``).
@@ -65,38 +64,22 @@ def tagged(git_dir: str) -> list[dict]:
     return out
 
 
-def _key(rocm: str) -> tuple:
-    return tuple(int(p) for p in rocm.split("."))
-
-
-def apply(data: dict, rows: list[dict]) -> None:
-    """Each row's pair into ``rocm`` (kept in release order), its evidence first in
-    ``rocm_sources``, and out of ``rocm_minor_only`` (the patch is known now)."""
-    for r in rows:
-        data["rocm"][r["rocm"]] = r["hip"]
-        data["rocm_minor_only"].pop(r["rocm"], None)
-        sources = data["rocm_sources"].setdefault(r["rocm"], [])
-        if ["hip-tag", r["evidence"]] not in sources:
-            sources.insert(0, ["hip-tag", r["evidence"]])
-    data["rocm"] = dict(sorted(data["rocm"].items(), key=lambda kv: _key(kv[0])))
-    data["rocm_sources"] = dict(sorted(data["rocm_sources"].items(), key=lambda kv: _key(kv[0])))
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("git_dir", help="a clone (bare or not: its .git) of the HIP repository, with its tags")
     ap.add_argument("--json", action="store_true", help="print JSON")
     ap.add_argument("--missing", action="store_true", help="only the releases releases.json lacks or answers otherwise")
-    ap.add_argument("--apply", action="store_true", help="add the missing pairs and their evidence to releases.json")
     args = ap.parse_args(argv)
     git_dir = args.git_dir if (Path(args.git_dir) / "HEAD").exists() else str(Path(args.git_dir) / ".git")
     rows = tagged(git_dir)
-    data = json.loads(RELEASES_JSON.read_text())
-    if args.missing or args.apply:
-        rows = [r for r in rows if data["rocm"].get(r["rocm"]) != r["hip"]]
-    if args.apply:
-        apply(data, rows)
-        RELEASES_JSON.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    if args.missing:
+        table = json.loads(RELEASES_JSON.read_text())["rocm"]
+        rows = [r for r in rows if table.get(r["rocm"]) != r["hip"]]
+        # the lines to add, in releases.json's own layout (one entry a line), on stderr
+        for r in rows:
+            print(f'    "{r["rocm"]}": "{r["hip"]}",', file=sys.stderr)
+        for r in rows:
+            print(f'    "{r["rocm"]}": {json.dumps([["hip-tag", r["evidence"]]])},', file=sys.stderr)
     if args.json:
         json.dump(rows, sys.stdout, indent=1)
         print()
