@@ -57,7 +57,7 @@ include-package-data = false
 [tool.setuptools.package-data]
 hip = ["_manifest.json", "_manifest_*.json", "_api.h", "_api_*.h", "chip.pxd", "chiprtc.pxd", "_capi.h", "py.typed", "*.pyi",
        "c*.pxd", "_capi_*.h"]
-"hip._util" = ["types.pyi"]
+"hip._util" = ["types.pyi", "types.pxd"]
 rocm = ["__init__.pxd", "py.typed"]
 "rocm.bindings" = ["__init__.pxd", "py.typed", "*.pyi", "cy*.pxd"]
 "rocm.bindings.util" = ["__init__.pxd", "*.pyi", "*.pxd"]
