@@ -60,8 +60,6 @@ def entries(out: Path, data: dict) -> list[dict]:
         rocm_by_hip.setdefault(hip, []).append(rocm)
     rows = []
     for whl in sorted(out.glob("*.whl")):
-        if variants.is_variant(whl.name):   # a plain wheel's copy with variant.json: variants.publish lists it
-            continue
         _, version, _, tags = parse_wheel_filename(whl.name)
         hip = ".".join(str(p) for p in version.release[:3])
         rows.append({"filename": whl.name, "version": str(version), "hip_version": hip,
@@ -69,6 +67,12 @@ def entries(out: Path, data: dict) -> list[dict]:
                      "tags": sorted(str(t) for t in tags), "sha256": _sha256(whl),
                      "size": whl.stat().st_size})
     return rows
+
+
+def link(href: str, name: str, sha256: str, requires: str = "") -> str:
+    """One file's line on a project page: its sha256 fragment, and ``requires`` (escaped) as data-requires-python."""
+    attr = f' data-requires-python="{requires}"' if requires else ""
+    return f'<a href="{html.escape(href)}#sha256={sha256}"{attr}>{html.escape(name)}</a><br/>\n'
 
 
 def write_pages(simple: Path, links: str) -> None:
@@ -88,8 +92,7 @@ def write_index(out: Path, data: dict | None = None) -> None:
         data = releases.load()
     rows = entries(out, data)
     requires = html.escape(project.requires_python())
-    links = "".join(f'<a href="../../{html.escape(r["filename"])}#sha256={r["sha256"]}" '
-                    f'data-requires-python="{requires}">{html.escape(r["filename"])}</a><br/>\n' for r in rows)
-    links += variants.publish(out, rows, requires, write_pages)   # the variant wheels, per-release indexes
+    links = "".join(link(f"../../{r['filename']}", r["filename"], r["sha256"], requires) for r in rows)
+    links += variants.publish(out, rows, requires)   # the variant wheels, per-release indexes
     write_pages(out / "simple", links)
     (out / "index.json").write_text(json.dumps({"project": PROJECT, "wheels": rows}, indent=1) + "\n")

@@ -1,7 +1,7 @@
 """PEP 825 wheel variants of the built wheels, keyed on the HIP version, and the per-release indexes.
 
 For every plain wheel in the index directory (``hip_python-5.2.21153.37-cp311-cp311-manylinux_2_28_x86_64.whl``)
-the publisher writes its variant, ``...-manylinux_2_28_x86_64-hip5.2.21153.whl``: the same files
+the publisher writes its variant, ``variants/...-manylinux_2_17_x86_64-hip5.2.21153.whl``: the same files
 plus ``.dist-info/variant.json`` declaring ``hip :: version :: 5.2.21153`` (names and why:
 ``hip_python_select.variant_provider``).  The plain wheel stays; it is the null variant, the one an
 installer that does not know variants (pip) installs, and the one an installer that knows them
@@ -18,7 +18,9 @@ Hence two kinds of index, each with a ``hip_python-{version}-variants.json`` per
   release's HIP version as a static property, so ``uv pip install --preview-features
   wheel-variants hip-python`` against it takes the variant, no plugin involved.
 
-Wheel files are not copied: every page links the files in the index directory.  A variant is
+Wheel files are not copied: every page links the files in the index directory, the variants in
+its ``variants/`` folder (so whatever lists the directory's ``*.whl``, ``--find-links`` or a
+test, sees the plain wheels it always saw, which auditwheel and pip can read).  A variant is
 rewritten only when its plain wheel changed (the plain wheel's sha256 is the variant's zip
 comment), and rewriting is deterministic, so an unchanged build publishes unchanged bytes.
 """
@@ -26,10 +28,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
+import os
 import re
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 
@@ -42,6 +45,7 @@ SCHEMA = "https://variants-schema.wheelnext.dev/peps/850/v0.2.0.json"
 _LABEL = re.compile(r"-hip\d+\.\d+\.\d+\.whl$")
 _RELEASE_DIR = re.compile(r"hip-\d+\.\d+\.\d+")
 _COMMENT = b"hip-python variant of sha256:"
+DIR = "variants"
 
 
 def is_variant(filename: str) -> bool:
@@ -72,14 +76,27 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
+def _json_name(version: str) -> str:
+    return f"hip_python-{version}-variants.json"
+
+
+def _write(path: Path, data: bytes) -> Path:
+    """Replace ``path`` whole: a reader (or another publisher) never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
+
+
 def variant_name(plain: str, hip: str) -> str:
     return plain[:-len(".whl")] + f"-{label(hip)}.whl"
 
 
 def make_variant(plain: Path, hip: str, sha256: str) -> Path:
-    """The variant of ``plain`` beside it: the same entries (same order, times, modes), plus
+    """The variant of ``plain`` in ``variants/`` beside it: the same entries (same order, times, modes), plus
     ``variant.json`` before ``RECORD``, which gains its line.  Kept when already made from these bytes."""
-    dest = plain.with_name(variant_name(plain.name, hip))
+    dest = plain.parent / DIR / variant_name(plain.name, hip)
+    dest.parent.mkdir(exist_ok=True)
     comment = _COMMENT + sha256.encode()
     if dest.is_file():
         try:
@@ -88,7 +105,7 @@ def make_variant(plain: Path, hip: str, sha256: str) -> Path:
                     return dest
         except zipfile.BadZipFile:
             pass
-    tmp = dest.with_name(dest.name + ".part")
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.part")
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
         infos = src.infolist()
         record = next(i for i in infos if i.filename.endswith(".dist-info/RECORD"))
@@ -110,47 +127,45 @@ def make_variant(plain: Path, hip: str, sha256: str) -> Path:
     return dest
 
 
-def _hip(version: str) -> str:
-    return ".".join(version.split(".")[:3])
-
-
-def _anchor(href: str, name: str, sha256: str, requires: str = "") -> str:
-    attr = f' data-requires-python="{requires}"' if requires else ""
-    return f'<a href="{html.escape(href)}#sha256={sha256}"{attr}>{html.escape(name)}</a><br/>\n'
-
-
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def publish(out: Path, rows: list, requires: str, write_pages) -> str:
+def publish(out: Path, rows: list, requires: str) -> str:
     """Make the variants of the wheels in ``rows`` (``publish.entries``), write the combined
-    index's ``-variants.json`` files and every per-release index (``write_pages(simple_dir, links)``
-    writes one index); return the links the combined page adds."""
-    for old in list(out.glob("*-variants.json")) + [p for p in out.glob("*.whl") if is_variant(p.name)]:
-        old.unlink()    # a variant or -variants.json whose plain wheel is gone goes with it (kept ones are rewritten below)
-    for d in out.iterdir():
-        if d.is_dir() and _RELEASE_DIR.fullmatch(d.name):
-            shutil.rmtree(d)
+    index's ``-variants.json`` files and every per-release index; return the links the combined
+    page adds (``requires``: the pages' data-requires-python)."""
+    from .publish import link, write_pages   # publish calls this: imported when both are loaded
+
+    # what belonged to a plain wheel that is gone goes with it; nothing else is removed, and every
+    # write replaces a whole file, so two builds publishing into one directory at once (two test
+    # runs) cannot break each other's index
+    keep = {variant_name(r["filename"], r["hip_version"]) for r in rows} | \
+        {_json_name(r["version"]) for r in rows} | {release_index(r["hip_version"]).split("/")[0] for r in rows}
+    for old in [*out.glob(f"{DIR}/*.whl"), *out.glob("*-variants.json"), *out.glob("hip-*/*-variants.json")]:
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+    for d in out.glob("hip-*"):
+        if d.is_dir() and _RELEASE_DIR.fullmatch(d.name) and d.name not in keep:
+            shutil.rmtree(d, ignore_errors=True)
     combined, by_hip = [], {}
     for r in rows:
-        hip = _hip(r["version"])
+        hip = r["hip_version"]
         v = make_variant(out / r["filename"], hip, r["sha256"])
         by_hip.setdefault(hip, {}).setdefault(r["version"], []).append((r["filename"], r["sha256"], v.name, _sha(v)))
     for hip, versions in sorted(by_hip.items()):
         root = out / release_index(hip).split("/")[0]
         links = []
         for version, files in sorted(versions.items()):
-            name = f"hip_python-{version}-variants.json"
+            name = _json_name(version)
             # each page links the -variants.json of its own index: ../../ from simple/hip-python/
             for where, provider, page in ((out, plugin_provider(), combined), (root, static_provider(hip), links)):
                 where.mkdir(exist_ok=True)
-                path = where / name
-                path.write_bytes(_dumps(metadata(hip, provider)))
-                page.append(_anchor(f"../../{name}", name, _sha(path)))
+                path = _write(where / name, _dumps(metadata(hip, provider)))
+                page.append(link(f"../../{name}", name, _sha(path)))
             for plain, psha, variant, vsha in files:
-                links += [_anchor(f"../../../{plain}", plain, psha, requires),
-                          _anchor(f"../../../{variant}", variant, vsha, requires)]
-                combined.append(_anchor(f"../../{variant}", variant, vsha, requires))
+                links += [link(f"../../../{plain}", plain, psha, requires),
+                          link(f"../../../{DIR}/{variant}", variant, vsha, requires)]
+                combined.append(link(f"../../{DIR}/{variant}", variant, vsha, requires))
         write_pages(root / "simple", "".join(links))
     return "".join(combined)

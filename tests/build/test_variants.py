@@ -40,8 +40,9 @@ def index(tmp_path_factory):
 
 
 def _plain_and_variant(index):
-    (variant,) = [p for p in index.glob("*.whl") if variants.is_variant(p.name)]
-    (plain,) = [p for p in index.glob("*.whl") if not variants.is_variant(p.name)]
+    (plain,) = index.glob("*.whl")   # the directory lists the plain wheels only, as it always did
+    (variant,) = (index / "variants").glob("*.whl")
+    assert variants.is_variant(variant.name) and not variants.is_variant(plain.name)
     return plain, variant
 
 
@@ -73,9 +74,7 @@ def test_the_variant_is_the_plain_wheel_plus_variant_json(index):
 def test_republishing_changes_no_byte(index, tmp_path):
     copy = tmp_path / "again"
     shutil.copytree(index, copy)
-    for p in copy.glob("*.whl"):
-        if variants.is_variant(p.name):
-            p.unlink()
+    shutil.rmtree(copy / "variants")
     subprocess.run([sys.executable, str(ROOT / "scripts/build_matrix.py"), "--index-only", "--out", str(copy)],
                    check=True, capture_output=True)
     for p in index.rglob("*"):
@@ -85,7 +84,7 @@ def test_republishing_changes_no_byte(index, tmp_path):
 
 def _documents(index):
     """(where, document) of every variant metadata file the publisher wrote."""
-    docs = [(p, _variant_json(p)) for p in index.glob("*.whl") if variants.is_variant(p.name)]
+    docs = [(p, _variant_json(p)) for p in (index / "variants").glob("*.whl")]
     docs += [(p, json.loads(p.read_text())) for p in index.rglob("*-variants.json")]
     assert len(docs) == 3   # the wheel's variant.json, the combined and the per-release -variants.json
     return docs
@@ -104,7 +103,10 @@ def test_metadata_passes_the_published_schema_and_variantlib(index):
 
     for path, doc in _documents(index):
         _check_schemas(doc)
-        parsed = (VariantsJson if path.name.endswith("-variants.json") else VariantDistInfo)(doc)
+        if path.name.endswith("-variants.json"):
+            parsed = VariantsJson(doc)
+        else:   # the wheel's own: exactly one variant, the one its file name carries
+            parsed = VariantDistInfo(json.dumps(doc), expected_label=path.name[:-4].rsplit("-", 1)[1])
         assert parsed.namespace_priorities == ["hip"]
         (vdesc,) = parsed.variants.values()
         assert [p.to_str() for p in vdesc.properties] == [f"hip :: version :: {HIP}"]
@@ -132,10 +134,11 @@ def test_each_index_declares_its_provider(index):
     assert release["providers"] == {"hip": {"static-properties": {"version": [HIP]}}}
     page = (index / f"hip-{HIP}" / "simple" / "hip-python" / "index.html").read_text()
     for f in (plain, variant):
-        assert f'href="../../../{f.name}#sha256={hashlib.sha256(f.read_bytes()).hexdigest()}"' in page
+        href = f.relative_to(index)
+        assert f'href="../../../{href}#sha256={hashlib.sha256(f.read_bytes()).hexdigest()}"' in page
     assert f'href="../../hip_python-{version}-variants.json#sha256=' in page
     top = (index / "simple" / "hip-python" / "index.html").read_text()
-    assert variant.name in top and f"../../hip_python-{version}-variants.json" in top
+    assert f'href="../../variants/{variant.name}#' in top and f"../../hip_python-{version}-variants.json" in top
     assert [r["filename"] for r in json.loads((index / "index.json").read_text())["wheels"]] == [plain.name]
 
 
@@ -144,7 +147,8 @@ def _env(runtime, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HIP_PYTHON_", "ROCM_PATH", "HIP_PATH",
                                                                       "PIP_", "UV_", "VIRTUAL_ENV"))}
     env.update(PATH=f"{runtime}/bin:/usr/bin:/bin", LD_LIBRARY_PATH=str(libdir), PIP_CONFIG_FILE=os.devnull,
-               PYTHONPATH=str(ROOT / "resolver" / "src"), **extra)
+               PYTHONPATH=str(ROOT / "resolver" / "src"))
+    env.update(extra)
     return env
 
 
@@ -227,3 +231,26 @@ def test_the_provider_reports_what_detect_finds_through_variantlib(runtime_523):
         env={**bare, "PATH": "/usr/bin:/bin"}, cwd="/")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["supported"] is None
+
+
+def _config(*args, cwd, env=None):
+    return subprocess.run(SELECT + ["config", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env or {**os.environ, "PYTHONPATH": str(ROOT / "resolver" / "src")})
+
+
+def test_config_says_what_it_cannot_do(index, tmp_path):
+    """No index for the release: exit 4 naming what is there; a file someone else wrote is kept;
+    a path that cannot be written is one line, not a traceback."""
+    proc = _config("--hip-version", "5.7.31921", "--index", str(index), "--json", cwd=tmp_path)
+    assert proc.returncode == 4 and f"hip-{HIP}" in json.loads(proc.stdout)["error"]
+    theirs = tmp_path / "uv.toml"
+    theirs.write_text("[pip]\nno-build = true\n")
+    proc = _config("--hip-version", HIP, "--index", str(index), "--write", cwd=tmp_path)
+    assert proc.returncode == 1 and "not written by hip-python-select" in proc.stderr
+    assert theirs.read_text() == "[pip]\nno-build = true\n"
+    proc = _config("--for", "pip", "--hip-version", HIP, "--index", str(index), "--write", str(tmp_path), cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    proc = _config("--hip-version", HIP, cwd=tmp_path)          # no ./wheels here, no --index
+    assert proc.returncode == 2 and "--index" in proc.stderr
+    printed = _config("--for", "pip", "--hip-version", HIP, "--index", str(index), cwd=tmp_path).stdout
+    assert "hip-python>=5.2.21153.0,<5.2.21154" in printed and f"hip-{HIP}/simple/" in printed

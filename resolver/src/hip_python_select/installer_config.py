@@ -27,10 +27,12 @@ CONSTRAINTS = "hip-python-constraints.txt"
 
 def register(add) -> None:
     """Add the subcommand to the command line (``add`` is cli.parser's helper)."""
+    from .cli import _path   # cli is loaded: it calls this
+
     s = add("config", run, "print (or --write) the uv.toml / pip.conf that installs the matching wheel "
             "from its per-release index", "hip-python-select config --for uv --index https://HOST/hip-python/")
     s.add_argument("--for", dest="tool", choices=("uv", "pip"), default="uv", help="the installer (default uv)")
-    s.add_argument("--index", metavar="URL|DIR", help="the published index's root, which holds simple/ and "
+    s.add_argument("--index", metavar="URL|DIR", type=_path, help="the published index's root, which holds simple/ and "
                    "hip-X.Y.Z/simple/ (default: ./wheels when it has an index)")
     s.add_argument("--write", metavar="FILE", nargs="?", const="", help="write the file instead of printing it "
                    "(default: ./uv.toml; pip: the active virtual environment's pip.conf, else the user's)")
@@ -85,8 +87,12 @@ def run(args) -> int:
     if base.startswith("file:"):
         from .index import _file_path
 
-        if not os.path.isdir(_file_path(url)):
+        try:
+            there = os.path.isdir(_file_path(url))
             have = sorted(p.name for p in Path(_file_path(base)).glob("hip-*") if p.is_dir())
+        except (OSError, ValueError) as e:   # a NUL byte, a path too long
+            raise cli.Exit(cli.INDEX_FAILED, f"cannot read --index {args.index!r}: {e}") from None
+        if not there:
             raise cli.Exit(cli.NO_WHEEL, f"{url} does not exist: no index of HIP {hip} there "
                                          f"(it has: {', '.join(have) or 'no per-release index'})")
     target = Path(args.write) if args.write else _default_file(args.tool)
@@ -96,12 +102,18 @@ def run(args) -> int:
     if args.write is None:
         cli._emit(args, data, "\n".join(f"# --- {p} ---\n{t}" if len(files) > 1 else t for p, t in files.items()).rstrip("\n"))
         return cli.OK
-    for path in files:
-        if path.exists() and not path.read_text(errors="replace").startswith(MARK):
-            raise cli.Exit(cli.PROBLEM, f"{path} exists and was not written by hip-python-select config: "
-                                        f"not replaced (print the text without --write and merge it by hand)")
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    from . import safefile
+
+    try:
+        for path in files:
+            # a FIFO is refused, not waited on; a directory or anything unreadable is an error
+            if path.exists() and not safefile.read_text(str(path)).startswith(MARK):
+                raise cli.Exit(cli.PROBLEM, f"{path} exists and was not written by hip-python-select config: "
+                                            f"not replaced (print the text without --write and merge it by hand)")
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    except (OSError, UnicodeError) as e:
+        raise cli.Exit(cli.PROBLEM, f"cannot write {path}: {getattr(e, 'strerror', None) or e}") from None
     cli._emit(args, data, "\n".join(f"wrote {p}" for p in files))
     return cli.OK
