@@ -254,3 +254,25 @@ def test_config_says_what_it_cannot_do(index, tmp_path):
     assert proc.returncode == 2 and "--index" in proc.stderr
     printed = _config("--for", "pip", "--hip-version", HIP, "--index", str(index), cwd=tmp_path).stdout
     assert "hip-python>=5.2.21153.0,<5.2.21154" in printed and f"hip-{HIP}/simple/" in printed
+
+
+@pytest.mark.parametrize("capture, hip", [("hipconfig-7.0.2-sid--version.txt", "6.4.43484"),
+                                          ("hipconfig-7.2.4-experimental--version.txt", "7.2.53211")])
+def test_the_provider_reads_the_real_cxx_hipconfig_output_as_detect_does(capture, hip, tmp_path):
+    """The C++ hipconfig of sid and experimental (glibc >= 2.38: not runnable here) replayed from
+    its captured output: the provider, run as variantlib runs it, says what detect says."""
+    data = ROOT / "tests" / "resolver" / "data" / capture
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "hipconfig").write_text(f'#!/bin/sh\n[ "$1" = --version ] && exec cat "{data}"\nexit 1\n')
+    (bindir / "hipconfig").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HIP_PYTHON_", "ROCM_PATH", "HIP_PATH", "LD_"))}
+    env.update(PATH=f"{bindir}:/usr/bin:/bin", PYTHONPATH=str(ROOT / "resolver" / "src"))
+    code = ("import json\nfrom variantlib.plugins.loader import EntryPointPluginLoader\n"
+            "with EntryPointPluginLoader() as l:\n"
+            "    print(json.dumps([c.values for c in l.get_supported_configs()['hip'].configs]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd="/")
+    assert proc.returncode == 0, proc.stderr
+    detected = json.loads(subprocess.run(SELECT + ["detect", "--json"], capture_output=True, text=True,
+                                         env=env).stdout)["hip_version"]
+    assert json.loads(proc.stdout) == [[detected]] and detected == hip
