@@ -12,6 +12,7 @@ from packaging.utils import parse_wheel_filename
 from . import project
 
 PROJECT = "hip-python"
+INTEROP = "hip-python-interop"
 CACHE = ".build-cache.json"
 _lock = threading.Lock()
 
@@ -52,14 +53,16 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def entries(out: Path, data: dict) -> list[dict]:
-    """One record per wheel in ``out``: version, HIP version, ROCm releases, tags, sha256, size."""
+def entries(out: Path, data: dict, project_name: str = PROJECT) -> list[dict]:
+    """One record per wheel of ``project_name`` in ``out``: version, HIP version, ROCm releases, tags, sha256, size."""
     rocm_by_hip: dict[str, list[str]] = {}
     for rocm, hip in data["rocm"].items():
         rocm_by_hip.setdefault(hip, []).append(rocm)
     rows = []
     for whl in sorted(out.glob("*.whl")):
-        _, version, _, tags = parse_wheel_filename(whl.name)
+        name, version, _, tags = parse_wheel_filename(whl.name)
+        if name != project_name:
+            continue
         hip = ".".join(str(p) for p in version.release[:3])
         rows.append({"filename": whl.name, "version": str(version), "hip_version": hip,
                      "rocm_versions": sorted(rocm_by_hip.get(hip, [])),
@@ -73,15 +76,25 @@ def write_index(out: Path, data: dict | None = None) -> None:
         from hip_bindgen import releases
         data = releases.load()
     rows = entries(out, data)
+    # the CUDA layer (hip_build/interop.py) is a project of its own on the same index
+    interop = entries(out, data, INTEROP)
     requires = html.escape(project.requires_python())
     simple = out / "simple"
-    (simple / PROJECT).mkdir(parents=True, exist_ok=True)
+    projects = [PROJECT] + ([INTEROP] if interop else [])
+    (simple / "index.html").parent.mkdir(parents=True, exist_ok=True)
     (simple / "index.html").write_text(
         "<!DOCTYPE html>\n<html><body>\n"
-        f'<a href="{PROJECT}/">{PROJECT}</a>\n</body></html>\n')
-    links = "".join(f'<a href="../../{html.escape(r["filename"])}#sha256={r["sha256"]}" '
-                    f'data-requires-python="{requires}">{html.escape(r["filename"])}</a><br/>\n' for r in rows)
-    (simple / PROJECT / "index.html").write_text(
-        f"<!DOCTYPE html>\n<html><head><title>Links for {PROJECT}</title></head><body>\n"
-        f"<h1>Links for {PROJECT}</h1>\n{links}</body></html>\n")
-    (out / "index.json").write_text(json.dumps({"project": PROJECT, "wheels": rows}, indent=1) + "\n")
+        + "".join(f'<a href="{p}/">{p}</a>\n' for p in projects) + "</body></html>\n")
+    for name, its in ((PROJECT, rows), (INTEROP, interop)):
+        if not its and name != PROJECT:
+            continue
+        (simple / name).mkdir(parents=True, exist_ok=True)
+        links = "".join(f'<a href="../../{html.escape(r["filename"])}#sha256={r["sha256"]}" '
+                        f'data-requires-python="{requires}">{html.escape(r["filename"])}</a><br/>\n' for r in its)
+        (simple / name / "index.html").write_text(
+            f"<!DOCTYPE html>\n<html><head><title>Links for {name}</title></head><body>\n"
+            f"<h1>Links for {name}</h1>\n{links}</body></html>\n")
+    index = {"project": PROJECT, "wheels": rows}
+    if interop:
+        index["interop"] = {"project": INTEROP, "wheels": interop}
+    (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")
