@@ -39,7 +39,7 @@ if hip.HIP_VERSION_STRING != N.HIP_VERSION_STRING:
 # cuda-bindings or AMD's hip-python-interop, and the two would shadow each other module by
 # module (an extension module wins over a .py of the same name) and delete each other's files
 # on uninstall. Refused here, so the mix never runs half one and half the other.
-_OURS = {"_hip_layer.py", "_hip_names.py", "driver.py", "runtime.py", "nvrtc.py", "driver.pyi",
+_OURS = {"_hip_layer.py", "_hip_names.py", "_hip_lazy.py", "driver.py", "runtime.py", "nvrtc.py", "driver.pyi",
          "runtime.pyi", "nvrtc.pyi", "py.typed", "__pycache__", "cuda.py", "cudart.py"}
 _OLD_STEMS = ("cuda", "cudart", "nvrtc", "__init__")   # cuda/: other cuda.* packages (cuda.core) may stay
 
@@ -98,9 +98,18 @@ def _env_flag(var: str) -> bool:
     raise RuntimeError(f"value of {var!r} must be one of (case-insensitive): {', '.join(_YES + _NO[:-1])}")
 
 
+def _lazy():
+    from . import _hip_lazy   # the tables of everything but functions: not needed at import
+    return _hip_lazy
+
+
+def _pairs(text: str) -> dict:
+    return dict(line.split(" ") for line in text.splitlines())
+
+
 def _hallucinating(enum_name: str) -> bool:
     """Whether any CUDA name of this HIP enum has its switch on (module attribute, else env)."""
-    for cuda in N.ENUM_CUDA_NAMES.get(enum_name, ()):
+    for cuda in _lazy().ENUM_CUDA_NAMES.get(enum_name, ()):
         var = f"HIP_PYTHON_{cuda}_HALLUCINATE"
         set_on = [sys.modules[m].__dict__[var] for m in _MODULES
                   if m in sys.modules and var in sys.modules[m].__dict__]
@@ -155,7 +164,7 @@ def _meta_with_standins(meta):
                     value += 1
                 _hallucinated[key] = _Standin(cls, name, value)
             return _hallucinated[key]
-    CudaAliasedEnum.__name__ = meta.__name__
+    CudaAliasedEnum.__name__ = CudaAliasedEnum.__qualname__ = meta.__name__
     return CudaAliasedEnum
 
 
@@ -168,7 +177,7 @@ def _alias_members(enum_name: str, cls) -> None:
         return
     _aliased.add(enum_name)
     members = cls._member_map_
-    for cuda, hip_member in N.ENUM_ALIASES.get(enum_name, ()):
+    for cuda, hip_member in _lazy().ENUM_ALIASES.get(enum_name, ()):
         if cuda in members or cuda in cls.__dict__ or hip_member not in members:
             continue
         # type.__setattr__: EnumType's own refuses names that look like members
@@ -182,7 +191,7 @@ def _alias_members(enum_name: str, cls) -> None:
 
 def _lookup(hip_module: str, hip_name: str):
     obj = getattr(_hip if hip_module == "hip" else _module(hip_module), hip_name)
-    enum_name = N.ENUM_OF_NAME.get(hip_name)
+    enum_name = _lazy().ENUM_OF_NAME.get(hip_name)
     if enum_name is not None and isinstance(obj, type):
         _alias_members(enum_name, obj)
     return obj
@@ -190,35 +199,37 @@ def _lookup(hip_module: str, hip_name: str):
 
 def bind(g: dict, which: str) -> None:
     """Fill a layer module's globals ``g``: ``which`` is driver, runtime or nvrtc."""
-    if which == "nvrtc":
-        functions, lazy = {}, N.NVRTC
+    nvrtc = which == "nvrtc"
+    if nvrtc:
         rtc = _module("hiprtc")
-        g.update({cuda: getattr(rtc, h) for cuda, h in N.NVRTC_FUNCTIONS.items()})
+        g.update({cuda: getattr(rtc, h) for cuda, h in _pairs(N.NVRTC_FUNCTIONS).items()})
         g["hiprtc"] = g["hip_python_mod"] = rtc
     else:
-        functions, lazy = N.FUNCTIONS, N.LAZY
+        g.update({cuda: getattr(_hip, h) for cuda, h in _pairs(N.FUNCTIONS).items()})
         g["hip"] = g["hip_python_mod"] = _hip
-    g.update({cuda: getattr(_hip, h) for cuda, h in functions.items()})
     g["HIP_PYTHON"] = True
-    names = sorted({*functions, *lazy, *(N.NVRTC_FUNCTIONS if which == "nvrtc" else ())})
-    g["__all__"] = names
     module_name = g["__name__"]
 
+    def lazy() -> dict:
+        return _lazy().NVRTC if nvrtc else _lazy().LAZY
+
     def __getattr__(name: str):
-        where = lazy.get(name)
+        where = lazy().get(name)
         if where is not None:
             value = _lookup(*where)
             g[name] = value
             return value
+        if name == "__all__":   # from cuda.bindings.driver import *: every CUDA name, on request
+            value = g["__all__"] = sorted({*(n for n in g if n[:2].lower() in ("cu", "nv")), *lazy()})
+            return value
         if name.startswith("HIP_PYTHON_") and name.endswith("_HALLUCINATE"):
             return _env_flag(name)
-        raise AttributeError(f"module {module_name!r} has no attribute {name!r}: HIP "
-                             f"{N.HIP_VERSION_STRING} has no counterpart of it in hipify-perl "
-                             f"{N.HIPIFY_VERSION}'s table" if name[:2].lower() in ("cu", "nv")
-                             else f"module {module_name!r} has no attribute {name!r}")
+        raise AttributeError(f"module {module_name!r} has no attribute {name!r}" + (
+            f": HIP {N.HIP_VERSION_STRING} has no counterpart of it in the hipify-perl "
+            f"{N.HIPIFY_VERSION} table" if name[:2].lower() in ("cu", "nv") else ""))
 
     def __dir__():
-        return sorted({*g, *lazy})
+        return sorted({*g, *lazy()})
 
     g["__getattr__"] = __getattr__
     g["__dir__"] = __dir__
