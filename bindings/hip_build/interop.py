@@ -28,7 +28,7 @@ DIST = NAME.replace("-", "_")
 def _metadata(version: str, hip: str, hipify_version: str) -> str:
     return (f"Metadata-Version: 2.1\nName: {NAME}\nVersion: {version}\n"
             f"Summary: CUDA Python names (cuda.bindings.driver, runtime, nvrtc) on HIP {hip}, "
-            f"from hipify-perl {hipify_version}'s table\n"
+            f"from hipify-perl {hipify_version} table\n"
             f"Requires-Python: {project.requires_python()}\n"
             f"Requires-Dist: hip-python=={version}\n"
             "License: MIT\nClassifier: Operating System :: POSIX :: Linux\n\n"

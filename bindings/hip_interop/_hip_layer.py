@@ -18,13 +18,11 @@ file); each calls :func:`bind` with its own globals. Every CUDA name is the very
   a CUDA member HIP lacks is answered with a stand-in that is an ``int`` of a value no member
   has (distinct per name) and that passes ``isinstance`` against the enum.
 """
-from __future__ import annotations
-
 import os
 import sys
 
 import hip
-from hip import hip as _hip
+import hip.hip as _hip   # not "from hip import hip": that asks hip.__getattr__ first (imports importlib)
 
 from . import _hip_names as N
 
@@ -85,8 +83,8 @@ _hallucinated: dict = {}       # (enum, name) -> its stand-in, so one name keeps
 
 
 def _module(name: str):
-    import importlib
-    return importlib.import_module("hip." + name)
+    __import__("hip." + name)   # (importlib itself costs an import)
+    return sys.modules["hip." + name]
 
 
 def _env_flag(var: str) -> bool:
