@@ -25,6 +25,7 @@ import hip
 import hip.hip as _hip   # not "from hip import hip": that asks hip.__getattr__ first (imports importlib)
 
 from . import _hip_names as N
+from . import _hip_shapes
 
 if hip.HIP_VERSION_STRING != N.HIP_VERSION_STRING:
     raise ImportError(
@@ -37,7 +38,7 @@ if hip.HIP_VERSION_STRING != N.HIP_VERSION_STRING:
 # cuda-bindings or AMD's hip-python-interop, and the two would shadow each other module by
 # module (an extension module wins over a .py of the same name) and delete each other's files
 # on uninstall. Refused here, so the mix never runs half one and half the other.
-_OURS = {"_hip_layer.py", "_hip_names.py", "_hip_lazy.py", "driver.py", "runtime.py", "nvrtc.py", "driver.pyi",
+_OURS = {"_hip_layer.py", "_hip_names.py", "_hip_lazy.py", "_hip_shapes.py", "driver.py", "runtime.py", "nvrtc.py", "driver.pyi",
          "runtime.pyi", "nvrtc.pyi", "py.typed", "__pycache__", "cuda.py", "cudart.py"}
 _OLD_STEMS = ("cuda", "cudart", "nvrtc", "__init__")   # cuda/: other cuda.* packages (cuda.core) may stay
 
@@ -204,6 +205,10 @@ def bind(g: dict, which: str) -> None:
         g["hiprtc"] = g["hip_python_mod"] = rtc
     else:
         g.update({cuda: getattr(_hip, h) for cuda, h in _pairs(N.FUNCTIONS).items()})
+        # NVIDIA's shapes where HIP's differ (_hip_shapes.py): the only names that are not the HIP object
+        g.update({cuda: wrap(g[cuda]) for cuda, wrap in _hip_shapes.WRAPPERS.items() if cuda in g})
+        if which == "runtime":
+            g.update(_hip_shapes.HELPERS)
         g["hip"] = g["hip_python_mod"] = _hip
     g["HIP_PYTHON"] = True
     module_name = g["__name__"]
