@@ -114,6 +114,7 @@ def report(m: dict, table: dict) -> dict:
     ex = exposed(m)
     bound = {**p["functions"], **{c: h for c, (_, h) in p["lazy"].items()}, **p["nvrtc_functions"],
              **{c: h for c, (_, h) in p["nvrtc"].items()}}
+    bound = {c: h for c, h in bound.items() if c in table}   # IDENTICAL names are not the table's
     kinds: dict = {}
     for cuda, hip in bound.items():
         k = ex[hip][1]
