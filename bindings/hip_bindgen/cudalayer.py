@@ -66,6 +66,19 @@ def exposed(m: dict) -> dict:
         if target and name not in out:
             module = (m["enums"] if target[0] == "enum" else m["records"])[target[1]]["module"]
             out[name] = (module, "typedef", target[1] if target[0] == "enum" else None)
+    # macro aliases of types (7.x: hipDeviceProp_t -> hipDeviceProp_tR0600): the class of their target
+    for name, a in m.get("aliases", {}).items():
+        target = a["target"]
+        if name in out:
+            continue
+        if target in m["enums"]:
+            out[name] = (m["enums"][target]["module"], "typedef", target)
+        elif target in m["records"]:
+            out[name] = (m["records"][target]["module"], "typedef", None)
+        elif target in m["typedefs"] and _typedef_target(m, target):
+            kind, to = _typedef_target(m, target)
+            module = (m["enums"] if kind == "enum" else m["records"])[to]["module"]
+            out[name] = (module, "typedef", to if kind == "enum" else None)
     for name, c in m["constants"].items():
         out.setdefault(name, (c["module"], "constant", None))
     return out

@@ -54,6 +54,14 @@ def plan_523(null_layer) -> dict:
     return cudalayer.plan(wheel_manifests(null_layer.python)[""], hipify.table("5.2.3"))
 
 
+def layer_of(release: str, tmp_path_factory):
+    """A venv with the release's hip-python and hip-python-interop wheels, on its null runtime."""
+    hip_wheel = build_wheel(release)
+    interop = TEST_WHEELS / f"hip_python_interop-{parse_wheel_filename(hip_wheel.name)[1]}-py3-none-any.whl"
+    venv = make_venv(tmp_path_factory.mktemp("venv") / f"cuda{release}", hip_wheel, interop)
+    return null_runner(venv, tmp_path_factory)
+
+
 def _write(tmp_path: Path, data) -> Path:
     """Data for the child through a file (a -c argument of every table name is too long for exec)."""
     path = tmp_path / "data.json"
@@ -101,7 +109,26 @@ print(json.dumps({"bad": bad, "old": [cuda is driver, cudart is runtime, old_nvr
 
 def test_every_table_entry_the_bindings_expose_is_bound(null_layer, plan_523, tmp_path):
     """Independent of the plan: ask the installed hip.hip/hip.hiprtc for each HIP name of the table."""
-    table = {c: e["hip"] for c, e in hipify.table("5.2.3").items()}
+    have, missing = _table_check(null_layer, "5.2.3", tmp_path)
+    assert missing == []
+    table = hipify.table("5.2.3")
+    bound = len(plan_523["functions"]) + len([c for c in plan_523["lazy"] if c in table])
+    assert have == bound, (have, bound)
+
+
+def test_the_newest_release_layer_binds_its_table_and_runs_nvidia_style_code(tmp_path_factory, tmp_path):
+    """7.2.4 (hipify-perl 7.2.4): every table entry its bindings expose is bound, and the
+    NVIDIA-style program runs to the end on its null runtime."""
+    runner = layer_of("7.2.4", tmp_path_factory)
+    have, missing = _table_check(runner, "7.2.4", tmp_path)
+    assert missing == [] and have > 2000
+    p = runner.proc(SCRIPT)
+    assert p.returncode == 0 and p.stdout.strip().endswith("ok"), p.stderr[-3000:]
+    assert [int(a, 16) for a in runner.calls("hipModuleLaunchKernel")[0][1][1:8]] == [4, 1, 1, 128, 1, 1, 0]
+
+
+def _table_check(null_layer, release: str, tmp_path: Path) -> tuple:
+    table = {c: e["hip"] for c, e in hipify.table(release).items()}
     p = null_layer.proc('''
 import json
 from hip import hip, hiprtc
@@ -121,10 +148,7 @@ for cuda_name, hip_name in table.items():
 print(json.dumps([have, missing]))
 '''.replace("DATA", repr(str(_write(tmp_path, table)))).replace("SHAPED", repr(cudalayer.SHAPED)))
     assert p.returncode == 0, p.stderr[-3000:]
-    have, missing = json.loads(p.stdout)
-    assert missing == []
-    bound = len(plan_523["functions"]) + len([c for c in plan_523["lazy"] if c in table])
-    assert have == bound, (have, bound)
+    return tuple(json.loads(p.stdout))
 
 
 def test_cuda_enums_are_the_hip_classes_with_every_cuda_member_name(null_layer, plan_523):
