@@ -176,7 +176,7 @@ def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, sele
     # wheels, with their version; a tree given by --rocm-path has no hipify pin, so no layer
     for hip in sorted({r.hip for r in report.results if r.wheel}):
         rel = next((r for r in rels if r.get("hip") == hip), None)
-        if rel is not None:
+        if rel is not None and "hipify" in rel.get("debian", {}):   # a release with no pin has no table
             m = next(m for m in manifests.values() if m["hip_version"]["string"] == hip)
             report.interop[hip] = interop.build(m, revision.version(hip), out, hip)
             log(f"[interop] HIP {hip}: {report.interop[hip].name}")
