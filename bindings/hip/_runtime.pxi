@@ -478,6 +478,10 @@ cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple hand
 
 
 cdef object _build_enum(Py_ssize_t i):
+    # once: a second class would make the members handed out before foreign to the new one
+    # (hip.hipError_t, then hip.hipSuccess rebuilt the class: isinstance(err, hipError_t) False)
+    if _enum_maps[i] is not None:
+        return _enum_maps[i]
     name, module, constants = _enums[i]
     if module != _MODULE:
         cls = getattr(_other_module(), name)

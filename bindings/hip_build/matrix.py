@@ -22,7 +22,7 @@ from typing import Callable, Optional
 
 from hip_bindgen import libraries, parse, sources
 
-from . import project, publish, pythons, wheel
+from . import interop, project, publish, pythons, wheel
 
 BUILD = project.ROOT / "build"
 LOGS = BUILD / "logs"
@@ -60,6 +60,7 @@ class Report:
     results: list = field(default_factory=list)
     index: Optional[Path] = None
     seconds: float = 0.0
+    interop: dict = field(default_factory=dict)   # {hip: the hip-python-interop wheel of the release}
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -79,7 +80,8 @@ class Report:
     def as_dict(self) -> dict:
         return {"ok": self.ok, "index": str(self.index) if self.index else None, "seconds": self.seconds,
                 "built": self.count("built"), "cached": self.count("cached"), "failed": len(self.failed),
-                "results": [r.as_dict() for r in self.results]}
+                "results": [r.as_dict() for r in self.results],
+                "interop": {h: str(p) for h, p in sorted(self.interop.items())}}
 
 
 def manifest_for(rel: dict, libs: "set[str] | None" = None) -> dict:
@@ -170,6 +172,14 @@ def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, sele
                 res = Result(name, hip, v, "failed", None, secs, str(exc), logfile)
                 log(f"[{n}/{total}] {name} FAILED ({secs:.1f}s): {first} (full log: {logfile})")
             report.results.append(res)
+    # the CUDA layer of each release built here (pure Python, well under a second): beside the
+    # wheels, with their version; a tree given by --rocm-path has no hipify pin, so no layer
+    for hip in sorted({r.hip for r in report.results if r.wheel}):
+        rel = next((r for r in rels if r.get("hip") == hip), None)
+        if rel is not None and "hipify" in rel.get("debian", {}):   # a release with no pin has no table
+            m = next(m for m in manifests.values() if m["hip_version"]["string"] == hip)
+            report.interop[hip] = interop.build(m, revision.version(hip), out, hip)
+            log(f"[interop] HIP {hip}: {report.interop[hip].name}")
     publish.write_index(out)
     report.index = out / "simple"
     report.seconds = round(time.perf_counter() - t0, 1)

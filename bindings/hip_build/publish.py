@@ -13,6 +13,7 @@ from packaging.utils import parse_wheel_filename
 from . import project, variants
 
 PROJECT = "hip-python"
+INTEROP = "hip-python-interop"
 CACHE = ".build-cache.json"
 _lock = threading.Lock()
 
@@ -53,14 +54,16 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def entries(out: Path, data: dict) -> list[dict]:
-    """One record per wheel in ``out``: version, HIP version, ROCm releases, tags, sha256, size."""
+def entries(out: Path, data: dict, project_name: str = PROJECT) -> list[dict]:
+    """One record per wheel of ``project_name`` in ``out``: version, HIP version, ROCm releases, tags, sha256, size."""
     rocm_by_hip: dict[str, list[str]] = {}
     for rocm, hip in data["rocm"].items():
         rocm_by_hip.setdefault(hip, []).append(rocm)
     rows = []
     for whl in sorted(out.glob("*.whl")):
-        _, version, _, tags = parse_wheel_filename(whl.name)
+        name, version, _, tags = parse_wheel_filename(whl.name)
+        if name != project_name:
+            continue
         hip = ".".join(str(p) for p in version.release[:3])
         rows.append({"filename": whl.name, "version": str(version), "hip_version": hip,
                      "rocm_versions": sorted(rocm_by_hip.get(hip, [])),
@@ -75,15 +78,18 @@ def link(href: str, name: str, sha256: str, requires: str = "") -> str:
     return f'<a href="{html.escape(href)}#sha256={sha256}"{attr}>{html.escape(name)}</a><br/>\n'
 
 
-def write_pages(simple: Path, links: str) -> None:
-    """A PEP 503 index of the one project at ``simple``: its root page and the project's page of ``links``."""
-    (simple / PROJECT).mkdir(parents=True, exist_ok=True)
+def write_pages(simple: Path, pages: dict[str, str]) -> None:
+    """A PEP 503 index at ``simple``: its root page and one page per project of ``pages``
+    (project name -> its links); a project without links gets no page."""
+    pages = {name: links for name, links in pages.items() if links or name == PROJECT}
+    simple.mkdir(parents=True, exist_ok=True)
     (simple / "index.html").write_text(
-        "<!DOCTYPE html>\n<html><body>\n"
-        f'<a href="{PROJECT}/">{PROJECT}</a>\n</body></html>\n')
-    (simple / PROJECT / "index.html").write_text(
-        f"<!DOCTYPE html>\n<html><head><title>Links for {PROJECT}</title></head><body>\n"
-        f"<h1>Links for {PROJECT}</h1>\n{links}</body></html>\n")
+        "<!DOCTYPE html>\n<html><body>\n" + "".join(f'<a href="{p}/">{p}</a>\n' for p in pages) + "</body></html>\n")
+    for name, links in pages.items():
+        (simple / name).mkdir(parents=True, exist_ok=True)
+        (simple / name / "index.html").write_text(
+            f"<!DOCTYPE html>\n<html><head><title>Links for {name}</title></head><body>\n"
+            f"<h1>Links for {name}</h1>\n{links}</body></html>\n")
 
 
 def write_index(out: Path, data: dict | None = None) -> None:
@@ -91,8 +97,14 @@ def write_index(out: Path, data: dict | None = None) -> None:
         from hip_bindgen import releases
         data = releases.load()
     rows = entries(out, data)
+    # the CUDA layer (hip_build/interop.py) is a project of its own on the same index
+    interop = entries(out, data, INTEROP)
     requires = html.escape(project.requires_python())
     links = "".join(link(f"../../{r['filename']}", r["filename"], r["sha256"], requires) for r in rows)
-    links += variants.publish(out, rows, requires)   # the variant wheels, per-release indexes
-    write_pages(out / "simple", links)
-    (out / "index.json").write_text(json.dumps({"project": PROJECT, "wheels": rows}, indent=1) + "\n")
+    links += variants.publish(out, rows, requires, interop)   # the variant wheels, per-release indexes
+    write_pages(out / "simple", {PROJECT: links, INTEROP: "".join(
+        link(f"../../{r['filename']}", r["filename"], r["sha256"], requires) for r in interop)})
+    index = {"project": PROJECT, "wheels": rows}
+    if interop:
+        index["interop"] = {"project": INTEROP, "wheels": interop}
+    (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")

@@ -1,0 +1,34 @@
+"""hip_build/interop.py: the hip-python-interop wheel (metadata, determinism) and its place on the index."""
+import json
+import zipfile
+
+from hip_bindgen import hipify
+from hip_build import interop, publish
+
+
+def test_interop_wheel_is_locked_to_its_hip_python_and_byte_identical(tmp_path, manifests):
+    m = manifests["5.2.3"]
+    a = interop.build(m, "5.2.21153.7", tmp_path / "a", "5.2.3")
+    b = interop.build(m, "5.2.21153.7", tmp_path / "b", "5.2.3")
+    assert a.name == "hip_python_interop-5.2.21153.7-py3-none-any.whl" and a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as z:
+        names = set(z.namelist())
+        meta = z.read("hip_python_interop-5.2.21153.7.dist-info/METADATA").decode()
+    assert "Requires-Dist: hip-python==5.2.21153.7\n" in meta and f"hipify-perl {hipify.version('5.2.3')}" in meta
+    assert {"cuda/bindings/driver.py", "cuda/bindings/runtime.py", "cuda/bindings/nvrtc.py", "cuda/cuda.py",
+            "cuda/cudart.py", "cuda/nvrtc.py", "cuda/bindings/driver.pyi"} <= names
+    # no file NVIDIA's cuda-bindings also installs: uninstalling one never deletes the other's
+    assert not names & {"cuda/__init__.py", "cuda/bindings/__init__.py", "cuda/bindings/_version.py"}
+
+
+def test_the_index_lists_the_layer_as_its_own_project(tmp_path):
+    for name in ("hip_python-5.2.21153.7-cp311-cp311-manylinux_2_17_x86_64.whl",
+                 "hip_python_interop-5.2.21153.7-py3-none-any.whl"):
+        (tmp_path / name).write_bytes(name.encode())
+    publish.write_index(tmp_path)
+    index = json.loads((tmp_path / "index.json").read_text())
+    assert [w["filename"] for w in index["wheels"]] == ["hip_python-5.2.21153.7-cp311-cp311-manylinux_2_17_x86_64.whl"]
+    assert [w["filename"] for w in index["interop"]["wheels"]] == ["hip_python_interop-5.2.21153.7-py3-none-any.whl"]
+    page = (tmp_path / "simple" / "hip-python-interop" / "index.html").read_text()
+    assert "hip_python_interop-5.2.21153.7-py3-none-any.whl#sha256=" in page
+    assert "interop" not in (tmp_path / "simple" / "hip-python" / "index.html").read_text()
