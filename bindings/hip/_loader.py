@@ -31,8 +31,12 @@ from hip._hipfacts import version_from_path  # noqa: F401 - part of this module'
 LIBRARIES = {"hip": "amdhip64", "hiprtc": "hiprtc"}
 
 
-class HipLibraryNotFoundError(OSError):
-    """No HIP runtime library could be opened; the message lists every place tried."""
+class HipLibraryNotFoundError(OSError, RuntimeError):
+    """No HIP runtime library could be opened; the message lists every place tried.
+
+    Also a ``RuntimeError``: AMD's HIP Python raises ``RuntimeError`` when its loader cannot
+    open a library (or find a function), and clients probe "is HIP usable?" with ``except
+    RuntimeError``; ``OSError`` stays a base for code written against ours."""
 
 
 class RocmLibraryNotFoundError(HipLibraryNotFoundError):

@@ -150,6 +150,40 @@ def test_no_runtime_gives_a_clear_error(run_523, tmp_path):
     assert "HipLibraryNotFoundError" in p.stderr and "HIP_PYTHON_LIBAMDHIP64_PATH" in p.stderr
 
 
+PROBE = """
+import json
+try:
+    from hip import {module}
+    {module}.{call}()
+    print(json.dumps(["usable"]))
+except RuntimeError as e:   # AMD's loader raises RuntimeError: clients probe "is HIP usable?" so
+    print(json.dumps(["caught", type(e).__name__, isinstance(e, OSError), str(e)]))
+"""
+
+
+@pytest.mark.parametrize("module, call", [("hip", "hipRuntimeGetVersion"), ("hiprtc", "hiprtcVersion")])
+def test_a_missing_runtime_is_caught_by_except_runtime_error(run_523, tmp_path, module, call):
+    """The client's probe written for AMD's wheel catches our loader's error, whose message and
+    OSError base stay: with the runtime absent from the loader path, and with a bogus named file."""
+    code = PROBE.format(module=module, call=call)
+    absent = run_523(code, LD_LIBRARY_PATH=str(tmp_path))
+    assert absent[:3] == ["caught", "HipLibraryNotFoundError", True], absent
+    assert "could not open libamdhip64" in absent[3] and "tried, in order" in absent[3], absent[3]
+    bogus = tmp_path / "libamdhip64.so.5"
+    named = run_523(code, HIP_PYTHON_LIBAMDHIP64_PATH=str(bogus))   # the real runtime is on the path
+    assert named[:3] == ["caught", "HipLibraryNotFoundError", True], named
+    assert f"HIP_PYTHON_LIBAMDHIP64_PATH={bogus} cannot be opened: no such file" in named[3], named[3]
+    assert run_523(code) == ["usable"]
+
+
+def test_every_loader_error_is_a_runtime_error(run_523):
+    """What AMD's loader raises for a library it cannot open or a symbol it cannot find is a
+    RuntimeError; each of ours is one too (a ROCm library's, a missing function's)."""
+    assert run_523("import hip, json; print(json.dumps([[c.__name__ for c in e.__mro__[1:-3]] for e in "
+                   "(hip.HipLibraryNotFoundError, hip.RocmLibraryNotFoundError, hip.HipFunctionNotFoundError)]))") \
+        == [["OSError", "RuntimeError"], ["HipLibraryNotFoundError", "OSError", "RuntimeError"], ["RuntimeError"]]
+
+
 def test_unknown_attribute_names_the_release(run_523):
     p = run_523.proc("from hip import hip; hip.hipNotAFunction")
     assert "AttributeError" in p.stderr and "HIP 5.2.21153 headers" in p.stderr
