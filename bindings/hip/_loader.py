@@ -371,6 +371,113 @@ def missing_function(name: str, loaded: LoadedLibrary, wheel_hip: str, dlsym) ->
         f"(hip-python-select install).")
 
 
+class MissingFieldError(AttributeError):
+    """A field the struct lacks in this wheel's release (``hipDeviceProp_t.uuid`` before HIP 6.0).
+
+    The message names the field, the struct and the release, and the releases whose struct has
+    the field (read from the manifests the resolver, ``hip-python-select``, ships, when it is
+    installed).  It is composed only when shown: ``hasattr(props, "uuid")`` and ``getattr(s, f,
+    default)`` discard the exception, and must stay as cheap as a plain AttributeError."""
+
+    def __init__(self, struct: str, field: str, module: str, obj=None):
+        super().__init__(name=field, obj=obj)
+        self._where = (struct, module)
+        self._text = None
+
+    def __str__(self):
+        if self._text is None:
+            self._text = missing_field_message(self._where[0], self.name, self._where[1])
+        return self._text
+
+    def __repr__(self):
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+def missing_field_message(struct: str, field: str, module: str) -> str:
+    """The text of a ``MissingFieldError``: ``struct`` is the class name, ``module`` its module
+    (``hip.hip``, ``hip.hipblas`` ...); the other releases' facts come from the resolver's
+    shipped manifests, and any failure to read them leaves them out, never raises."""
+    from hip import _version
+    lib = module.rpartition(".")[2]
+    release = f"HIP {_version.HIP_VERSION_STRING}"
+    if lib not in ("hip", "hiprtc"):
+        try:
+            from hip import _libraries
+            release = f"{_libraries.LIBRARIES[lib][2]} {_libraries.LIBRARIES[lib][3]} ({release})"
+        except (ImportError, KeyError):
+            pass
+    text = f"{struct} has no field {field!r} in the {release} headers this hip-python wheel was generated from"
+    try:
+        others = _releases_with_field(struct, field, lib)
+    except Exception:  # noqa: BLE001 - the error being reported matters more than this detail
+        others = None
+    if others:
+        return (f"{text}; the struct of HIP {' and '.join(others)} has it (install the wheel of that "
+                f"release where that runtime is: hip-python-select install)")
+    if others == []:
+        return f"{text}, nor in any other release hip-python supports"
+    return text
+
+
+def _releases_with_field(struct: str, field: str, lib: str) -> "list | None":
+    """HIP versions (other than this wheel's) whose struct ``struct``, under any of its names,
+    has ``field``; None when the resolver's manifests are not installed."""
+    import json
+    import lzma
+
+    from hip import _version
+    try:
+        from hip_python_select import manifests
+    except ImportError:
+        return None
+    own = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "_manifest.json" if lib in ("hip", "hiprtc") else f"_manifest_{lib}.json")
+    with open(own) as f:
+        mine = json.load(f)
+    names = {struct} | {n for n in (*mine["aliases"], *mine["typedefs"]) if _record_of(mine, n) == struct}
+    found = []
+    for hip in manifests.shipped_versions():
+        if hip == _version.HIP_VERSION_STRING:
+            continue
+        # the one file needed (manifests.shipped reads every library's too: seconds, not 0.1 s)
+        path = manifests.SHIPPED / (f"{hip}.json.xz" if lib in ("hip", "hiprtc") else f"{hip}-{lib}.json.xz")
+        if not path.is_file():
+            continue
+        m = json.loads(lzma.decompress(path.read_bytes()))
+        rec = next((r for r in map(lambda n: _record_of(m, n), sorted(names)) if r), None)
+        if rec and field in _field_names(m, rec):
+            found.append(hip)
+    return found
+
+
+def _record_of(m: dict, name: str) -> "str | None":
+    """The record ``name`` is, or names through aliases and typedefs, in manifest ``m``."""
+    for _ in range(16):
+        if name in m["records"]:
+            return name
+        if name in m["aliases"]:
+            name = m["aliases"][name]["target"]
+            continue
+        t = m["typedefs"].get(name, {}).get("type", {})
+        if t.get("kind") not in ("record", "typedef"):
+            return None
+        name = t["name"]
+    return None
+
+
+def _field_names(m: dict, rec: str) -> set:
+    """The field names of record ``rec``, anonymous members' fields flattened (as the classes)."""
+    out = set()
+    for f in m["records"][rec].get("fields", ()):
+        if f["name"]:
+            out.add(f["name"])
+        elif f["type"].get("name"):
+            inner = _record_of(m, f["type"]["name"])
+            if inner:
+                out |= _field_names(m, inner)
+    return out
+
+
 def report() -> list[dict]:
     """What was loaded and why, for every library opened so far in this process."""
     return [{"module": m, "library": l.name, "path": l.path, "found_via": l.found_via,

@@ -790,14 +790,14 @@ cdef class _Struct:
 
     def __getattr__(self, str name):
         f = type(self)._fields_.get(name)
-        if f is None:
-            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        if f is None:   # names the release, and the releases that have the field (when shown)
+            raise _loader.MissingFieldError(type(self).__name__, name, type(self).__module__, self)
         return _get(self._ptr + <Py_ssize_t>f[0], f[1], self)
 
     def __setattr__(self, str name, value):
         f = type(self)._fields_.get(name)
-        if f is None:
-            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        if f is None:   # names the release, and the releases that have the field (when shown)
+            raise _loader.MissingFieldError(type(self).__name__, name, type(self).__module__, self)
         _set(self._ptr + <Py_ssize_t>f[0], f[1], value)
 
     def __int__(self):

@@ -1,5 +1,6 @@
 """The 5.2.3 wheel, installed in a fresh venv, against the real Debian 5.2.3 runtime."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -187,6 +188,42 @@ def test_every_loader_error_is_a_runtime_error(run_523):
 def test_unknown_attribute_names_the_release(run_523):
     p = run_523.proc("from hip import hip; hip.hipNotAFunction")
     assert "AttributeError" in p.stderr and "HIP 5.2.21153 headers" in p.stderr
+
+
+MISSING_FIELD = """
+import json, sys
+from hip import hip
+p = hip.hipDeviceProp_t()
+probes = [hasattr(p, "uuid"), getattr(p, "uuid", None), hasattr(p, "gcnArch")]
+lazy = "hip_python_select" not in sys.modules   # a probe composes no message: nothing read
+out = []
+for f in (lambda: p.uuid, lambda: setattr(p, "uuid", 1), lambda: p.notAField):
+    try:
+        f()
+    except AttributeError as e:
+        out.append([type(e).__name__, e.name, e.obj is p, str(e)])
+print(json.dumps([probes, lazy, out]))
+"""
+
+
+def test_a_field_the_release_lacks_names_the_release_and_those_that_have_it(run_523):
+    """hipDeviceProp_t.uuid came with HIP 6.0: on the 5.2.3 wheel the AttributeError names the
+    field, the struct and the release, like a missing function's error, and, where the resolver
+    is installed (its shipped manifests of every release), which releases have the field; only
+    when the message is shown (hasattr stays a cheap probe)."""
+    src = str(Path(__file__).resolve().parents[2] / "resolver" / "src")
+    probes, lazy, out = run_523(MISSING_FIELD, PYTHONPATH=src)
+    assert probes == [False, None, True] and lazy
+    head = "hipDeviceProp_t has no field 'uuid' in the HIP 5.2.21153 headers this hip-python wheel was generated from"
+    told = (f"{head}; the struct of HIP 6.4.43484 and 7.2.53211 has it (install the wheel of that "
+            "release where that runtime is: hip-python-select install)")
+    assert out[:2] == [["MissingFieldError", "uuid", True, told]] * 2
+    assert out[2] == ["MissingFieldError", "notAField", True, "hipDeviceProp_t has no field 'notAField' in the HIP "
+                      "5.2.21153 headers this hip-python wheel was generated from, nor in any other release "
+                      "hip-python supports"]
+    # without the resolver: the release alone
+    probes, lazy, out = run_523(MISSING_FIELD)
+    assert [o[3] for o in out] == [head, head, head.replace("'uuid'", "'notAField'")]
 
 
 def test_matching_pair_imports_silently(run_523):
