@@ -5,7 +5,9 @@ Search order, the same for both libraries (``NAME`` is ``amdhip64`` or ``hiprtc`
 
 1. ``HIP_PYTHON_LIB{NAME}_PATH`` (e.g. ``HIP_PYTHON_LIBAMDHIP64_PATH``): that exact file, and
    only it: a file named there that is missing, not an ELF library, truncated, or that the
-   dynamic loader refuses is an error, never a fall-through to another library;
+   dynamic loader refuses is an error, never a fall-through to another library (as is a file
+   found at a later step that is not an ELF library or is truncated: every file is checked
+   before ``dlopen``, and a soname is opened as the file the loader's search finds);
 2. ``$ROCM_PATH`` then ``$HIP_PATH``: ``lib``, ``lib64``, ``lib/x86_64-linux-gnu`` below them,
    ``libNAME.so.MAJOR`` then ``libNAME.so``;
 3. ``libNAME.so.MAJOR`` through the dynamic loader's own search (``LD_LIBRARY_PATH``, ld.so cache);
@@ -105,8 +107,8 @@ def elf_problem(path: str) -> "str | None":
     """Why ``path`` cannot be a loadable ELF library, judged from its headers; None when it can.
 
     dlopen maps the file's segments without checking them against its size, so a truncated
-    library kills the process with SIGBUS instead of failing: check first, for the file a user
-    named explicitly (the other candidates are the system's own)."""
+    library kills the process with SIGBUS instead of failing: ``load`` checks every file before
+    it opens it, however it was found (named, under ROCM_PATH, or on the loader's path)."""
     try:
         if not os.path.isfile(path):
             return "no such file" if not os.path.exists(path) else "not a regular file"
@@ -179,17 +181,22 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
     attempts = []
     for cand in candidates(lib, major):
         explicit = cand.found_via == _env_var(lib)
-        problem = elf_problem(cand.path) if explicit else None
-        if problem is None:
-            handle, error = opener(os.fsencode(cand.path))
-        else:
-            handle, error = None, problem
+        path, where = cand.path, cand.found_via
+        if os.sep not in path:
+            # a bare soname: open the file the dynamic loader's search finds (hip._hipfacts
+            # reproduces it), by path, so the file checked below is the file mapped; one only
+            # the binary ld.so cache knows is left to dlopen's own search
+            hit = _hipfacts.dynamic(path, os.environ)
+            if hit:
+                path, where = hit[0], f"{cand.path} through {hit[1]}"
+        problem = elf_problem(path) if os.sep in path else None
+        if problem is not None and (explicit or problem != "no such file"):
+            raise _unusable(module, rocm, lib, major, cand, path, where, problem)
+        handle, error = opener(os.fsencode(path))
         if explicit and not handle:
-            raise HipLibraryNotFoundError(
-                f"{_env_var(lib)}={cand.path} cannot be opened: {error}. Point it at a lib{lib}.so "
-                f"of HIP {major}.x, or unset it to search ROCM_PATH and the system.")
+            raise _unusable(module, rocm, lib, major, cand, path, where, error)
         if handle:
-            found = LoadedLibrary(lib, _resolved_path(cand.path), cand.found_via, handle, tuple(attempts))
+            found = LoadedLibrary(lib, _resolved_path(path), cand.found_via, handle, tuple(attempts))
             _loaded[module] = found
             return found
         attempts.append((cand, error))
@@ -209,6 +216,23 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
     raise HipLibraryNotFoundError(
         f"could not open lib{lib} (HIP {major}.x); tried, in order:\n{tried}\n"
         f"Install the HIP runtime of ROCm {major}.x, or set ROCM_PATH or {_env_var(lib)}.")
+
+
+def _unusable(module: str, rocm, lib: str, major: int, cand: Candidate, path: str, where: str,
+              why: str) -> HipLibraryNotFoundError:
+    """The error for a library file that was found (named, under ROCM_PATH, or where the dynamic
+    loader looks) but cannot be used: a found file is used or refused, never skipped, so the
+    file the user has to fix is the one the message names.  A truncated one is refused before
+    dlopen, which would map it and die of SIGBUS."""
+    want = f"{rocm[2]} {rocm[3]} (lib{lib}.so.{major})" if rocm else f"lib{lib} of HIP {major}.x"
+    cls = RocmLibraryNotFoundError if rocm else HipLibraryNotFoundError
+    if cand.found_via == _env_var(lib):
+        return cls(f"{_env_var(lib)}={cand.path} cannot be opened: {why}. Point it at {want}, or unset "
+                   f"it to search ROCM_PATH and the system.")
+    fix = (f"Reinstall it (Debian/Ubuntu: apt install --reinstall {rocm[4]})" if rocm
+           else "Reinstall the HIP runtime it belongs to")
+    return cls(f"hip.{module} needs {want}; the file found ({where}), {path}, cannot be opened: {why}. "
+               f"{fix}, remove it from the search, or set {_env_var(lib)} to a good copy.")
 
 
 def runtime_version(loaded: LoadedLibrary, dlsym) -> "str | None":

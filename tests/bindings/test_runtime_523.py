@@ -265,6 +265,32 @@ def test_a_truncated_library_is_refused_before_dlopen(run_523, runtime_523, tmp_
         assert "truncated" in _explicit(run_523, cut)
 
 
+@pytest.mark.parametrize("how", ["LD_LIBRARY_PATH", "ROCM_PATH"])
+def test_a_truncated_library_found_by_the_search_is_refused_before_dlopen(run_523, runtime_523, tmp_path, how):
+    """The first 4 KiB of the real libamdhip64.so.5, first on the loader's path (or under
+    ROCM_PATH), the real runtime after it: dlopen would map it and die of SIGBUS; the loader
+    checks the file the search finds and says which file and why, for hip and for hiprtc
+    (inside libamdhip64 on 5.x)."""
+    real = runtime_523 / "lib/x86_64-linux-gnu"
+    cut = tmp_path / "lib" / "libamdhip64.so.5"
+    cut.parent.mkdir()
+    cut.write_bytes((real / "libamdhip64.so.5").resolve().read_bytes()[:4096])
+    env = ({"LD_LIBRARY_PATH": f"{cut.parent}:{real}"} if how == "LD_LIBRARY_PATH"
+           else {"ROCM_PATH": str(tmp_path)})
+    for module, call in (("hip", "hipGetDeviceCount"), ("hiprtc", "hiprtcVersion")):
+        p = run_523.proc(f"from hip import {module}\ntry:\n    {module}.{call}()\nexcept RuntimeError as e:\n"
+                         f"    print(type(e).__name__)\n    raise", **env)
+        assert p.returncode == 1, p.stderr            # an exception, never a signal
+        assert p.stdout == "HipLibraryNotFoundError\n", p.stdout + p.stderr
+        where = "libamdhip64.so.5 through LD_LIBRARY_PATH" if how == "LD_LIBRARY_PATH" else "ROCM_PATH"
+        assert (f"hip.hip needs libamdhip64 of HIP 5.x; the file found ({where}), {cut.resolve()}, cannot be "
+                f"opened: truncated: 4096 bytes") in p.stderr, p.stderr
+    # the same directory with the whole file: found the same way, and it works
+    cut.write_bytes((real / "libamdhip64.so.5").resolve().read_bytes())
+    assert run_523("from hip import hip, _loader; import json; hip.hipGetDeviceCount(); "
+                   "print(json.dumps(_loader.report()[0]['path']))", **env) == str(cut.resolve())
+
+
 def test_a_named_file_that_is_not_a_library_is_refused(run_523, tmp_path):
     text = tmp_path / "libamdhip64.so.5"
     text.write_text("not a library\n" * 10)
