@@ -202,8 +202,9 @@ cdef inline bint _hp_signed(int ct) noexcept:
 
 
 cdef int _hp_set_int(_hp_slot* s, int ct, object x, const _hp_param* p) except -1:
-    """An int/enum argument into its slot: objects with __index__ only, range-checked by
-    Cython's conversion to the C type (OverflowError), as the `def`s of hip.hip do."""
+    """An int/enum argument into its slot: objects with __index__, or integral real numbers
+    (``_index``), range-checked by Cython's conversion to the C type (OverflowError), as the
+    `def`s of hip.hip do."""
     if not isinstance(x, int):
         x = _index(x, _hp_pname(p))
     if ct == _CT_I32: s.i32 = x

@@ -5,7 +5,9 @@ Search order, the same for both libraries (``NAME`` is ``amdhip64`` or ``hiprtc`
 
 1. ``HIP_PYTHON_LIB{NAME}_PATH`` (e.g. ``HIP_PYTHON_LIBAMDHIP64_PATH``): that exact file, and
    only it: a file named there that is missing, not an ELF library, truncated, or that the
-   dynamic loader refuses is an error, never a fall-through to another library;
+   dynamic loader refuses is an error, never a fall-through to another library (as is a file
+   found at a later step that is not an ELF library or is truncated: every file is checked
+   before ``dlopen``, and a soname is opened as the file the loader's search finds);
 2. ``$ROCM_PATH`` then ``$HIP_PATH``: ``lib``, ``lib64``, ``lib/x86_64-linux-gnu`` below them,
    ``libNAME.so.MAJOR`` then ``libNAME.so``;
 3. ``libNAME.so.MAJOR`` through the dynamic loader's own search (``LD_LIBRARY_PATH``, ld.so cache);
@@ -31,8 +33,12 @@ from hip._hipfacts import version_from_path  # noqa: F401 - part of this module'
 LIBRARIES = {"hip": "amdhip64", "hiprtc": "hiprtc"}
 
 
-class HipLibraryNotFoundError(OSError):
-    """No HIP runtime library could be opened; the message lists every place tried."""
+class HipLibraryNotFoundError(OSError, RuntimeError):
+    """No HIP runtime library could be opened; the message lists every place tried.
+
+    Also a ``RuntimeError``: AMD's HIP Python raises ``RuntimeError`` when its loader cannot
+    open a library (or find a function), and clients probe "is HIP usable?" with ``except
+    RuntimeError``; ``OSError`` stays a base for code written against ours."""
 
 
 class RocmLibraryNotFoundError(HipLibraryNotFoundError):
@@ -101,8 +107,8 @@ def elf_problem(path: str) -> "str | None":
     """Why ``path`` cannot be a loadable ELF library, judged from its headers; None when it can.
 
     dlopen maps the file's segments without checking them against its size, so a truncated
-    library kills the process with SIGBUS instead of failing: check first, for the file a user
-    named explicitly (the other candidates are the system's own)."""
+    library kills the process with SIGBUS instead of failing: ``load`` checks every file before
+    it opens it, however it was found (named, under ROCM_PATH, or on the loader's path)."""
     try:
         if not os.path.isfile(path):
             return "no such file" if not os.path.exists(path) else "not a regular file"
@@ -175,17 +181,22 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
     attempts = []
     for cand in candidates(lib, major):
         explicit = cand.found_via == _env_var(lib)
-        problem = elf_problem(cand.path) if explicit else None
-        if problem is None:
-            handle, error = opener(os.fsencode(cand.path))
-        else:
-            handle, error = None, problem
+        path, where = cand.path, cand.found_via
+        if os.sep not in path:
+            # a bare soname: open the file the dynamic loader's search finds (hip._hipfacts
+            # reproduces it), by path, so the file checked below is the file mapped; one only
+            # the binary ld.so cache knows is left to dlopen's own search
+            hit = _hipfacts.dynamic(path, os.environ)
+            if hit:
+                path, where = hit[0], f"{cand.path} through {hit[1]}"
+        problem = elf_problem(path) if os.sep in path else None
+        if problem is not None and (explicit or problem != "no such file"):
+            raise _unusable(module, rocm, lib, major, cand, path, where, problem)
+        handle, error = opener(os.fsencode(path))
         if explicit and not handle:
-            raise HipLibraryNotFoundError(
-                f"{_env_var(lib)}={cand.path} cannot be opened: {error}. Point it at a lib{lib}.so "
-                f"of HIP {major}.x, or unset it to search ROCM_PATH and the system.")
+            raise _unusable(module, rocm, lib, major, cand, path, where, error)
         if handle:
-            found = LoadedLibrary(lib, _resolved_path(cand.path), cand.found_via, handle, tuple(attempts))
+            found = LoadedLibrary(lib, _resolved_path(path), cand.found_via, handle, tuple(attempts))
             _loaded[module] = found
             return found
         attempts.append((cand, error))
@@ -205,6 +216,23 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
     raise HipLibraryNotFoundError(
         f"could not open lib{lib} (HIP {major}.x); tried, in order:\n{tried}\n"
         f"Install the HIP runtime of ROCm {major}.x, or set ROCM_PATH or {_env_var(lib)}.")
+
+
+def _unusable(module: str, rocm, lib: str, major: int, cand: Candidate, path: str, where: str,
+              why: str) -> HipLibraryNotFoundError:
+    """The error for a library file that was found (named, under ROCM_PATH, or where the dynamic
+    loader looks) but cannot be used: a found file is used or refused, never skipped, so the
+    file the user has to fix is the one the message names.  A truncated one is refused before
+    dlopen, which would map it and die of SIGBUS."""
+    want = f"{rocm[2]} {rocm[3]} (lib{lib}.so.{major})" if rocm else f"lib{lib} of HIP {major}.x"
+    cls = RocmLibraryNotFoundError if rocm else HipLibraryNotFoundError
+    if cand.found_via == _env_var(lib):
+        return cls(f"{_env_var(lib)}={cand.path} cannot be opened: {why}. Point it at {want}, or unset "
+                   f"it to search ROCM_PATH and the system.")
+    fix = (f"Reinstall it (Debian/Ubuntu: apt install --reinstall {rocm[4]})" if rocm
+           else "Reinstall the HIP runtime it belongs to")
+    return cls(f"hip.{module} needs {want}; the file found ({where}), {path}, cannot be opened: {why}. "
+               f"{fix}, remove it from the search, or set {_env_var(lib)} to a good copy.")
 
 
 def runtime_version(loaded: LoadedLibrary, dlsym) -> "str | None":
@@ -367,6 +395,113 @@ def missing_function(name: str, loaded: LoadedLibrary, wheel_hip: str, dlsym) ->
         f"from the HIP {wheel_hip} headers, and that runtime lacks the function. Install the "
         f"runtime the wheel was built for, or the wheel that matches the runtime "
         f"(hip-python-select install).")
+
+
+class MissingFieldError(AttributeError):
+    """A field the struct lacks in this wheel's release (``hipDeviceProp_t.uuid`` before HIP 6.0).
+
+    The message names the field, the struct and the release, and the releases whose struct has
+    the field (read from the manifests the resolver, ``hip-python-select``, ships, when it is
+    installed).  It is composed only when shown: ``hasattr(props, "uuid")`` and ``getattr(s, f,
+    default)`` discard the exception, and must stay as cheap as a plain AttributeError."""
+
+    def __init__(self, struct: str, field: str, module: str, obj=None):
+        super().__init__(name=field, obj=obj)
+        self._where = (struct, module)
+        self._text = None
+
+    def __str__(self):
+        if self._text is None:
+            self._text = missing_field_message(self._where[0], self.name, self._where[1])
+        return self._text
+
+    def __repr__(self):
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+def missing_field_message(struct: str, field: str, module: str) -> str:
+    """The text of a ``MissingFieldError``: ``struct`` is the class name, ``module`` its module
+    (``hip.hip``, ``hip.hipblas`` ...); the other releases' facts come from the resolver's
+    shipped manifests, and any failure to read them leaves them out, never raises."""
+    from hip import _version
+    lib = module.rpartition(".")[2]
+    release = f"HIP {_version.HIP_VERSION_STRING}"
+    if lib not in ("hip", "hiprtc"):
+        try:
+            from hip import _libraries
+            release = f"{_libraries.LIBRARIES[lib][2]} {_libraries.LIBRARIES[lib][3]} ({release})"
+        except (ImportError, KeyError):
+            pass
+    text = f"{struct} has no field {field!r} in the {release} headers this hip-python wheel was generated from"
+    try:
+        others = _releases_with_field(struct, field, lib)
+    except Exception:  # noqa: BLE001 - the error being reported matters more than this detail
+        others = None
+    if others:
+        return (f"{text}; the struct of HIP {' and '.join(others)} has it (install the wheel of that "
+                f"release where that runtime is: hip-python-select install)")
+    if others == []:
+        return f"{text}, nor in any other release hip-python supports"
+    return text
+
+
+def _releases_with_field(struct: str, field: str, lib: str) -> "list | None":
+    """HIP versions (other than this wheel's) whose struct ``struct``, under any of its names,
+    has ``field``; None when the resolver's manifests are not installed."""
+    import json
+    import lzma
+
+    from hip import _version
+    try:
+        from hip_python_select import manifests
+    except ImportError:
+        return None
+    own = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "_manifest.json" if lib in ("hip", "hiprtc") else f"_manifest_{lib}.json")
+    with open(own) as f:
+        mine = json.load(f)
+    names = {struct} | {n for n in (*mine["aliases"], *mine["typedefs"]) if _record_of(mine, n) == struct}
+    found = []
+    for hip in manifests.shipped_versions():
+        if hip == _version.HIP_VERSION_STRING:
+            continue
+        # the one file needed (manifests.shipped reads every library's too: seconds, not 0.1 s)
+        path = manifests.SHIPPED / (f"{hip}.json.xz" if lib in ("hip", "hiprtc") else f"{hip}-{lib}.json.xz")
+        if not path.is_file():
+            continue
+        m = json.loads(lzma.decompress(path.read_bytes()))
+        rec = next((r for r in map(lambda n: _record_of(m, n), sorted(names)) if r), None)
+        if rec and field in _field_names(m, rec):
+            found.append(hip)
+    return found
+
+
+def _record_of(m: dict, name: str) -> "str | None":
+    """The record ``name`` is, or names through aliases and typedefs, in manifest ``m``."""
+    for _ in range(16):
+        if name in m["records"]:
+            return name
+        if name in m["aliases"]:
+            name = m["aliases"][name]["target"]
+            continue
+        t = m["typedefs"].get(name, {}).get("type", {})
+        if t.get("kind") not in ("record", "typedef"):
+            return None
+        name = t["name"]
+    return None
+
+
+def _field_names(m: dict, rec: str) -> set:
+    """The field names of record ``rec``, anonymous members' fields flattened (as the classes)."""
+    out = set()
+    for f in m["records"][rec].get("fields", ()):
+        if f["name"]:
+            out.add(f["name"])
+        elif f["type"].get("name"):
+            inner = _record_of(m, f["type"]["name"])
+            if inner:
+                out |= _field_names(m, inner)
+    return out
 
 
 def report() -> list[dict]:

@@ -14,6 +14,7 @@ from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
 from hip import _loader
 from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array, new_pointer, int_array
+from hip._util.types cimport as_int
 
 cdef void** _fpp = NULL
 cdef tuple _names = ()
@@ -164,12 +165,11 @@ def _library():
 
 
 cdef object _index(object o, str name):
-    """``o`` as an int, for objects with ``__index__`` only (never a float or Decimal)."""
-    import operator
-    try:
-        return operator.index(o)
-    except TypeError:
-        raise TypeError(f"{name}: expected an int, not {type(o).__name__}") from None
+    """``o`` as an int where C takes an integer (``hip._util.types.as_int``: ``__index__``
+    objects and integral real numbers, so ``16.0`` but not ``16.7``, ``nan`` or a Decimal)."""
+    if type(o) is int:
+        return o
+    return as_int(o, name)
 
 
 cdef inline object _cstr(const char* s):
@@ -794,14 +794,14 @@ cdef class _Struct:
 
     def __getattr__(self, str name):
         f = type(self)._fields_.get(name)
-        if f is None:
-            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        if f is None:   # names the release, and the releases that have the field (when shown)
+            raise _loader.MissingFieldError(type(self).__name__, name, type(self).__module__, self)
         return _get(self._ptr + <Py_ssize_t>f[0], f[1], self)
 
     def __setattr__(self, str name, value):
         f = type(self)._fields_.get(name)
-        if f is None:
-            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        if f is None:   # names the release, and the releases that have the field (when shown)
+            raise _loader.MissingFieldError(type(self).__name__, name, type(self).__module__, self)
         _set(self._ptr + <Py_ssize_t>f[0], f[1], value)
 
     def __int__(self):
@@ -902,6 +902,11 @@ cdef _Struct _record_arg(object o, Py_ssize_t rid, str name):
         return <_Struct>cls(*o)
     if hasattr(type(o), "__index__") and not isinstance(o, (bool, Pointer)):
         return <_Struct>cls(o)
+    if (isinstance(o, float) or _is_real(o)) and cls._order_ and \
+            cls._fields_[cls._order_[0]][1][0] in (_FIELD_SIGNED, _FIELD_UNSIGNED):
+        # dim3(n / block[0]) as AMD's examples write it (as_int refuses 16.7); only where the
+        # first field is an integer: a float would silently fill a {float x, y} complex
+        return <_Struct>cls(o)
     if not isinstance(o, (_Struct, Pointer, str)) and o is not None:
         try:
             mv = memoryview(o).cast("B")
@@ -912,6 +917,15 @@ cdef _Struct _record_arg(object o, Py_ssize_t rid, str name):
                 raise TypeError(f"{name}: a {rname} is {cls._size_} bytes, the buffer given holds {mv.nbytes}")
             return <_Struct>cls.from_ptr(PyLong_FromVoidPtr(PyMemoryView_GET_BUFFER(mv).buf), mv)
     raise TypeError(f"{name}: expected a {rname} (or a tuple/int to build one), not {type(o).__name__}")
+
+
+cdef bint _is_real(object o):
+    """A real number of Python's numeric tower (numpy floating scalars, fractions); not a bool
+    (an int, but never a size), nor a struct, pointer or string, which are never in it."""
+    if isinstance(o, (bool, _Struct, Pointer, str, bytes)) or o is None:
+        return False
+    import numbers
+    return isinstance(o, numbers.Real)
 
 
 _NOARG = object()   # "argument not given", where None is a meaningful value

@@ -57,7 +57,7 @@ def runtime_constants() -> list[str]:
 # The compact calling convention of the ROCm library modules (``compact.py`` emits the tables,
 # ``hip/_dispatch.pxi`` reads them): one code per parameter, one per return, one per C type.
 ARG_CODES = {
-    "ARG_INT": 1,         # int/enum by value; ctype says which; __index__ only (1.5 is a TypeError)
+    "ARG_INT": 1,         # int/enum by value; ctype says which; __index__ or integral real (1.5 is a TypeError)
     "ARG_FLOAT": 2,       # float/double by value (ctype)
     "ARG_BOOL": 3,        # bool by value (truth value)
     "ARG_HANDLE_REF": 4,  # a handle taken by address (see _ref_arg)

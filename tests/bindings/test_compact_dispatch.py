@@ -114,6 +114,12 @@ r.hiprandFill(values, 3, [-10])       # int arrays: lists packed at the C width,
 ba = bytearray(8)
 r.hiprandFill(ba, 2, (5,))
 out["fill"] = [values, list(memoryview(ba).cast("I"))]
+# integral real numbers where C takes an integer (AMD's examples pass n / block): the value reaches C
+from fractions import Fraction
+r.hiprandMix(gen, -3.0, 2.0**40, Fraction(2**64, 2), 1.5, 2, True, (1.0, 2), b"fl", None, None)
+floats = [1.0, 2.0, 3.0]
+r.hiprandFill(floats, 3.0, [-10.0])
+out["floats"] = [r.hiprandLastCall()[0].decode(), floats]
 out["version"] = [x if isinstance(x, int) and not hasattr(x, "name") else x.name for x in r.hiprandGetVersion()]
 out["sig"] = str(inspect.signature(r.hiprandMix))
 out["doc"] = r.hiprandMix.__doc__.splitlines()[-1]
@@ -127,7 +133,14 @@ for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', object(), None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'')",
              "r.hiprandCreateGenerator(generator=0, rng_type=400)",
-             "r.hiprandFill([1, 'x'], 2, [1])"]:
+             "r.hiprandFill([1, 'x'], 2, [1])",
+             "r.hiprandMix(0, float('nan'), 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, float('-inf'), 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, Fraction(1, 2), 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, __import__('decimal').Decimal(1), 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, 1.0, b'', None, None)",
+             "r.hiprandFill([1, 2.5], 2, [1])",
+             "r.hiprandFill([1], 2.5, [1])"]:
     try:
         eval(call)
         errors.append("no error")
@@ -195,7 +208,7 @@ def test_every_argument_and_result_kind(fake):
     assert out["sig"] == "(generator, a, b, c, d, e, f, g, name, buf, stream)"
     assert out["doc"].startswith("C: hiprandStatus_t hiprandMix(hiprandGenerator_t generator, int8_t a,")
     assert out["errors"] == [
-        "TypeError: a: expected an int, not float",
+        "TypeError: a must be an integer; 1.5 is not integral",
         "OverflowError: value too large to convert to int8_t",
         "OverflowError: can't convert negative value to uint64_t",
         "TypeError: must be real number, not str",
@@ -206,7 +219,17 @@ def test_every_argument_and_result_kind(fake):
         "or a HIP struct, not object",
         "TypeError: hiprandMix() takes exactly 11 positional arguments (9 given)",
         "TypeError: hiprandCreateGenerator() got an unexpected keyword argument 'generator'",
-        "TypeError: values[1]: expected an int, not str"]
+        "TypeError: values[1]: expected an int, not str",
+        "TypeError: a must be an integer; nan is not integral",
+        "TypeError: b must be an integer; -inf is not integral",
+        "TypeError: c must be an integer; Fraction(1, 2) is not integral",
+        "TypeError: c: expected an int, not Decimal",   # not a numbers.Real: refused as str is
+        # a {float x; double y} struct is never built from one number that is a float
+        "TypeError: g: expected a hiprandPair (or a tuple/int to build one), not float",
+        "TypeError: values[1] must be an integer; 2.5 is not integral",
+        "TypeError: n must be an integer; 2.5 is not integral"]
+    assert out["floats"] == [f"{0x1000 + 401} -3 1099511627776 9223372036854775808 1.5 2 1 1 2 fl 0",
+                             [0, 4294967286, 4294967276]]
 
 
 WRITES = r"""

@@ -179,6 +179,30 @@ def test_hiprand_on_the_real_bookworm_library(venv_523, bookworm_libs):
     assert rep["found_via"] == "soname"
 
 
+def test_a_truncated_library_first_on_the_path_is_a_clean_error(venv_523, bookworm_libs, tmp_path):
+    """The first 4 KiB of bookworm's real libhiprand.so.1 first on LD_LIBRARY_PATH, the real one
+    after it: ``from hip import hiprand`` opens its library at import, where dlopen would map the
+    truncated file and die of SIGBUS.  The import warns, naming the file and why; a call raises
+    RocmLibraryNotFoundError (a RuntimeError, as AMD's loader raises) saying the same."""
+    real = next(Path(d) / "libhiprand.so.1" for d in bookworm_libs.split(":") if (Path(d) / "libhiprand.so.1").exists())
+    cut = tmp_path / "libhiprand.so.1"
+    cut.write_bytes(real.resolve().read_bytes()[:4096])
+    code = ("import json, warnings\nwith warnings.catch_warnings(record=True) as w:\n    warnings.simplefilter('always')\n"
+            "    from hip import hiprand\ntry:\n    hiprand.hiprandGetVersion()\nexcept RuntimeError as e:\n"
+            "    print(json.dumps([[(x.category.__name__, str(x.message)) for x in w], type(e).__name__, str(e)]))")
+    p = _run(venv_523, code, LD_LIBRARY_PATH=f"{tmp_path}:{bookworm_libs}")
+    assert p.returncode == 0, p.stderr                # never a signal
+    said, cls, msg = json.loads(p.stdout)
+    assert cls == "RocmLibraryNotFoundError"
+    assert msg.startswith("hip.hiprand needs hipRAND 5.3.3 (libhiprand.so.1); the file found (libhiprand.so.1 "
+                          f"through LD_LIBRARY_PATH), {cut.resolve()}, cannot be opened: truncated: 4096 bytes"), msg
+    assert "apt install --reinstall libhiprand1" in msg and "HIP_PYTHON_LIBHIPRAND_PATH" in msg
+    assert [c for c, _ in said] == ["RocmLibraryNotFoundWarning"] and said[0][1].startswith(msg)
+    # the real file first: the same search opens it
+    p = _run(venv_523, "from hip import hiprand; print(hiprand.hiprandGetVersion()[1])", LD_LIBRARY_PATH=bookworm_libs)
+    assert p.returncode == 0 and p.stdout == "201009\n", p.stderr
+
+
 def test_machine_without_the_library(venv_523):
     """import hip stays silent; ``from hip import hipsparse`` warns, naming the missing library,
     its soname and package; its calls raise the same message; a library bookworm has no build of
@@ -241,7 +265,7 @@ def test_roctx_on_the_real_library(venv_571, tmp_path):
         "TypeError: roctxMarkA() got multiple values for keyword argument 'message'",
         "TypeError: message: expected an int address, None, a buffer, an object with __cuda_array_interface__ "
         "or a HIP struct, not float",
-        "TypeError: id: expected an int, not float",
+        "TypeError: id must be an integer; 1.5 is not integral",
         "OverflowError: can't convert negative value to uint64_t",
         "TypeError: roctx_version_major() takes no arguments (1 given)",
         "ValueError: message: embedded null character (C would see the string cut there)"]

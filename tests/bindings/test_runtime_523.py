@@ -1,5 +1,6 @@
 """The 5.2.3 wheel, installed in a fresh venv, against the real Debian 5.2.3 runtime."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -150,9 +151,79 @@ def test_no_runtime_gives_a_clear_error(run_523, tmp_path):
     assert "HipLibraryNotFoundError" in p.stderr and "HIP_PYTHON_LIBAMDHIP64_PATH" in p.stderr
 
 
+PROBE = """
+import json
+try:
+    from hip import {module}
+    {module}.{call}()
+    print(json.dumps(["usable"]))
+except RuntimeError as e:   # AMD's loader raises RuntimeError: clients probe "is HIP usable?" so
+    print(json.dumps(["caught", type(e).__name__, isinstance(e, OSError), str(e)]))
+"""
+
+
+@pytest.mark.parametrize("module, call", [("hip", "hipRuntimeGetVersion"), ("hiprtc", "hiprtcVersion")])
+def test_a_missing_runtime_is_caught_by_except_runtime_error(run_523, tmp_path, module, call):
+    """The client's probe written for AMD's wheel catches our loader's error, whose message and
+    OSError base stay: with the runtime absent from the loader path, and with a bogus named file."""
+    code = PROBE.format(module=module, call=call)
+    absent = run_523(code, LD_LIBRARY_PATH=str(tmp_path))
+    assert absent[:3] == ["caught", "HipLibraryNotFoundError", True], absent
+    assert "could not open libamdhip64" in absent[3] and "tried, in order" in absent[3], absent[3]
+    bogus = tmp_path / "libamdhip64.so.5"
+    named = run_523(code, HIP_PYTHON_LIBAMDHIP64_PATH=str(bogus))   # the real runtime is on the path
+    assert named[:3] == ["caught", "HipLibraryNotFoundError", True], named
+    assert f"HIP_PYTHON_LIBAMDHIP64_PATH={bogus} cannot be opened: no such file" in named[3], named[3]
+    assert run_523(code) == ["usable"]
+
+
+def test_every_loader_error_is_a_runtime_error(run_523):
+    """What AMD's loader raises for a library it cannot open or a symbol it cannot find is a
+    RuntimeError; each of ours is one too (a ROCm library's, a missing function's)."""
+    assert run_523("import hip, json; print(json.dumps([[c.__name__ for c in e.__mro__[1:-3]] for e in "
+                   "(hip.HipLibraryNotFoundError, hip.RocmLibraryNotFoundError, hip.HipFunctionNotFoundError)]))") \
+        == [["OSError", "RuntimeError"], ["HipLibraryNotFoundError", "OSError", "RuntimeError"], ["RuntimeError"]]
+
+
 def test_unknown_attribute_names_the_release(run_523):
     p = run_523.proc("from hip import hip; hip.hipNotAFunction")
     assert "AttributeError" in p.stderr and "HIP 5.2.21153 headers" in p.stderr
+
+
+MISSING_FIELD = """
+import json, sys
+from hip import hip
+p = hip.hipDeviceProp_t()
+probes = [hasattr(p, "uuid"), getattr(p, "uuid", None), hasattr(p, "gcnArch")]
+lazy = "hip_python_select" not in sys.modules   # a probe composes no message: nothing read
+out = []
+for f in (lambda: p.uuid, lambda: setattr(p, "uuid", 1), lambda: p.notAField):
+    try:
+        f()
+    except AttributeError as e:
+        out.append([type(e).__name__, e.name, e.obj is p, str(e)])
+print(json.dumps([probes, lazy, out]))
+"""
+
+
+def test_a_field_the_release_lacks_names_the_release_and_those_that_have_it(run_523):
+    """hipDeviceProp_t.uuid came with HIP 6.0: on the 5.2.3 wheel the AttributeError names the
+    field, the struct and the release, like a missing function's error, and, where the resolver
+    is installed (its shipped manifests of every release), which releases have the field; only
+    when the message is shown (hasattr stays a cheap probe)."""
+    src = str(Path(__file__).resolve().parents[2] / "resolver" / "src")
+    probes, lazy, out = run_523(MISSING_FIELD, PYTHONPATH=src)
+    assert probes == [False, None, True] and lazy
+    head = "hipDeviceProp_t has no field 'uuid' in the HIP 5.2.21153 headers this hip-python wheel was generated from"
+    told = (f"{head}; the struct of HIP 6.4.43484 and 7.2.53211 has it (install the wheel of that "
+            "release where that runtime is: hip-python-select install)")
+    assert out[:2] == [["MissingFieldError", "uuid", True, told]] * 2
+    assert out[2] == ["MissingFieldError", "notAField", True, "hipDeviceProp_t has no field 'notAField' in the HIP "
+                      "5.2.21153 headers this hip-python wheel was generated from, nor in any other release "
+                      "hip-python supports"]
+    # without the resolver: the release alone
+    probes, lazy, out = run_523(MISSING_FIELD)
+    assert [o[3] for o in out] == [head, head, head.replace("'uuid'", "'notAField'")]
 
 
 def test_matching_pair_imports_silently(run_523):
@@ -192,6 +263,32 @@ def test_a_truncated_library_is_refused_before_dlopen(run_523, runtime_523, tmp_
         cut = tmp_path / f"libamdhip64.so.5.cut{size}"
         cut.write_bytes(real[:size])
         assert "truncated" in _explicit(run_523, cut)
+
+
+@pytest.mark.parametrize("how", ["LD_LIBRARY_PATH", "ROCM_PATH"])
+def test_a_truncated_library_found_by_the_search_is_refused_before_dlopen(run_523, runtime_523, tmp_path, how):
+    """The first 4 KiB of the real libamdhip64.so.5, first on the loader's path (or under
+    ROCM_PATH), the real runtime after it: dlopen would map it and die of SIGBUS; the loader
+    checks the file the search finds and says which file and why, for hip and for hiprtc
+    (inside libamdhip64 on 5.x)."""
+    real = runtime_523 / "lib/x86_64-linux-gnu"
+    cut = tmp_path / "lib" / "libamdhip64.so.5"
+    cut.parent.mkdir()
+    cut.write_bytes((real / "libamdhip64.so.5").resolve().read_bytes()[:4096])
+    env = ({"LD_LIBRARY_PATH": f"{cut.parent}:{real}"} if how == "LD_LIBRARY_PATH"
+           else {"ROCM_PATH": str(tmp_path)})
+    for module, call in (("hip", "hipGetDeviceCount"), ("hiprtc", "hiprtcVersion")):
+        p = run_523.proc(f"from hip import {module}\ntry:\n    {module}.{call}()\nexcept RuntimeError as e:\n"
+                         f"    print(type(e).__name__)\n    raise", **env)
+        assert p.returncode == 1, p.stderr            # an exception, never a signal
+        assert p.stdout == "HipLibraryNotFoundError\n", p.stdout + p.stderr
+        where = "libamdhip64.so.5 through LD_LIBRARY_PATH" if how == "LD_LIBRARY_PATH" else "ROCM_PATH"
+        assert (f"hip.hip needs libamdhip64 of HIP 5.x; the file found ({where}), {cut.resolve()}, cannot be "
+                f"opened: truncated: 4096 bytes") in p.stderr, p.stderr
+    # the same directory with the whole file: found the same way, and it works
+    cut.write_bytes((real / "libamdhip64.so.5").resolve().read_bytes())
+    assert run_523("from hip import hip, _loader; import json; hip.hipGetDeviceCount(); "
+                   "print(json.dumps(_loader.report()[0]['path']))", **env) == str(cut.resolve())
 
 
 def test_a_named_file_that_is_not_a_library_is_refused(run_523, tmp_path):

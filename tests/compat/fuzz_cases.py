@@ -23,11 +23,18 @@ from hip_bindgen import params as P  # noqa: E402
 T, V, O = "TypeError", "ValueError", "OverflowError"
 MODULES = ("hip", "hiprtc")   # the runtime's modules; a ROCm library's manifest: its own module
 
-# wrong values any by-value integer/enum refuses (Python's rule: only __index__ objects are ints)
-NOT_INTS = [("float", ["float", 1.5]), ("Decimal", ["decimal"]), ("Fraction", ["fraction"]),
-            ("str", ["str", "1"]), ("object()", ["object"]), ("None", ["none"])]
+# wrong values any by-value integer/enum refuses: an integer is an object with __index__ or a
+# real number (numbers.Real) whose value is integral; a Decimal is no numbers.Real
+NOT_INTS = [("float", ["float", 1.5]), ("nan", ["floatstr", "nan"]), ("inf", ["floatstr", "-inf"]),
+            ("Decimal", ["decimal", "1.5"]), ("integral Decimal", ["decimal", "7"]),
+            ("Fraction", ["fraction", [3, 2]]), ("str", ["str", "1"]), ("object()", ["object"]),
+            ("None", ["none"])]
+# right values that are not ints: the call reaches C with the integer (the expected outcome names
+# the C parameter, "accept a<k>=<hex>", and the child reads what the null runtime logged for it)
+INTEGRAL_REALS = [("integral float", ["float", 7.0]), ("integral Fraction", ["fraction", [14, 2]])]
 NOT_FLOATS = [("str", ["str", "1.5"]), ("object()", ["object"]), ("None", ["none"]), ("bytes", ["bytes", 8])]
-NOT_POINTERS = [("float", ["float", 1.5]), ("Decimal", ["decimal"]), ("Fraction", ["fraction"]),
+NOT_POINTERS = [("float", ["float", 1.5]), ("integral float", ["float", 4096.0]), ("Decimal", ["decimal", "1.5"]),
+                ("Fraction", ["fraction", [3, 2]]),
                 ("str", ["str", "a"]), ("object()", ["object"]), ("int >= 2**64", ["int", 1 << 64], O),
                 ("CAI float address", ["cai", [1.5, False]]), ("CAI {}", ["cai", None])]
 READ_ONLY = [("bytes", ["bytes", 64]), ("read-only memoryview", ["romv", 64]),
@@ -60,7 +67,7 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
             continue
         roles = P.roles(name, f, td)
         slots = []   # (param, role, valid token, [(class, token, expected)])
-        for p, role in zip(f["params"], roles):
+        for k, (p, role) in enumerate(zip(f["params"], roles)):
             if role == "out":
                 continue
             t = _resolve(p["type"], td)
@@ -69,6 +76,7 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
                 bits, signed = 8 * u["size"], u["signed"]
                 kind = "enum" if t["kind"] == "enum" else "int"
                 wrong = [(f"{kind} <- {c}", tok, T) for c, tok in NOT_INTS]
+                wrong += [(f"{kind} <- {c}", tok, f"accept a{k}=7") for c, tok in INTEGRAL_REALS]
                 top = 1 << (bits - 1) if signed else 1 << bits
                 wrong.append((f"{kind} <- too large", ["int", top], O))
                 if not signed:
@@ -89,11 +97,15 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
                          ("struct <- wrong-size buffer", ["bytearray", size + 1], T),
                          ("struct <- float", ["float", 1.5], T), ("struct <- str", ["str", "a"], T),
                          ("struct <- object()", ["object"], T), ("struct <- None", ["none"], T)]
+                if rec == "dim3":   # hip.dim3(n / block[0]), as AMD's examples write it: dim3(7, 1, 1)
+                    wrong.append(("dim3 <- integral float", ["float", 7.0],
+                                  f"accept a{k}={{{(7).to_bytes(4, 'little').hex()}{(1).to_bytes(4, 'little').hex() * 2}}}"))
                 slots.append((p, ["struct", m["records"][rec]["module"], rec], wrong))
             elif role in ("pointer", "ints"):
                 wrong = [(f"pointer <- {c}", tok, *(e or (T,))) for c, tok, *e in NOT_POINTERS]
                 if role == "ints":   # an int/enum array also takes a list of ints
                     wrong += [("int array <- [float]", ["list", [["float", 1.5]]], T),
+                              ("int array <- [integral float]", ["list", [["float", 7.0]]], "accept"),
                               ("int array <- [str]", ["list", [["str", "1"]]], T),
                               ("int array <- [int >= 2**64]", ["list", [["int", 1 << 64]]], O)]
                 if _writes(name, p["type"], td):
@@ -104,7 +116,7 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
             elif role == "string":
                 slots.append((p, ["str", "a"], [
                     ("string <- str with NUL", ["str", "a\0b"], V), ("string <- float", ["float", 1.5], T),
-                    ("string <- Decimal", ["decimal"], T), ("string <- object()", ["object"], T),
+                    ("string <- Decimal", ["decimal", "1.5"], T), ("string <- object()", ["object"], T),
                     ("string <- int >= 2**64", ["int", 1 << 64], O)]))
             elif role in ("strings", "pointers", "launch_extra"):
                 wrong = [(f"{role} <- float", ["float", 1.5], T), (f"{role} <- object()", ["object"], T),
@@ -151,8 +163,8 @@ class CAI:
 ARG_KINDS = {
     "int": lambda t: t[1], "float": lambda t: t[1], "str": lambda t: t[1], "none": lambda t: None,
     "bytes": lambda t: bytes(t[1]), "bytearray": lambda t: bytearray(t[1]),
-    "romv": lambda t: memoryview(bytes(t[1])), "decimal": lambda t: Decimal("1.5"),
-    "fraction": lambda t: Fraction(3, 2), "object": lambda t: object(),
+    "romv": lambda t: memoryview(bytes(t[1])), "decimal": lambda t: Decimal(t[1]),
+    "fraction": lambda t: Fraction(*t[1]), "floatstr": lambda t: float(t[1]), "object": lambda t: object(),
     "struct": lambda t: getattr(mods[t[1]], t[2])(), "list": lambda t: [make(x) for x in t[1]],
     "cai": lambda t: CAI(t[1]),
 }
@@ -172,6 +184,11 @@ for i in range(start, len(cases)):
     called = os.fstat(log).st_size != before
     if outcome is None:
         outcome = "accept" if called else "accept-nocall"
+        if called and expected.startswith("accept a"):   # what C received in parameter k
+            k = int(expected[len("accept a"):].split("=")[0])
+            new = os.pread(log, os.fstat(log).st_size - before, before).decode().splitlines()
+            line = [l.split(" ") for l in new if l.split(" ")[0] == name][-1]
+            outcome = f"accept a{k}={line[1 + k]}"
     elif called:
         outcome += "-after-call"
     res.write(f"{i} {outcome}\n")

@@ -127,6 +127,27 @@ hip_check(hip.hipModuleUnload(module))
 hip_check(hiprtc.hiprtcDestroyProgram(prog.createRef()))
 print("ok")
 ''',
+    "jacobi_launch": '''
+# AMD's hip_jacobi.py: grid = hip.dim3(n / block[0]), a float whose value is an integer
+n = 1024
+block = hip.dim3(128)
+grid = hip.dim3(n / block[0])
+assert list(grid) == [8, 1, 1] and type(grid.x) is int
+x_d = hip_check(hip.hipMalloc(n * 4.0))
+source = b'extern "C" __global__ void jacobi(float* x, int n) {}'
+prog = hip_check(hiprtc.hiprtcCreateProgram(source, b"jacobi", 0, [], []))
+hip_check(hiprtc.hiprtcCompileProgram(prog, 1, [b"--offload-arch=gfx90a"]))
+code = bytearray(hip_check(hiprtc.hiprtcGetCodeSize(prog)))
+hip_check(hiprtc.hiprtcGetCode(prog, code))
+module = hip_check(hip.hipModuleLoadData(code))
+kernel = hip_check(hip.hipModuleGetFunction(module, b"jacobi"))
+hip_check(hip.hipModuleLaunchKernel(kernel, *grid, *block, sharedMemBytes=0, stream=None, kernelParams=None,
+                                    extra=(x_d, ctypes.c_int(n))))
+hip_check(hip.hipModuleLaunchKernel(kernel, n / 256, 1.0, 1, 256.0, 1, 1, sharedMemBytes=0.0, stream=None,
+                                    kernelParams=None, extra=(x_d, ctypes.c_int(n))))
+hip_check(hip.hipFree(x_d))
+print("ok")
+''',
     "device_array": '''
 try:
     import numpy as np
@@ -214,7 +235,7 @@ def test_on_the_real_runtime_only_the_missing_device_stops_a_script(run_523, nam
     if p.returncode == 0:
         assert p.stdout.strip().endswith("ok")
         assert name not in ("device_properties", "stream", "launch_with_args", "device_array",
-                            "host_memory", "cu_mask_lists")
+                            "host_memory", "cu_mask_lists", "jacobi_launch")
         return
     last = p.stderr.strip().splitlines()[-1]
     assert last.startswith("RuntimeError: ") and last[len("RuntimeError: "):] in NO_DEVICE, p.stderr[-2000:]
@@ -262,6 +283,29 @@ print(json.dumps([int(prog), int(prog.createRef())]))
     assert destroy == [ref, ref] and prog_value == 0x7000
 
 
+def test_integral_floats_reach_c_as_the_integers_they_are(null_523):
+    """AMD's Jacobi example's dim3(n / block[0]) and its kind: each integral float (and a
+    Fraction) reaches C as its integer; the launch gets grid 8x1x1 and block 128x1x1."""
+    p = run_script(null_523, SCRIPTS["jacobi_launch"])
+    assert p.returncode == 0 and p.stdout.strip().endswith("ok"), p.stderr[-2000:]
+    assert null_523.calls("hipMalloc")[0][1][1] == "1000"          # n * 4.0 bytes
+    launches = [args[1:7] for _, args in null_523.calls("hipModuleLaunchKernel")]
+    assert launches == [["8", "1", "1", "80", "1", "1"], ["4", "1", "1", "100", "1", "1"]]
+    p = null_523.proc('''
+from fractions import Fraction
+from hip import hip
+hip.hipSetDevice(2.0)
+hip.hipSetDevice(Fraction(6, 2))
+hip.hipMemset(0, 255.0, 16.0)
+hip.hipLaunchKernel(0, 4.0, (2.0, 3.0), None, 0, None)   # dim3 by value, from a float and from a tuple
+''')
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert [a for _, a in null_523.calls("hipSetDevice")] == [["2"], ["3"]]
+    assert null_523.calls("hipMemset")[0][1][1:] == ["ff", "10"]
+    (_, args), = null_523.calls("hipLaunchKernel")
+    assert args[1:3] == ["{040000000100000001000000}", "{020000000300000001000000}"]
+
+
 def test_careless_values_are_type_errors_not_silent_truncation(null_523):
     p = null_523.proc('''
 import json
@@ -275,7 +319,7 @@ def attempt(f):
         out.append("accepted")
     except (TypeError, OverflowError, ValueError) as e:
         out.append(type(e).__name__)
-for v in (16.7, Decimal("1.5"), Fraction(3, 2), "16"):
+for v in (16.7, Decimal("1.5"), Fraction(3, 2), "16", float("nan"), float("inf"), Decimal(16)):
     attempt(lambda: hip.hipMalloc(v))
 attempt(lambda: hip.hipSetDevice(1.5))
 attempt(lambda: hip.dim3(x=1.5))
@@ -283,6 +327,7 @@ attempt(lambda: hip.dim3(1, 2, 3, 4))
 attempt(lambda: hip.dim3.from_ptr(1.5))
 attempt(lambda: hip.hipConfigureCall(1.5, 1, 0, None))
 attempt(lambda: hip.hipConfigureCall(b"", hip.dim3(), 0, None))
+attempt(lambda: hip.hipConfigureCall(True, hip.dim3(), 0, None))   # a bool is never a dim3
 class Bad:
     __cuda_array_interface__ = {"data": (1.5, False)}
 attempt(lambda: hip.hipMemcpy(Bad(), 0, 0, 0))
@@ -298,7 +343,7 @@ print(json.dumps([out, ok]))
 ''')
     assert p.returncode == 0, p.stderr[-2000:]
     out, ok = json.loads(p.stdout.strip().splitlines()[-1])
-    assert out == ["TypeError"] * 12 + ["ValueError"] * 2, out
+    assert out == ["TypeError"] * 16 + ["ValueError"] * 2, out
     assert ok == [True] * 4
 
 

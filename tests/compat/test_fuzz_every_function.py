@@ -1,14 +1,15 @@
 """Every bound function of every release, called with a wrong value in each input parameter.
 
 For each function of a release's manifest and each parameter the caller passes, the other
-arguments are valid and that one is wrong (``fuzz_cases.py``: a float, ``Decimal`` or ``Fraction``
-for an integer, a too large or negative integer, another struct type or a wrongly sized buffer
+arguments are valid and that one is wrong (``fuzz_cases.py``: a non-integral float, ``nan``, a
+``Decimal`` or a non-integral ``Fraction`` for an integer, a too large or negative integer, another struct type or a wrongly sized buffer
 for a struct passed by value, ``bytes`` where C writes, a string with a NUL, a
 ``__cuda_array_interface__`` with a float address ...).  Each must raise its exception type
 before any C call, never crash, never be accepted.  The calls run in child processes against
 the recording null runtime of that release (every call succeeds and is logged), so an accepted
 wrong value shows as a call, and no GPU is needed; one valid call per function checks the
-valid values themselves reach C.  The table of counts per class is printed (``-s``).
+valid values themselves reach C, and an integral float or ``Fraction`` for each integer (and
+``dim3(7.0)`` for each ``dim3``) must reach C as that integer, read back from the log.  The table of counts per class is printed (``-s``).
 """
 from __future__ import annotations
 

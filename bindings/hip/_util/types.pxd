@@ -22,3 +22,4 @@ cdef class DeviceArray(Pointer):
 cdef Pointer new_pointer(void* p)
 cdef DeviceArray new_device_array(void* p, Py_ssize_t nbytes)
 cdef bytearray int_array(object seq, int width, bint signed, str name)
+cdef object as_int(object o, str name)

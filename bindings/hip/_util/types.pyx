@@ -361,17 +361,45 @@ cdef class ListOfPointer(Pointer):
             self._take(pyobj)
 
 
+cdef object as_int(object o, str name):
+    """``o`` as a Python int where C takes an integer or an enum value: anything with
+    ``__index__`` (ints, enum members, numpy integers), or a real number whose value is an
+    integer (``16.0``, ``numpy.float32(16)``, ``Fraction(32, 2)``): AMD's own examples pass
+    ``dim3(n / block[0])``.  "Real" is Python's numeric tower (``numbers.Real``), the one rule:
+    floats, numpy floating scalars and fractions are in it; ``Decimal`` is not (the tower keeps
+    it out because it does not mix with float) and is refused like a ``str``.  A real number
+    with a fraction, ``nan`` or an infinity is a TypeError saying so, never truncated as AMD's
+    conversion does (``dim3(16.7)`` is 16 there): a silently wrong size is worse than an error.
+    The callers' fast path (``type(o) is int``) never comes here."""
+    if type(o) is float:   # the common one, without the exception and the ABC check below
+        if o.is_integer():  # False for nan and the infinities
+            return int(o)
+        raise TypeError(f"{name} must be an integer; {o!r} is not integral")
+    import operator
+    try:
+        return operator.index(o)
+    except TypeError:
+        pass
+    import math
+    import numbers
+    if isinstance(o, numbers.Real):
+        try:
+            v = math.trunc(o)
+        except (ValueError, OverflowError):   # nan, inf
+            v = None
+        if v is not None and v == o:
+            return v
+        raise TypeError(f"{name} must be an integer; {o!r} is not integral") from None
+    raise TypeError(f"{name}: expected an int, not {type(o).__name__}") from None
+
+
 cdef bytearray int_array(object seq, int width, bint signed, str name):
     """The C array of ``width``-byte integers holding ``seq`` (ints, enum members, anything with
-    ``__index__``); a value that does not fit is an OverflowError.  Never empty (a C function
-    may read one element of a zero-length array)."""
-    import operator
+    ``__index__``, integral real numbers: ``as_int``); a value that does not fit is an
+    OverflowError.  Never empty (a C function may read one element of a zero-length array)."""
     storage = bytearray()
     for i, item in enumerate(seq):
-        try:
-            v = operator.index(item)
-        except TypeError:
-            raise TypeError(f"{name}[{i}]: expected an int, not {type(item).__name__}") from None
+        v = item if type(item) is int else as_int(item, f"{name}[{i}]")
         try:
             storage += v.to_bytes(width, "little", signed=signed)
         except OverflowError:
