@@ -24,7 +24,10 @@ def test_interop_wheel_is_locked_to_its_hip_python_and_byte_identical(tmp_path, 
 def test_the_index_lists_the_layer_as_its_own_project(tmp_path):
     for name in ("hip_python-5.2.21153.7-cp311-cp311-manylinux_2_17_x86_64.whl",
                  "hip_python_interop-5.2.21153.7-py3-none-any.whl"):
-        (tmp_path / name).write_bytes(name.encode())
+        dist = "-".join(name.split("-")[:2])   # a wheel in form only: the publisher makes variants of it
+        with zipfile.ZipFile(tmp_path / name, "w") as z:
+            z.writestr(f"{dist}.dist-info/WHEEL", "Wheel-Version: 1.0\n")
+            z.writestr(f"{dist}.dist-info/RECORD", f"{dist}.dist-info/WHEEL,,\n{dist}.dist-info/RECORD,,\n")
     publish.write_index(tmp_path)
     index = json.loads((tmp_path / "index.json").read_text())
     assert [w["filename"] for w in index["wheels"]] == ["hip_python-5.2.21153.7-cp311-cp311-manylinux_2_17_x86_64.whl"]
@@ -32,3 +35,7 @@ def test_the_index_lists_the_layer_as_its_own_project(tmp_path):
     page = (tmp_path / "simple" / "hip-python-interop" / "index.html").read_text()
     assert "hip_python_interop-5.2.21153.7-py3-none-any.whl#sha256=" in page
     assert "interop" not in (tmp_path / "simple" / "hip-python" / "index.html").read_text()
+    # the per-release index has the release's layer beside its wheel (one index URL for both)
+    release = tmp_path / "hip-5.2.21153" / "simple"
+    assert "hip_python_interop-5.2.21153.7" in (release / "hip-python-interop" / "index.html").read_text()
+    assert 'href="hip-python-interop/"' in (release / "index.html").read_text()
