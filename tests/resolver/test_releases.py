@@ -150,7 +150,9 @@ def test_supported_releases_agree_with_the_table():
 
 def test_hip_of_name_tells_rocm_from_hip():
     assert str(rocm.hip_of_name("5.2.3")) == "5.2.21153"
-    assert str(rocm.hip_of_name("10.0")) == "7.15.0"
+    assert str(rocm.hip_of_name("10.0.0")) == "7.15.0"
+    with pytest.raises(V.InvalidHipVersion, match="names a series, not a release"):
+        rocm.hip_of_name("10.0")                            # a series: never read as 10.0.0
     assert str(rocm.hip_of_name("7.15.0")) == "7.15.0"     # HIP 7.15.0, not an unknown ROCm 7.15.0
     assert str(rocm.hip_of_name("6.4.43484")) == "6.4.43484"
     with pytest.raises(V.InvalidHipVersion, match="not in the ROCm -> HIP table"):
@@ -163,9 +165,24 @@ def test_hip_of_name_tells_rocm_from_hip():
 
 # -- constraints, as a CI job runs it -------------------------------------------------------
 
+BUILT = {s["hip"] for s in rocm.supported()}
+
+
+def _built(rel) -> bool:
+    """Whether this project builds a wheel the release's constraint can meet."""
+    if rel.exact:
+        return str(rel.hip) in BUILT
+    return any(tuple(map(int, h.split(".")[:2])) == rel.major_minor for h in BUILT)
+
+
 @pytest.mark.parametrize("rel", rocm.releases(), ids=lambda r: r.rocm)
 def test_constraints_answers_every_release_in_the_table(cli, rel):
-    proc = cli("constraints", "--rocm-version", rel.rocm, env=clean_env(PATH="/usr/bin:/bin"), check=0)
+    proc = cli("constraints", "--rocm-version", rel.rocm, env=clean_env(PATH="/usr/bin:/bin"))
+    if not _built(rel):     # a pin no wheel of this project meets is refused, never printed with exit 0
+        assert proc.returncode == C.NO_WHEEL and not proc.stdout.strip()
+        assert "builds no wheel of HIP" in proc.stderr
+        return
+    assert proc.returncode == 0, proc.stderr
     line = proc.stdout.strip()
     spec = SpecifierSet(line.split("#")[0].strip()[len("hip-python"):])
     if rel.exact:
@@ -179,12 +196,13 @@ def test_constraints_answers_every_release_in_the_table(cli, rel):
 
 
 def test_constraints_json_says_exact_or_not(cli):
-    d = cli.json("constraints", "--rocm-version", "7.14.0")
-    assert d["exact"] is False and d["hip_version"] is None and d["hip_major_minor"] == "7.13"
-    assert d["constraint"] == "hip-python>=7.13.0,<7.14" and "hipconfig --version" in d["warning"]
-    d = cli.json("constraints", "--rocm-version", "6.2.1")
-    assert d["exact"] is True and d["hip_version"] == "6.2.41134"
-    assert {"kind": "changelog", "evidence": 'HIP CHANGELOG: "HIP 6.2.41134 for ROCm 6.2.1"'} in d["sources"]
+    d = cli.json("constraints", "--rocm-version", "5.2.1")
+    assert d["exact"] is False and d["hip_version"] is None and d["hip_major_minor"] == "5.2"
+    # from patch 1000 up: AMD's ROCm-keyed 5.2.x.y.z (x a ROCm patch, below 100) is not admitted
+    assert d["constraint"] == "hip-python>=5.2.1000,<5.3" and "hipconfig --version" in d["warning"]
+    d = cli.json("constraints", "--rocm-version", "6.4.2")
+    assert d["exact"] is True and d["hip_version"] == "6.4.43484"
+    assert {"kind": "compat-matrix", "evidence": "ROCm compatibility matrix, HIP row: 6.4.43484"} in d["sources"]
 
 
 def test_constraints_for_an_unknown_release_names_the_table(cli):

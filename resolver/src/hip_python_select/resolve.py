@@ -117,7 +117,8 @@ def _evaluate(links: Iterable[Tuple[Link, str]], target: Target, priority: Dict[
             continue
         rank, tag = min(ranks)
         # AMD's wheel keyed by the asked ROCm release first (then the highest, as for ours)
-        own = scheme == "rocm" and ".".join(map(str, version.release[:3])) == rocm_release
+        own = rocm_release is not None and scheme == "rocm" and \
+            ".".join(map(str, version.release[:3])) == rocm_release
         key = (scheme == "hip", own, version, -rank)
         if best is None or key > best[0]:
             best = (key, link, str(version), scheme, tag)

@@ -161,7 +161,7 @@ def require_release(rocm: str) -> Release:
     rocm = typed(rocm) if isinstance(rocm, str) else rocm
     rel = lookup(rocm)
     if rel is None:
-        raise _unknown(str(parse_rocm_version(rocm)))
+        raise _unknown(str(rocm))
     return rel
 
 
