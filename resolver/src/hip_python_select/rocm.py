@@ -33,7 +33,6 @@ SOURCE_KINDS = {
     "changelog": "HIP's CHANGELOG",
     "debian": "a Debian package run by this project's tests",
     "amd-bindings": "AMD's generated HIP Python bindings of that release (ROCm/hip-python)",
-    "project-brief": "the project's own checked facts (shared/README.md, the brief)",
 }
 
 
