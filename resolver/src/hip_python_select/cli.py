@@ -1,20 +1,21 @@
 """hip-python-select: find this machine's HIP version and install the matching hip-python wheel.
 
-Examples:
+Examples (this project's wheels are not on PyPI, whose 'hip-python' is AMD's: name their index.
+'./dev build' writes them to wheels/, with the index wheels/simple; every line runs as printed, tested):
   hip-python-select detect                       # HIP version, every source, which libamdhip64 loads
-  hip-python-select detect --json --hipconfig /opt/rocm-6.4.2/bin/hipconfig
-  hip-python-select resolve --find-links wheels/ # -> hip-python==5.2.21153.37
-  hip-python-select resolve --amd --json         # which of AMD's PyPI releases fits, and why
-  hip-python-select install --index-url file://$PWD/wheels/simple
-  hip-python-select install --uv --python .venv/bin/python --find-links wheels/
+  hip-python-select detect --json --hipconfig "$(command -v hipconfig)"
+  hip-python-select resolve --find-links wheels/ # -> hip-python==HIP_VERSION.REVISION
+  hip-python-select resolve --amd --rocm-version 7.2.2 --json   # AMD's PyPI release for ROCm 7.2.2, and why
+  hip-python-select install --index-url "file://$PWD/wheels/simple"
+  hip-python-select install --python .venv/bin/python --find-links wheels/
   hip-python-select check                        # installed wheel vs the runtime it will load
   hip-python-select check --script app.py --against 7.2.4   # is what app.py uses the same there?
   hip-python-select check --script app.py --wheel 5.2.3 --against 7.2.4   # no hip-python installed
   hip-python-select diff 5.2.3 7.2.4             # API changes between two releases (HIP or ROCm)
   hip-python-select doctor                       # all of the above, plus /dev/kfd, /dev/dri, groups
-  hip-python-select constraints --rocm-version 6.4.3 > constraints.txt   # no ROCm needed here
+  hip-python-select constraints --rocm-version 5.2.3 > constraints.txt   # no ROCm needed here
   hip-python-select releases                     # the ROCm -> HIP table and its evidence
-  pip install -c constraints.txt hip-python
+  pip install --index-url "file://$PWD/wheels/simple" -c constraints.txt hip-python
 
 Exit codes (every command):
   0  success
@@ -700,8 +701,9 @@ def parser() -> argparse.ArgumentParser:
     def wheels(s):
         s.add_argument("--hip-version", metavar="X", help="target this HIP version instead of detecting it")
         s.add_argument("--rocm-version", metavar="Y", help="target the HIP version ROCm Y ships")
-        s.add_argument("--index-url", metavar="URL", help="PEP 503 index (file:// or http://; default "
-                       "$PIP_INDEX_URL or PyPI)")
+        s.add_argument("--index-url", metavar="URL", help="PEP 503 index of this project's wheels (file:// or "
+                       "http://; default $PIP_INDEX_URL; none named is an error, PyPI's hip-python being AMD's; "
+                       "with --amd, PyPI)")
         s.add_argument("--extra-index-url", metavar="URL", action="append", default=[])
         s.add_argument("--find-links", "-f", metavar="DIR|URL", type=_path, action="append", default=[])
         s.add_argument("--no-index", action="store_true", help="use --find-links only")
@@ -717,10 +719,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--python", metavar="EXE", type=_path, help="ask this interpreter's installed hip-python which library "
                    "it loads (default: this one)")
     s = add("resolve", cmd_resolve, "print the requirement line of the matching wheel",
-            "hip-python-select resolve --find-links wheels/   # hip-python==5.2.21153.37")
+            "hip-python-select resolve --find-links wheels/   # hip-python==HIP_VERSION.REVISION")
     wheels(s)
     s = add("install", cmd_install, "install the matching wheel (download first; nothing lost on failure)",
-            "hip-python-select install --index-url file://$PWD/wheels/simple --python .venv/bin/python")
+            'hip-python-select install --index-url "file://$PWD/wheels/simple" --python .venv/bin/python')
     wheels(s)
     s.add_argument("--uv", action="store_true", help="install with 'uv pip install' (default in a uv venv without pip)")
     s.add_argument("--dry-run", action="store_true", help="resolve and print, install nothing")
