@@ -265,13 +265,14 @@ def _done(state: str) -> None:
     shutil.rmtree(os.path.join(state, "backup"), ignore_errors=True)
 
 
-def recover(site: str, state: str, say: Callable[[str], None]) -> Optional[str]:
-    """Finish what a killed run left (call with the lock held); returns what was done, if anything."""
+def recover(site: str, state: str, say: Callable[[str], None], python: Optional[str] = None) -> Optional[str]:
+    """Finish what a killed run left (call with the lock held); returns what was done, if anything.
+    ``python``: the environment's interpreter (the journal's, when it is readable, wins)."""
     j = _journal(state)
     if j is None:
         return None
     phase = j.get("phase")
-    python = j.get("python") if isinstance(j.get("python"), str) else sys.executable
+    python = j.get("python") if isinstance(j.get("python"), str) else python or sys.executable
     if not j:
         # a damaged journal names no files: restoring from it would delete what is installed and
         # put nothing back. Keep a healthy install; leave a broken one (and the copy) untouched.
@@ -314,7 +315,7 @@ def switch(site: str, python: str, cmd: List[str], new_files: List[str], expect_
     state = state_dir(site)
     journal = os.path.join(state, "journal.json")
     with locked(state, say) as fd:
-        recover(site, state, say)
+        recover(site, state, say, python)
         gone = remove_pip_leftovers(site)
         if gone:
             say(f"removed what a killed pip left in {site}: {', '.join(gone)}")
