@@ -199,12 +199,12 @@ def _interpreter(args, loader: bool = False):
 
 def _wheels_and_target(args):
     """(links, target interpreter): everything resolution needs besides the HIP version."""
-    links = _links(args)
     if args.python is not None:
-        return links, _interpreter(args).target
+        target = _interpreter(args).target   # a wrong --python is a usage error, before any index
+        return _links(args), target
     from .interpreter import current_target
 
-    return links, current_target()
+    return _links(args), current_target()
 
 
 def _resolved(args):
