@@ -81,7 +81,8 @@ def main(argv=None) -> int:
     ap.add_argument("--dry-run", action="store_true", help="print the build identifiers that would be built and exit")
     ap.add_argument("--check-tools", action="store_true", help="check the tools the build needs and exit (0 or 4)")
     ap.add_argument("--github-matrix", action="store_true", help="print the CI matrix as JSON and exit")
-    ap.add_argument("--stage-only", metavar="DIR", help="write one release's buildable source tree to DIR (for cibuildwheel)")
+    ap.add_argument("--stage-only", metavar="DIR", help="write one release's buildable source tree to DIR (for cibuildwheel; "
+                                                        "with --python abi3 the stable-ABI tree)")
     ap.add_argument("--index-only", action="store_true", help="(re)write the index of the wheels already in --out")
     ap.add_argument("--no-cache", action="store_true", help="rebuild even when nothing changed")
     args = ap.parse_args(argv)
@@ -145,7 +146,8 @@ def main(argv=None) -> int:
         except (parse.ParseError, debian.FetchError, KeyError) as exc:
             log(f"build_matrix: {exc}")
             return 2
-        wheel.stage(m, rev.version(m["hip_version"]["string"]), Path(args.stage_only))
+        # --python abi3: the stable-ABI tree (the workflow builds it as ./dev build does, beside the per-CPython one)
+        wheel.stage(m, rev.version(m["hip_version"]["string"]), Path(args.stage_only), abi3=args.python == wheel.ABI3)
         log(f"Staged HIP {m['hip_version']['string']} sources in {args.stage_only}")
         return 0
     if args.no_cache:

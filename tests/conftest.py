@@ -76,3 +76,62 @@ MANIFEST_RELEASES = _releases.short_names()   # every supported release (release
 def manifests():
     from hip_bindgen import parse, sources
     return {r: parse.parse(sources.include_dir(r)) for r in MANIFEST_RELEASES}
+
+
+# -- Two tiers: `./dev test` runs the quick one, `./dev test --all` (CI) everything ------------
+# A test belongs to the full tier when it needs something a developer's quick loop should not
+# wait for: the Debian root file systems (debootstrap, as root) or wheels of every release.
+# The reason is printed beside the count of what was left out, so nobody wonders where tests went.
+FULL_TIER = {
+    "tests/matrix/": "the Debian root file systems of four suites (root, debootstrap)",
+    "tests/compat/test_fuzz_every_function.py": "every function of every release, ~190,000 calls",
+    "tests/compat/test_struct_fields.py": "a wheel of every release",
+    "tests/compat/test_library_scripts.py": "a library wheel of every release",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--all", action="store_true", dest="all_tiers",
+                     help="run the full tier too (what CI runs): root file systems, every release's wheels")
+
+
+def _full_tier_reason(item) -> str | None:
+    rel = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
+    return next((why for prefix, why in FULL_TIER.items() if rel.startswith(prefix)), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("all_tiers"):
+        return
+    keep, left = [], {}
+    for item in items:
+        why = _full_tier_reason(item)
+        if why is None:
+            keep.append(item)
+        else:
+            left.setdefault(why, []).append(item)
+    if left:
+        config.hook.pytest_deselected(items=[i for group in left.values() for i in group])
+        items[:] = keep
+        config._hip_full_tier = {why: len(group) for why, group in left.items()}
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    left = getattr(config, "_hip_full_tier", None)
+    if left:
+        terminalreporter.write_line(f"quick tier: {sum(left.values())} tests of the full tier left out "
+                                    "(./dev test --all runs them):")
+        for why, n in left.items():
+            terminalreporter.write_line(f"  {n:5d}  need {why}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # CI (--all) treats a skip as a failure: a test that cannot run here hides a missing install
+    # step or a broken fixture, and a green run must mean every test ran.
+    if not session.config.getoption("all_tiers"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and session.exitstatus == 0:
+        reporter.write_line(f"CI: {len(skipped)} test(s) skipped; under --all a skip fails the run", red=True)
+        session.exitstatus = 1

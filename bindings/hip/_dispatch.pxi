@@ -5,6 +5,7 @@
 # helpers and rules as the generated `def`s of hip.hip, calls the thunk, builds the result.
 from cpython.long cimport PyLong_FromVoidPtr
 from cpython.object cimport PyObject
+from cpython.buffer cimport PyObject_CheckBuffer
 from libc.stdlib cimport malloc
 
 cdef extern from *:
@@ -92,6 +93,38 @@ cdef _hp_install(dict ns):
 
 cdef str _hp_pname(const _hp_param* p):
     return (<bytes>p.name).decode()
+
+
+cdef Py_ssize_t _hp_out_size(const _hp_param* p) noexcept:
+    """Bytes C writes through an out-parameter's pointer: the value's own width (a number, an
+    enum's underlying integer, a C bool) or a pointer's (a handle, a string, memory)."""
+    if p.code == _OUT_SCALAR or p.code == _OUT_ENUM:
+        if p.ctype == _CT_F32: return 4
+        if p.ctype == _CT_F64: return 8
+        if p.ctype == _CT_BOOL: return sizeof(bint)
+        if p.ctype == _CT_PTR: return sizeof(void*)
+        return _hp_width(p.ctype)
+    if p.code == _OUT_BOOL:
+        return sizeof(bint)
+    return sizeof(void*)
+
+
+cdef int _hp_check_room(object x, const _hp_param* p) except -1:
+    """An out given by the caller must hold what C writes there: a 1-byte view given for an
+    ``int*`` would let the library write past it.  Objects that tell their size are checked
+    (buffers, ctypes values, struct objects); an int address or a ``Pointer`` is the caller's
+    word, as in C.  Only calls that pass their outs come here: the usual call pays nothing."""
+    cdef Py_ssize_t need = _hp_out_size(p), room = -1
+    if isinstance(x, _Struct):
+        room = type(x)._size_
+    elif not isinstance(x, (int, Pointer)) and PyObject_CheckBuffer(x):
+        with memoryview(x) as m:
+            room = m.nbytes
+    if 0 <= room < need:
+        raise ValueError(f"{_hp_pname(p)}: the buffer given holds {room} byte{'s' if room != 1 else ''}, "
+                         f"C writes {need} here: pass at least {need} bytes, or leave the outs out "
+                         f"and take them from the returned tuple")
+    return 0
 
 
 cdef int _hp_args(const _hp_func* F, PyObject** args, Py_ssize_t nargs, object kwnames,
@@ -224,9 +257,12 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
-            if code >= _OUT_CSTR and a[k].p == NULL:
-                o[k].u64 = 0        # None/0 for an out: storage of ours, C never writes through NULL
-                a[k].p = &o[k]
+            if code >= _OUT_CSTR:
+                if a[k].p == NULL:
+                    o[k].u64 = 0    # None/0 for an out: storage of ours, C never writes through NULL
+                    a[k].p = &o[k]
+                else:
+                    _hp_check_room(x, p)
         elif code == _ARG_INT:
             _hp_set_int(&a[k], p.ctype, x, p)
         elif code == _ARG_FLOAT:

@@ -314,7 +314,9 @@ def _warn_at_caller(message: str, category: type) -> None:
     import warnings
     here = os.path.dirname(os.path.abspath(__file__)) + os.sep
     f = sys._getframe(1)
-    while f is not None and (f.f_code.co_filename.startswith(here) or "importlib" in f.f_code.co_filename):
+    # rocm.bindings.<m> (AMD's 10.x names) imports hip.<m> on the user's behalf: not the caller either
+    while f is not None and (f.f_code.co_filename.startswith(here) or "importlib" in f.f_code.co_filename
+                             or f.f_globals.get("__name__", "").startswith("rocm.bindings")):
         f = f.f_back
     if f is None:
         warnings.warn(message, category, stacklevel=2)

@@ -1,4 +1,5 @@
-"""Publish ``wheels/`` as an index (the resolver's ``index.py`` reads it): PEP 503 pages with sha256 fragments, index.json, manifest bundle."""
+"""Publish ``wheels/`` as an index (the resolver's ``index.py`` reads it): PEP 503 pages with sha256 fragments, index.json, manifest bundle; the wheel variants and
+per-release indexes come from ``variants.py``."""
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from packaging.utils import parse_wheel_filename
 
-from . import project
+from . import project, variants
 
 PROJECT = "hip-python"
 CACHE = ".build-cache.json"
@@ -68,20 +69,30 @@ def entries(out: Path, data: dict) -> list[dict]:
     return rows
 
 
+def link(href: str, name: str, sha256: str, requires: str = "") -> str:
+    """One file's line on a project page: its sha256 fragment, and ``requires`` (escaped) as data-requires-python."""
+    attr = f' data-requires-python="{requires}"' if requires else ""
+    return f'<a href="{html.escape(href)}#sha256={sha256}"{attr}>{html.escape(name)}</a><br/>\n'
+
+
+def write_pages(simple: Path, links: str) -> None:
+    """A PEP 503 index of the one project at ``simple``: its root page and the project's page of ``links``."""
+    (simple / PROJECT).mkdir(parents=True, exist_ok=True)
+    (simple / "index.html").write_text(
+        "<!DOCTYPE html>\n<html><body>\n"
+        f'<a href="{PROJECT}/">{PROJECT}</a>\n</body></html>\n')
+    (simple / PROJECT / "index.html").write_text(
+        f"<!DOCTYPE html>\n<html><head><title>Links for {PROJECT}</title></head><body>\n"
+        f"<h1>Links for {PROJECT}</h1>\n{links}</body></html>\n")
+
+
 def write_index(out: Path, data: dict | None = None) -> None:
     if data is None:
         from hip_bindgen import releases
         data = releases.load()
     rows = entries(out, data)
     requires = html.escape(project.requires_python())
-    simple = out / "simple"
-    (simple / PROJECT).mkdir(parents=True, exist_ok=True)
-    (simple / "index.html").write_text(
-        "<!DOCTYPE html>\n<html><body>\n"
-        f'<a href="{PROJECT}/">{PROJECT}</a>\n</body></html>\n')
-    links = "".join(f'<a href="../../{html.escape(r["filename"])}#sha256={r["sha256"]}" '
-                    f'data-requires-python="{requires}">{html.escape(r["filename"])}</a><br/>\n' for r in rows)
-    (simple / PROJECT / "index.html").write_text(
-        f"<!DOCTYPE html>\n<html><head><title>Links for {PROJECT}</title></head><body>\n"
-        f"<h1>Links for {PROJECT}</h1>\n{links}</body></html>\n")
+    links = "".join(link(f"../../{r['filename']}", r["filename"], r["sha256"], requires) for r in rows)
+    links += variants.publish(out, rows, requires)   # the variant wheels, per-release indexes
+    write_pages(out / "simple", links)
     (out / "index.json").write_text(json.dumps({"project": PROJECT, "wheels": rows}, indent=1) + "\n")

@@ -11,6 +11,7 @@ from pathlib import Path
 from hip_bindgen import capi, emit, libemit, parse, stubs
 
 from . import project
+from .rocm_layout import STATIC_FILES as ROCM_STATIC_FILES, rocm_layout_files
 
 BINDINGS = Path(__file__).resolve().parents[1]
 STATIC = BINDINGS / "hip"
@@ -50,13 +51,16 @@ license = {{text = "MIT"}}
 classifiers = ["Operating System :: POSIX :: Linux", "Programming Language :: Cython"]
 
 [tool.setuptools]
-packages = ["hip", "hip._util"]
+packages = ["hip", "hip._util", "rocm", "rocm.bindings", "rocm.bindings.util"]
 include-package-data = false
 
 [tool.setuptools.package-data]
 hip = ["_manifest.json", "_manifest_*.json", "_api.h", "_api_*.h", "chip.pxd", "chiprtc.pxd", "_capi.h", "py.typed", "*.pyi",
        "c*.pxd", "_capi_*.h"]
-"hip._util" = ["types.pyi"]
+"hip._util" = ["types.pyi", "types.pxd"]
+rocm = ["__init__.pxd", "py.typed"]
+"rocm.bindings" = ["__init__.pxd", "py.typed", "*.pyi", "cy*.pxd"]
+"rocm.bindings.util" = ["__init__.pxd", "*.pyi", "*.pxd"]
 '''
 
 # The abi3 build: one wheel per release for the Pythons no per-version wheel serves (3.14 today).
@@ -69,14 +73,16 @@ LIMITED_MACROS = '[("Py_LIMITED_API", "0x030B0000"), ("CYTHON_LIMITED_API", "1")
 
 README = """# hip-python {version}
 
-Bindings for HIP {hip} (`from hip import hip, hiprtc`), generated from the HIP {hip}
+Bindings for HIP {hip} (`from hip import hip, hiprtc`; AMD's 10.x layout too:
+`from rocm.bindings import hip, hiprtc`), generated from the HIP {hip}
 headers by hip_bindgen {gen}. Pair it with a HIP {hip} runtime: `hip-python-select install`
 picks the right wheel for a machine.
 """
 
 
 GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/libemit.py", "hip_bindgen/compact.py", "hip_bindgen/libraries.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
-                   "hip_bindgen/stubs.py", "hip_bindgen/capi.py")
+                   "hip_bindgen/stubs.py", "hip_bindgen/capi.py", "hip_build/rocm_layout.py",
+                   *(f"rocm/{f}" for f in ROCM_STATIC_FILES))
 
 
 def generator_digest() -> str:
@@ -119,6 +125,9 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
     (pkg / "_manifest.json").write_text(parse.dumps({k: v for k, v in manifest.items() if k != "libraries"}))
     hip = manifest["hip_version"]["string"]
     (pkg / "_version.py").write_text(emit.version_py(manifest, version))
+    for name, text in rocm_layout_files(manifest).items():   # AMD's 10.x layout: rocm.bindings.hip ...
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        (dest / name).write_text(text)
     setup_py = SETUP_PY
     if abi3:
         # Cython's limited API cannot make a classmethod of a cdef class method bound with

@@ -72,9 +72,9 @@ err, arr = hip.hipArrayCreate(None)
 
 
 def _readme_examples() -> list[str]:
-    """Every ``hip-python-select diff|check`` line of the two READMEs, as printed."""
+    """Every ``hip-python-select diff|check`` line of the READMEs and the resolver's page, as printed."""
     lines = []
-    for readme in (ROOT / "README.md", ROOT / "resolver" / "README.md"):
+    for readme in (ROOT / "README.md", ROOT / "docs" / "resolver.md", ROOT / "resolver" / "README.md"):
         for line in readme.read_text().splitlines():
             m = re.match(r"^(hip-python-select (?:diff|check)\b[^#]*)", line)
             if m:

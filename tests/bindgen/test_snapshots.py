@@ -23,7 +23,9 @@ from hip_bindgen import capi, emit, libemit, libraries, parse, stubs
 HERE = Path(__file__).resolve().parent
 CASES = sorted((HERE / "cases").glob("*.h"))
 EXPECTED = HERE / "expected"
-BLESS = os.environ.get("HIP_BINDGEN_BLESS", "").strip().lower() in ("1", "true", "yes", "on")
+# CI never blesses: a switch left set in its environment would make every snapshot test pass
+BLESS = (os.environ.get("HIP_BINDGEN_BLESS", "").strip().lower() in ("1", "true", "yes", "on")
+         and not os.environ.get("CI"))
 VERSION_H = "#define HIP_VERSION_MAJOR 9\n#define HIP_VERSION_MINOR 8\n#define HIP_VERSION_PATCH 76543\n"
 MINIMAL_HIP = "typedef enum hipError_t { hipSuccess = 0 } hipError_t;\n"
 LIBRARY_HIP = MINIMAL_HIP + "typedef struct ihipStream_t* hipStream_t;\n"

@@ -304,15 +304,19 @@ out["enum_out"] = [len(r.hiprandRngOf(gen, t)), t[0]]
 out["usual"] = [len(r.hiprandGetVersion()), r.hiprandGetVersion()[1]]
 out["none"] = [len(r.hiprandGetVersion(None)), len(r.hiprandGetVersion(0))]   # NULL: storage of ours
 errors = []
+short = bytearray(b"\xaa" * 8)   # an out given too small for C's int: refused before the call
 for call in ("r.hiprandGetVersion(b'1234')", "r.hiprandGetVersion(1.5)", "r.hiprandGetVersion(None, None)",
              "r.hiprandGetVersion(version=bytearray(4))", "r.hiprandFill(b'12345678', 2, [1])",
-             "r.hiprandFill(memoryview(bytearray(8)).toreadonly(), 2, [1])"):
+             "r.hiprandFill(memoryview(bytearray(8)).toreadonly(), 2, [1])",
+             "r.hiprandGetVersion(memoryview(short)[:1])", "r.hiprandGetVersion(ctypes.c_char(b'x'))",
+             "r.hiprandGetVersion(array.array('h', [0]))"):
     try:
         eval(call)
         errors.append("no error")
     except Exception as exc:
         errors.append(type(exc).__name__ + ": " + str(exc).split(";")[0])
 out["errors"] = errors
+out["untouched"] = short.hex()
 fill = array.array("I", [0, 0])
 r.hiprandFill(fill, 2, array.array("h", [3]))   # a const short* input takes a read-only-free array too
 out["fill"] = list(fill)
@@ -340,5 +344,12 @@ def test_outs_given_by_the_caller_and_int_arrays_c_writes(fake):
         "TypeError: hiprandGetVersion() takes no arguments (2 given)",
         "TypeError: hiprandGetVersion() got an unexpected keyword argument 'version'",   # positionally only
         "TypeError: values: C writes through this pointer",
-        "TypeError: values: C writes through this pointer"]
+        "TypeError: values: C writes through this pointer",
+        "ValueError: version: the buffer given holds 1 byte, C writes 4 here: pass at least 4 bytes, or leave "
+        "the outs out and take them from the returned tuple",
+        "ValueError: version: the buffer given holds 1 byte, C writes 4 here: pass at least 4 bytes, or leave "
+        "the outs out and take them from the returned tuple",
+        "ValueError: version: the buffer given holds 2 bytes, C writes 4 here: pass at least 4 bytes, or leave "
+        "the outs out and take them from the returned tuple"]
+    assert out["untouched"] == "aa" * 8
     assert out["fill"] == [0, 3]

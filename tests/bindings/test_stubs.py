@@ -170,7 +170,7 @@ def test_mypy_flags_wrong_argument_types(venv_523, tmp_path):
 
 def _readme_block() -> tuple[str, list[tuple[str, str]]]:
     """The README's two-release example: the script and each (command, expected output)."""
-    text = (ROOT / "README.md").read_text()
+    text = (ROOT / "docs" / "types-and-cython.md").read_text()
     section = text.split("<!-- typed-example -->", 2)[1]
     script = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     shell = re.search(r"```console\n(.*?)```", section, re.S).group(1)

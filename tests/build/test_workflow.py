@@ -30,3 +30,11 @@ def test_workflow_is_fed_by_the_build_matrix():
     text = (ROOT / ".github/workflows/wheels.yml").read_text()
     assert "build_matrix.py --github-matrix" in text and "--stage-only" in text and "--index-only" in text
     assert "pypa/cibuildwheel" in text
+
+
+def test_workflow_builds_what_dev_build_builds_and_publishes_the_site():
+    """Per-CPython and abi3 wheels per release, then the index (variants and per-release indexes
+    included: --index-only writes them) deployed with GitHub Pages."""
+    text = (ROOT / ".github/workflows/wheels.yml").read_text()
+    assert "--python abi3 --stage-only" in text and "CIBW_BUILD: cp311-*" in text
+    assert "actions/upload-pages-artifact" in text and "actions/deploy-pages" in text

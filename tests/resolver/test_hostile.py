@@ -109,7 +109,8 @@ def rows(P) -> list:
     hv = ("--hip-version", "5.2.21153")
     # every command: bad --timeout, --python, unknown option
     for cmd, extra in (("detect", ()), ("resolve", hv), ("install", (*hv, "--dry-run")), ("check", ()),
-                       ("diff", ("5.2.21153", "5.7.31921")), ("doctor", ()), ("constraints", hv), ("releases", ())):
+                       ("diff", ("5.2.21153", "5.7.31921")), ("doctor", ()), ("constraints", hv), ("releases", ()),
+                       ("config", (*hv, "--index", "http://[::1]:9/"))):
         R += [_row(cmd, *extra, "--timeout", t, ok={2}) for t in BAD_TIMEOUTS]
         R.append(_row(cmd, *extra, "--bogus", ok={2}))
         if cmd in ("detect", "resolve", "install", "check", "doctor"):
@@ -184,6 +185,12 @@ def rows(P) -> list:
         R.append(_row("install", *hv, "--dry-run", "--no-index", "--find-links", url, ok={4, 5}))
     R.append(_row("install", *hv, "--dry-run", "--extra-index-url", "http://[::1/x", ok={5}))
     R.append(_row("install", "--amd", "--rocm-version", "0.0.0", "--no-index", "--dry-run", ok={2}))
+    # config: its own options (the index is never read over http; a file:// one is looked at)
+    R += [_row("config", *hv, "--index", "", ok={2}), _row("config", *hv, "--for", "conda", ok={2}),
+          _row("config", *hv, "--index", "file:///tmp/x%00y", ok={4, 5}),
+          _row("config", *hv, "--index", P["t"] / "missing", ok={4}),
+          _row("config", *hv, "--index", "http://[::1]:9/", "--write", P["t"], ok={1}),
+          _row("config", "--rocm-version", "0.0.0", "--index", "http://[::1]:9/", ok={2})]
     return R
 
 
@@ -193,7 +200,8 @@ _HV = ("--hip-version", "5.2.21153")
 COMMANDS = (("detect", (), FAIL), ("resolve", (*_HV, "--no-index"), {0, 4}),
             ("install", (*_HV, "--no-index", "--dry-run"), {0, 4}), ("check", ("--wheel", "5.2.21153"), FAIL),
             ("diff", ("5.2.21153", "5.7.31921"), {0}), ("doctor", (), FAIL),
-            ("constraints", _HV, {0}), ("releases", (), {0}))
+            ("constraints", _HV, {0}), ("releases", (), {0}),
+            ("config", (*_HV, "--index", "http://[::1]:9/"), {0}))
 
 
 class Hang(BaseException):

@@ -15,6 +15,7 @@ Examples (this project's wheels are not on PyPI, whose 'hip-python' is AMD's: na
   hip-python-select doctor                       # all of the above, plus /dev/kfd, /dev/dri, groups
   hip-python-select constraints --rocm-version 5.2.3 > constraints.txt   # no ROCm needed here
   hip-python-select releases                     # the ROCm -> HIP table and its evidence
+  hip-python-select config --for uv --index wheels/   # uv.toml: this release's index, its wheel variant
   pip install --index-url "file://$PWD/wheels/simple" -c constraints.txt hip-python
 
 Exit codes (every command):
@@ -754,6 +755,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--amd", action="store_true", help="for AMD's ROCm-keyed releases (6.2.0.499.16 style)")
     s = add("releases", cmd_releases, "print the ROCm -> HIP table: every ROCm release known, its HIP version "
             "and the evidence", "hip-python-select releases --json")
+    from . import installer_config   # config: the uv.toml / pip.conf of the per-release index (docs/variants.md)
+    installer_config.register(add)
     return p
 
 

@@ -1,0 +1,1 @@
+from hip._util.types import *
