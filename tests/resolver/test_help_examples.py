@@ -92,6 +92,7 @@ def fresh(tmp_path_factory, runtime_523):
     (base / "wheels").mkdir()
     wheel = as_final(_wheel_523(), base / "wheels")
     write_index(base / "wheels", [wheel])
+    write_index(base / "wheels" / "hip-5.2.21153", [wheel])   # the per-release index the build writes too
     (base / "app.py").write_text(APP)
     pypi = base / "pypi" / "simple" / "hip-python"    # PyPI's hip-python page, as captured
     pypi.mkdir(parents=True)
