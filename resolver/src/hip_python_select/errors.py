@@ -67,6 +67,3 @@ class Mismatch(Failure):
 class Interrupted(Failure):
     code = 130
 
-
-CODES = {c.__name__: c.code for c in (Problem, UsageError, NoHip, NoWheel, IndexFailed, InstallFailed,
-                                      NotInstalled, Mismatch, Interrupted)}
