@@ -264,8 +264,9 @@ def warn_if_mismatched(wheel_hip: str, runtime_hip: "str | None", where: str) ->
     warnings.warn(
         f"hip-python {_version.__version__} was generated from the HIP {wheel_hip} headers, but the HIP "
         f"runtime it loads ({where}) is HIP {runtime_hip} ({g}). A function or struct that changed "
-        f"between the two can misbehave. Fix: 'hip-python-select install' (installs "
-        f"hip-python=={major}.{minor}.{patch}.*), or check what your code uses with "
+        f"between the two can misbehave. Fix: install the wheel of HIP {runtime_hip} from this project's "
+        f"index (PyPI's hip-python is AMD's): pip install --index-url URL 'hip-python=={major}.{minor}.{patch}.*' "
+        f"(or, with the resolver, hip-python-select install --index-url URL), or check what your code uses with "
         f"'hip-python-select check --script app.py'. Silence with {NO_CHECK_ENV}=1.",
         HipVersionMismatchWarning, stacklevel=4)
 

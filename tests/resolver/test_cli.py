@@ -53,7 +53,8 @@ def test_resolve_refuses_a_mismatch_unless_allowed(cli, tmp_path):
 
 def test_resolve_with_a_broken_hipconfig_says_what_to_do(cli, tmp_path):
     hc = fake_hipconfig(tmp_path / "bin", "echo 'perl: warning: Setting locale failed.'; exit 0")
-    proc = cli("resolve", "--hipconfig", hc, "--rocm-path", tmp_path, "--find-links", tmp_path, "--no-index")
+    make_wheel(tmp_path / "w", "5.2.21153.1", "5.2.21153")   # an empty --find-links folder is an error of its own
+    proc = cli("resolve", "--hipconfig", hc, "--rocm-path", tmp_path, "--find-links", tmp_path / "w", "--no-index")
     assert proc.returncode == C.NO_HIP
     assert "Setting locale failed" in proc.stderr and "--hip-version" in proc.stderr
 
@@ -67,9 +68,9 @@ def test_hanging_hipconfig_times_out_with_a_message(cli, tmp_path):
 @pytest.mark.parametrize("args, line", [
     (("--hip-version", "5.2.21153"), "hip-python>=5.2.21153.0,<5.2.21154"),
     (("--hip-version", "50221153"), "hip-python>=5.2.21153.0,<5.2.21154"),
-    (("--rocm-version", "5.4.3"), "hip-python>=5.4.22804.0,<5.4.22805"),
+    (("--rocm-version", "5.7.0"), "hip-python>=5.7.31921.0,<5.7.31922"),
     (("--rocm-version", "6.4.2"), "hip-python>=6.4.43484.0,<6.4.43485"),
-    (("--rocm-version", "4.5.0"), "hip-python>=4.4.21401.0,<4.4.21402"),
+    (("--rocm-version", "7.2.4"), "hip-python>=7.2.53211.0,<7.2.53212"),
     (("--rocm-version", "6.2.0", "--amd"), "hip-python>=6.2.0.0,<6.2.1"),
 ])
 def test_constraints_without_rocm(cli, args, line, tmp_path):

@@ -129,20 +129,40 @@ POINTS = {
 }
 
 
+ATTEMPTS = 4
+
+
 def _trial(py, site, wheels, point, action):
-    before = working(py, site)
-    want = other(before)
-    proc = subprocess.Popen(install_cmd(py, wheels, want), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=clean_env(), start_new_session=True, preexec_fn=ctrl_c_reaches_it)
-    t0 = time.monotonic()
-    while proc.poll() is None and time.monotonic() < t0 + 30 and not POINTS[point](proc, site, before, t0):
-        time.sleep(0.002)
-    pips = _children(proc.pid, " pip ")
-    if proc.poll() is None:
-        action(proc, pips)
-    out, err = proc.communicate(timeout=120)
-    _wait_idle(site)
-    return before, want, proc.returncode, err
+    """One install struck by ``action`` at ``point``; (before, want, exit code, stderr).
+
+    Every trial proves it interrupted: the signal is sent only while the point holds and the
+    install is still running, and the install's end shows it was struck (killed, exit 130, or the
+    switch's "finishing the switch safely" note).  An install that finished or passed the point
+    before the signal could be sent is not a trial: it is run again (at most ATTEMPTS times), and
+    the test fails if none was struck."""
+    for _ in range(ATTEMPTS):
+        before = working(py, site)
+        want = other(before)
+        proc = subprocess.Popen(install_cmd(py, wheels, want), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=clean_env(), start_new_session=True, preexec_fn=ctrl_c_reaches_it)
+        t0 = time.monotonic()
+        reached = False
+        while proc.poll() is None and time.monotonic() < t0 + 30:
+            reached = POINTS[point](proc, site, before, t0)
+            if reached:
+                break
+            time.sleep(0.002)
+        pips = _children(proc.pid, " pip ")
+        sent = reached and proc.poll() is None
+        if sent:
+            action(proc, pips)
+        out, err = proc.communicate(timeout=120)
+        _wait_idle(site)
+        struck = sent and (proc.returncode in (-signal.SIGKILL, 130) or "finishing the switch safely" in err)
+        if struck:
+            return before, want, proc.returncode, err
+    pytest.fail(f"{action.__name__} at {point!r}: in {ATTEMPTS} attempts the install never was struck while "
+                f"running (last exit {proc.returncode}, point reached: {reached}): the trial proves nothing")
 
 
 def _sigint(proc, pips):

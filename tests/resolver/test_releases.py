@@ -61,7 +61,7 @@ REAL_PAIRS = [
     ("6.4.1", "6.4.43483", "compat-matrix"),
     ("6.4.2", "6.4.43484", "amd-package"),
     ("6.4.3", "6.4.43484", "debian"),         # sid libamdhip64-6 6.4.3-5, runtime matrix
-    ("6.4.4", "6.4.43484", "project-brief"),
+    ("6.4.4", "6.4.43484", "amd-bindings"),
     ("7.0.0", "7.0.51830", "compat-matrix"),
     ("7.0.1", "7.0.51831", "amd-package"),
     ("7.0.2", "7.0.51831", "compat-matrix"),
@@ -72,9 +72,9 @@ REAL_PAIRS = [
     ("7.2.2", "7.2.53211", "hipconfig"),
     ("7.2.3", "7.2.53211", "amd-package"),
     ("7.2.4", "7.2.53211", "debian"),         # experimental libamdhip64-7 7.2.4-1~exp2
-    ("10.0.0", "7.15.0", "project-brief"),    # HIP != ROCm from here; the patch restarts at 0
+    ("10.0.0", "7.15.0", "amd-bindings"),    # HIP != ROCm from here; the patch restarts at 0
 ]
-MINOR_ONLY = [("5.0.1", (5, 0)), ("5.2.1", (5, 2)), ("6.2.3", (6, 2)), ("7.14.0", (7, 13)), ("10.2.0", (7, 17))]
+MINOR_ONLY = [("5.0.1", (5, 0)), ("5.2.1", (5, 2)), ("6.2.3", (6, 2)), ("7.14.0", (7, 13))]
 
 
 @pytest.mark.parametrize("rocm_v, hip, kind", REAL_PAIRS, ids=[p[0] for p in REAL_PAIRS])
@@ -129,7 +129,7 @@ def test_a_hip_version_maps_back_to_the_releases_that_ship_it():
     assert rocm.rocm_for_hip("6.1.40093") == ["6.1.2", "6.1.3", "6.1.5"]
     assert rocm.rocm_for_hip("5.7.31921") == ["5.7.0", "5.7.1"]
     assert rocm.rocm_for_hip("7.15.0") == ["10.0.0"]
-    assert rocm.rocm_for_hip("7.17.0") == []          # 10.2's patch is unknown: no claim either way
+    assert rocm.rocm_for_hip("7.13.0") == []          # 7.14's HIP patch is unknown: no claim either way
     rels = rocm.releases()
     names = [r.rocm for r in rels]
     for r in rels:
@@ -150,7 +150,9 @@ def test_supported_releases_agree_with_the_table():
 
 def test_hip_of_name_tells_rocm_from_hip():
     assert str(rocm.hip_of_name("5.2.3")) == "5.2.21153"
-    assert str(rocm.hip_of_name("10.0")) == "7.15.0"
+    assert str(rocm.hip_of_name("10.0.0")) == "7.15.0"
+    with pytest.raises(V.InvalidHipVersion, match="names a series, not a release"):
+        rocm.hip_of_name("10.0")                            # a series: never read as 10.0.0
     assert str(rocm.hip_of_name("7.15.0")) == "7.15.0"     # HIP 7.15.0, not an unknown ROCm 7.15.0
     assert str(rocm.hip_of_name("6.4.43484")) == "6.4.43484"
     with pytest.raises(V.InvalidHipVersion, match="not in the ROCm -> HIP table"):
@@ -163,9 +165,24 @@ def test_hip_of_name_tells_rocm_from_hip():
 
 # -- constraints, as a CI job runs it -------------------------------------------------------
 
+BUILT = {s["hip"] for s in rocm.supported()}
+
+
+def _built(rel) -> bool:
+    """Whether this project builds a wheel the release's constraint can meet."""
+    if rel.exact:
+        return str(rel.hip) in BUILT
+    return any(tuple(map(int, h.split(".")[:2])) == rel.major_minor for h in BUILT)
+
+
 @pytest.mark.parametrize("rel", rocm.releases(), ids=lambda r: r.rocm)
 def test_constraints_answers_every_release_in_the_table(cli, rel):
-    proc = cli("constraints", "--rocm-version", rel.rocm, env=clean_env(PATH="/usr/bin:/bin"), check=0)
+    proc = cli("constraints", "--rocm-version", rel.rocm, env=clean_env(PATH="/usr/bin:/bin"))
+    if not _built(rel):     # a pin no wheel of this project meets is refused, never printed with exit 0
+        assert proc.returncode == C.NO_WHEEL and not proc.stdout.strip()
+        assert "builds no wheel of HIP" in proc.stderr
+        return
+    assert proc.returncode == 0, proc.stderr
     line = proc.stdout.strip()
     spec = SpecifierSet(line.split("#")[0].strip()[len("hip-python"):])
     if rel.exact:
@@ -179,12 +196,13 @@ def test_constraints_answers_every_release_in_the_table(cli, rel):
 
 
 def test_constraints_json_says_exact_or_not(cli):
-    d = cli.json("constraints", "--rocm-version", "7.14.0")
-    assert d["exact"] is False and d["hip_version"] is None and d["hip_major_minor"] == "7.13"
-    assert d["constraint"] == "hip-python>=7.13.0,<7.14" and "hipconfig --version" in d["warning"]
-    d = cli.json("constraints", "--rocm-version", "6.2.1")
-    assert d["exact"] is True and d["hip_version"] == "6.2.41134"
-    assert {"kind": "changelog", "evidence": 'HIP CHANGELOG: "HIP 6.2.41134 for ROCm 6.2.1"'} in d["sources"]
+    d = cli.json("constraints", "--rocm-version", "5.2.1")
+    assert d["exact"] is False and d["hip_version"] is None and d["hip_major_minor"] == "5.2"
+    # from patch 1000 up: AMD's ROCm-keyed 5.2.x.y.z (x a ROCm patch, below 100) is not admitted
+    assert d["constraint"] == "hip-python>=5.2.1000,<5.3" and "hipconfig --version" in d["warning"]
+    d = cli.json("constraints", "--rocm-version", "6.4.2")
+    assert d["exact"] is True and d["hip_version"] == "6.4.43484"
+    assert {"kind": "compat-matrix", "evidence": "ROCm compatibility matrix, HIP row: 6.4.43484"} in d["sources"]
 
 
 def test_constraints_for_an_unknown_release_names_the_table(cli):
@@ -196,10 +214,10 @@ def test_constraints_for_an_unknown_release_names_the_table(cli):
 def test_releases_command_prints_the_table(cli):
     out = cli("releases", check=0).stdout
     n = len(rocm.releases())
-    assert out.startswith(f"{n} ROCm releases (3.5.0 to 10.2.0): {n - 5} with the exact HIP version, 5 with HIP "
+    assert out.startswith(f"{n} ROCm releases (3.5.0 to 10.0.0): {n - 4} with the exact HIP version, 4 with HIP "
                           f"MAJOR.MINOR only")
     assert "\n7.2.4    7.2.53211   debian, amd-package\n" in out
-    assert "\n10.2.0   7.17.x      MAJOR.MINOR only" in out
+    assert "\n7.14.0   7.13.x      MAJOR.MINOR only" in out
     d = cli.json("releases")
     assert len(d["releases"]) == n and set(d["source_kinds"]) == set(rocm.SOURCE_KINDS)
 
@@ -255,16 +273,27 @@ def test_rocm_info_version_of_the_new_era(tmp_path):
     (tmp_path / ".info" / "version").write_text("10.0.0-44\n")
     found = D.src_rocm_info(D.Context({}, rocm_path=str(tmp_path)))
     assert [(f.value, f.rocm) for f in found] == [("7.15.0", "10.0.0")]
-    (tmp_path / ".info" / "version").write_text("10.2.0-7\n")
+    (tmp_path / ".info" / "version").write_text("7.14.0-7\n")
     found = D.src_rocm_info(D.Context({}, rocm_path=str(tmp_path)))
-    assert found[0].value is None and "ships HIP 7.17.x" in found[0].error
+    assert found[0].value is None and "ships HIP 7.13.x" in found[0].error
 
 
 def test_json_of_the_table_round_trips():
     d = json.loads(json.dumps(rocm.as_dicts()))
-    assert d[0]["rocm"] == "3.5.0" and d[-1] == {
-        "rocm": "10.2.0", "hip": None, "hip_major_minor": "7.17", "exact": False, "sources": [],
-        "why_minor_only": rocm.load()["rocm_minor_only"]["10.2.0"]["why"]}
+    assert d[0]["rocm"] == "3.5.0" and d[-1]["rocm"] == "10.0.0" and d[-1]["hip"] == "7.15.0"
+    assert d[-2] == {
+        "rocm": "7.14.0", "hip": None, "hip_major_minor": "7.13", "exact": False, "sources": [],
+        "why_minor_only": rocm.load()["rocm_minor_only"]["7.14.0"]["why"]}
+
+
+def test_every_evidence_is_public():
+    """Evidence names public sources only (packages, AMD's matrix and wheels, public reports), never
+    a document outside the repository."""
+    for r in rocm.releases():
+        for kind, text in r.sources:
+            assert kind in rocm.SOURCE_KINDS and "brief" not in text and "shared/README" not in text, (r.rocm, text)
+        assert "shared/README" not in r.why_minor_only and "brief" not in r.why_minor_only
+    assert "project-brief" not in rocm.SOURCE_KINDS
 
 
 def test_readme_states_the_table_as_it_is():

@@ -1,30 +1,33 @@
 """hip-python-select: find this machine's HIP version and install the matching hip-python wheel.
 
-Examples:
+Examples (this project's wheels are not on PyPI, whose 'hip-python' is AMD's: name their index.
+'./dev build' writes them to wheels/, with the index wheels/simple; every line runs as printed, tested):
   hip-python-select detect                       # HIP version, every source, which libamdhip64 loads
-  hip-python-select detect --json --hipconfig /opt/rocm-6.4.2/bin/hipconfig
-  hip-python-select resolve --find-links wheels/ # -> hip-python==5.2.21153.37
-  hip-python-select resolve --amd --json         # which of AMD's PyPI releases fits, and why
-  hip-python-select install --index-url file://$PWD/wheels/simple
-  hip-python-select install --uv --python .venv/bin/python --find-links wheels/
+  hip-python-select detect --json --hipconfig "$(command -v hipconfig)"
+  hip-python-select resolve --find-links wheels/ # -> hip-python==HIP_VERSION.REVISION
+  hip-python-select resolve --amd --rocm-version 7.2.2 --json   # AMD's PyPI release for ROCm 7.2.2, and why
+  hip-python-select install --index-url "file://$PWD/wheels/simple"
+  hip-python-select install --python .venv/bin/python --find-links wheels/
   hip-python-select check                        # installed wheel vs the runtime it will load
   hip-python-select check --script app.py --against 7.2.4   # is what app.py uses the same there?
   hip-python-select check --script app.py --wheel 5.2.3 --against 7.2.4   # no hip-python installed
   hip-python-select diff 5.2.3 7.2.4             # API changes between two releases (HIP or ROCm)
   hip-python-select doctor                       # all of the above, plus /dev/kfd, /dev/dri, groups
-  hip-python-select constraints --rocm-version 6.4.3 > constraints.txt   # no ROCm needed here
+  hip-python-select constraints --rocm-version 5.2.3 > constraints.txt   # no ROCm needed here
   hip-python-select releases                     # the ROCm -> HIP table and its evidence
-  hip-python-select config --for uv --index URL  # uv.toml: this release's index, its wheel variant
-  pip install -c constraints.txt hip-python
+  hip-python-select config --for uv --index wheels/   # uv.toml: this release's index, its wheel variant
+  pip install --index-url "file://$PWD/wheels/simple" -c constraints.txt hip-python
 
 Exit codes (every command):
   0  success
   1  check/doctor found a problem (each printed with what to do); also an unreadable manifest or
      an internal error (printed as one line, never a traceback)
-  2  usage error
+  2  usage error (also: contradicting versions, a ROCm series such as 6.4 instead of a release)
   3  no HIP installation detected (give --hip-version, --hipconfig or --rocm-path)
-  4  no wheel for this HIP version (the nearest is named; --allow-mismatch takes it)
-  5  an index, find-links location or download failed (nothing was changed)
+  4  no wheel for this HIP version (the nearest is named; --allow-mismatch takes it); constraints:
+     this project builds no wheel of that HIP version
+  5  an index, find-links location, --manifests URL or download failed, or no index was named
+     (nothing was changed; this project's wheels are not on PyPI, whose hip-python is AMD's)
   6  pip/uv failed installing (the previously installed hip-python is unchanged)
   7  hip-python is not installed in the target interpreter (check)
   8  the installed hip-python does not match the HIP runtime it will load (check)
@@ -44,15 +47,20 @@ import os
 import sys
 from typing import List, Optional
 
-OK, PROBLEM, USAGE, NO_HIP, NO_WHEEL, INDEX_FAILED, INSTALL_FAILED, NOT_INSTALLED, MISMATCH = 0, 1, 2, 3, 4, 5, 6, 7, 8
+from . import errors
+
+OK, PROBLEM, USAGE, NO_HIP, NO_WHEEL, INDEX_FAILED, INSTALL_FAILED, NOT_INSTALLED, MISMATCH = (
+    errors.OK, errors.Problem.code, errors.UsageError.code, errors.NoHip.code, errors.NoWheel.code,
+    errors.IndexFailed.code, errors.InstallFailed.code, errors.NotInstalled.code, errors.Mismatch.code)
 VERDICT_EXIT = {"safe": OK, "risky": 9, "broken": 10}
-INTERRUPTED = 130
+INTERRUPTED = errors.Interrupted.code
 
 
-class Exit(Exception):
+class Exit(errors.Failure):
+    """An outcome with an explicit code (older call sites; new ones raise an ``errors`` class)."""
+
     def __init__(self, code: int, message: str):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code)
 
 
 class _UsageError(Exception):
@@ -151,13 +159,29 @@ NOTHING_FOUND = ("no hipconfig, .info/version, hip_version.h, runtime library or
                  "in PATH, ROCM_PATH, HIP_PATH, /opt/rocm*")
 
 
+NO_INDEX = ("no index named, and this project's wheels are not on PyPI (PyPI's 'hip-python' is AMD's, "
+            "versioned by ROCm). Pass --index-url URL (this project's index: the wheels/simple that "
+            "'./dev build' writes, as file:///ABSOLUTE/PATH/wheels/simple, or the index the workflow "
+            "publishes) or --find-links DIR (a folder of wheels); or --amd to choose among AMD's releases "
+            "on PyPI. Nothing was installed or changed.")
+
+
 def _links(args):
     from . import index
 
     index_urls: List[str] = []
     if not args.no_index:
-        index_urls.append(args.index_url or os.environ.get("PIP_INDEX_URL") or index.DEFAULT_INDEX)
+        named = args.index_url or os.environ.get("PIP_INDEX_URL")
+        if named:
+            index_urls.append(named)
+        elif getattr(args, "amd", False):
+            index_urls.append(index.PYPI)
+        elif not args.find_links and not args.extra_index_url:
+            raise errors.IndexFailed(NO_INDEX)
         index_urls += args.extra_index_url
+    if getattr(args, "amd", False):
+        print(f"note: --amd: choosing among AMD's hip-python releases (ROCm-keyed) on "
+              f"{', '.join(index_urls + args.find_links)}, not this project's wheels", file=sys.stderr)
     try:
         return index.collect(index_urls, args.find_links, args.no_index)
     except index.IndexUnavailable as e:
@@ -176,12 +200,12 @@ def _interpreter(args, loader: bool = False):
 
 def _wheels_and_target(args):
     """(links, target interpreter): everything resolution needs besides the HIP version."""
-    links = _links(args)
     if args.python is not None:
-        return links, _interpreter(args).target
+        target = _interpreter(args).target   # a wrong --python is a usage error, before any index
+        return _links(args), target
     from .interpreter import current_target
 
-    return links, current_target()
+    return _links(args), current_target()
 
 
 def _resolved(args):
@@ -196,6 +220,16 @@ def _resolved(args):
     return hip, choice, notes
 
 
+def _amd_rocm(args) -> Optional[str]:
+    """With --amd --rocm-version R: R itself, so that AMD's wheel for R is taken before another
+    release's wheel that ships the same HIP (6.4.2, 6.4.3 and 6.4.4 all ship 6.4.43484)."""
+    if not getattr(args, "amd", False) or getattr(args, "rocm_version", None) is None:
+        return None
+    from . import rocm
+
+    return str(rocm.typed(args.rocm_version))
+
+
 def _choose(args, hip, links, target):
     from . import rocm
     from .resolve import NoMatchingWheel, choose
@@ -203,12 +237,14 @@ def _choose(args, hip, links, target):
     notes: List[str] = []
     try:
         return choose(links, hip, target, rocm.table(), args.pre, args.allow_mismatch, notes,
-                      scheme="rocm" if getattr(args, "amd", False) else None), notes
+                      scheme="rocm" if getattr(args, "amd", False) else "hip",
+                      rocm_release=_amd_rocm(args)), notes
     except NoMatchingWheel as e:
         skipped = [n for n in notes if ": skipped, " in n]
         more = f" Skipped: {'; '.join(skipped[:3])}" + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "") \
             if skipped else ""
-        raise Exit(NO_WHEEL, f"{e}{more}") from None
+        ignored = "".join(f" Note: {n}." for n in notes if "ignored" in n)
+        raise errors.NoWheel(f"{e}{more}{ignored}") from None
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -249,7 +285,14 @@ def cmd_detect(args) -> int:
         lines.append(f"  {f.name:18} {val or 'error':22} {f.path} ({f.found_via})"
                      + (f"\n  {'':18} {f.error}" if f.error else ""))
     lines += [f"warning: {w}" for w in report.warnings]
-    _emit(args, report.as_dict(), "\n".join(lines))
+    data = report.as_dict()
+    if not report.hip_version:
+        # the one JSON document still carries what every failure carries (--help's promise)
+        message = ("no HIP installation detected: pass --hipconfig PATH or --rocm-path DIR, or install "
+                   "the HIP runtime (see 'sources' for what was looked at)")
+        data.update(error=message, exit_code=NO_HIP)
+        print(f"hip-python-select detect: {message}", file=sys.stderr)
+    _emit(args, data, "\n".join(lines))
     return OK if report.hip_version else NO_HIP
 
 
@@ -339,6 +382,38 @@ def _bindings_choice(report: dict):
     return None, None
 
 
+def _installed_hip(inst: dict, python: str):
+    """(HIP version, ROCm release or None) of an installed hip-python: ours names its HIP release in
+    hip/_manifest.json; AMD's (no manifest, a ROCm-keyed version: 10.0.0.0.1.2) is read through
+    the ROCm -> HIP table (ROCm 10.0.0 ships HIP 7.15.0, not "HIP 10.0.0")."""
+    from . import rocm, version
+    from .resolve import hip_key
+
+    hv = (inst.get("hip_version") or {}).get("string")
+    if not hv:
+        key = hip_key(f"hip_python-{inst['version']}-py3-none-any.whl", rocm.table())
+        if key is not None and key[1] == "rocm":
+            return key[0], ".".join(inst["version"].split(".")[:3])
+        if len(inst["version"].split(".")) >= 5:
+            raise errors.Problem(f"the hip-python {inst['version']} installed in {python} is AMD's, built for ROCm "
+                                 f"{'.'.join(inst['version'].split('.')[:3])}, which the ROCm -> HIP table does "
+                                 f"not know ('hip-python-select releases'); install this project's wheel: "
+                                 f"{_install_advice()}")
+        hv = ".".join(inst["version"].split(".")[:3])
+    try:
+        return version.parse(hv), None
+    except version.InvalidHipVersion as e:
+        raise errors.Problem(f"the hip-python installed in {python} names no HIP release this tool reads "
+                             f"({e}); reinstall it: {_install_advice()}") from None
+
+
+def _install_advice(hip=None) -> str:
+    """The command that installs this project's wheel: names an index, since ours is not PyPI."""
+    pin = f" --hip-version {hip}" if hip else ""
+    return (f"hip-python-select install{pin} --index-url URL (URL: this project's wheel index, e.g. "
+            f"file:///ABSOLUTE/PATH/wheels/simple; PyPI's hip-python is AMD's)")
+
+
 def _check(args):
     """(code, data, lines) of the installed wheel against the runtime it will load."""
     from . import loader, version
@@ -362,17 +437,15 @@ def _check(args):
         lines = [f"the hip-python wheel for HIP {wheel_hip} (--wheel {args.wheel})"]
     elif not inst:
         return NOT_INSTALLED, {"installed": None}, [
-            f"hip-python is not installed in {interp.executable}: run 'hip-python-select install', "
+            f"hip-python is not installed in {interp.executable}: run {_install_advice()}, "
             f"or name the wheel's release with --wheel VERSION"]
     else:
-        hv = (inst.get("hip_version") or {}).get("string") or ".".join(inst["version"].split(".")[:3])
-        try:
-            wheel_hip = version.parse(hv)
-        except version.InvalidHipVersion as e:
-            raise Exit(PROBLEM, f"the hip-python installed in {interp.executable} names no HIP release this "
-                                f"tool reads ({e}); reinstall it with 'hip-python-select install'") from None
-        data = {"python": interp.executable, "installed": inst["version"], "wheel_hip_version": str(wheel_hip)}
-        lines = [f"hip-python {inst['version']} (HIP {wheel_hip}) in {interp.executable}"]
+        wheel_hip, amd_rocm = _installed_hip(inst, interp.executable)
+        data = {"python": interp.executable, "installed": inst["version"], "wheel_hip_version": str(wheel_hip),
+                "amd": amd_rocm is not None}
+        lines = [f"hip-python {inst['version']} (HIP {wheel_hip}) in {interp.executable}" if amd_rocm is None else
+                 f"hip-python {inst['version']} in {interp.executable} is AMD's (ROCm-keyed: built for ROCm "
+                 f"{amd_rocm}, which ships HIP {wheel_hip}), not this project's"]
     if "against" in asked:
         rt = asked["against"]
         g = version.grade(wheel_hip, version.parse(rt))
@@ -414,7 +487,7 @@ def _check(args):
     if g == "exact":
         return _verdict_code(data, OK), data, lines + ["OK: the wheel matches the runtime"]
     return _verdict_code(data, MISMATCH), data, lines + [
-        f"MISMATCH ({g}): run 'hip-python-select install' to get the wheel for HIP {rt}"]
+        f"MISMATCH ({g}): run {_install_advice(rt)} to get the wheel for HIP {rt}"]
 
 
 def cmd_diff(args) -> int:
@@ -426,8 +499,15 @@ def cmd_diff(args) -> int:
         raise Exit(USAGE, str(e)) from None
     try:
         text, code = apicheck.run_diff(a, b, args.manifests, args.json, args.limit)
+    except manifests.ManifestUnreachable as e:
+        raise errors.IndexFailed(str(e)) from None
     except manifests.ManifestNotFound as e:
-        raise Exit(PROBLEM, str(e)) from None
+        raise errors.Problem(str(e)) from None
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as e:
+        # what the schema check does not cover still ends as a named refusal, not "internal error"
+        raise errors.Problem(f"the API manifests of {args.a} and {args.b} do not read as manifests "
+                             f"({type(e).__name__}: {e}); use the manifests/ folder published beside the "
+                             f"wheel index, or none for the copies shipped here") from None
     print(text)
     return code
 
@@ -521,44 +601,73 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_constraints(args) -> int:
+    """One constraint line; every answer is one AMD's ROCm-keyed versions cannot meet (resolve.py),
+    and a pin no wheel of this project can meet is refused (exit 4), never printed with exit 0."""
     from . import rocm
     from .resolve import constraint, minor_constraint, rocm_constraint
-    from .version import InvalidHipVersion, parse_rocm_version
+    from .version import InvalidHipVersion, parse
 
-    if args.amd:
-        if args.rocm_version is None:
-            raise Exit(USAGE, "--amd (AMD's ROCm-keyed releases) needs --rocm-version")
-        try:
-            rv = parse_rocm_version(args.rocm_version)
-        except InvalidHipVersion as e:
-            raise Exit(USAGE, str(e)) from None
-        if rv.major < 1:   # AMD publishes releases for ROCm versions the table may not know, never for 0.x
-            raise Exit(USAGE, f"ROCm {rv} does not exist (ROCm versions start at 1.0)")
-        line = rocm_constraint(str(rv))
-        hip = rocm.hip_for_rocm(rv)
-    elif args.rocm_version and not args.hip_version:
-        try:
-            rel = rocm.require_release(args.rocm_version)
-        except InvalidHipVersion as e:
-            raise Exit(USAGE, str(e)) from None
-        data = {"rocm": rel.rocm, "hip_version": str(rel.hip) if rel.hip else None,
-                "hip_major_minor": ".".join(map(str, rel.major_minor)), "exact": rel.exact,
-                "sources": rel.as_dict()["sources"]}
-        if rel.exact:
-            data["constraint"] = line = constraint(rel.hip)
-            _emit(args, data, line)
+    try:
+        if args.amd:
+            if args.rocm_version is None:
+                raise errors.UsageError("--amd (AMD's ROCm-keyed releases) needs --rocm-version")
+            if args.hip_version is not None:
+                raise errors.UsageError("--amd pins AMD's release of a ROCm version: pass --rocm-version only")
+            rv = rocm.typed(args.rocm_version)
+            if rv.major < 1:   # AMD publishes releases for ROCm versions the table may not know, never for 0.x
+                raise errors.UsageError(f"ROCm {rv} does not exist (ROCm versions start at 1.0)")
+            line = rocm_constraint(str(rv))
+            hip = rocm.hip_for_rocm(rv)
+            _emit(args, {"constraint": line, "hip_version": str(hip) if hip else None}, line)
             return OK
+        rel = rocm.require_release(args.rocm_version) if args.rocm_version is not None else None
+        hip = parse(args.hip_version) if args.hip_version is not None else None
+    except InvalidHipVersion as e:
+        raise errors.UsageError(str(e)) from None
+    if rel is not None and hip is not None:
+        agree = rel.hip == hip if rel.exact else rel.major_minor == (hip.major, hip.minor)
+        if not agree:
+            raise errors.UsageError(f"--hip-version {hip} and --rocm-version {rel.rocm} contradict: ROCm "
+                                    f"{rel.rocm} ships HIP {rel.hip_text}. Pass one of them.")
+    if hip is None and rel is not None and not rel.exact:
+        built = [s["hip"] for s in rocm.supported() if tuple(map(int, s["hip"].split(".")[:2])) == rel.major_minor]
+        if not built:
+            raise errors.NoWheel(f"{rel.warning()} This project builds no wheel of HIP {rel.hip_text} "
+                                 f"(it builds {', '.join(s['hip'] for s in rocm.supported())}): no constraint "
+                                 f"would be met.")
+        data = {"rocm": rel.rocm, "hip_version": None, "hip_major_minor": ".".join(map(str, rel.major_minor)),
+                "exact": False, "sources": rel.as_dict()["sources"]}
         data["constraint"] = line = minor_constraint(*rel.major_minor)
         data["warning"] = rel.warning()
         print(f"warning: {data['warning']}", file=sys.stderr)
         # pip and uv accept an inline comment: a constraints file written from stdout says it too
         _emit(args, data, f"{line}  # HIP {rel.hip_text}: patch unknown for ROCm {rel.rocm}")
         return OK
-    else:
+    if hip is None and rel is not None:
+        hip = rel.hip
+    if hip is None:
         hip, _ = _target_hip(args, quick=True)
-        line = constraint(hip)
-    _emit(args, {"constraint": line, "hip_version": str(hip) if hip else None}, line)
+    _require_built(hip)
+    line = constraint(hip)
+    data = {"constraint": line, "hip_version": str(hip)}
+    if rel is not None:
+        data.update(rocm=rel.rocm, hip_major_minor=".".join(map(str, rel.major_minor)), exact=True,
+                    sources=rel.as_dict()["sources"])
+    _emit(args, data, line)
     return OK
+
+
+def _require_built(hip) -> None:
+    """NoWheel unless this project builds a wheel of ``hip`` (a constraint nothing meets is no answer)."""
+    from . import rocm
+
+    built = [s["hip"] for s in rocm.supported()]
+    if str(hip) not in built:
+        shipped = rocm.rocm_for_hip(hip)
+        raise errors.NoWheel(f"this project builds no wheel of HIP {hip}" +
+                             (f" (ROCm {', '.join(shipped)})" if shipped else "") +
+                             f": it builds HIP {', '.join(built)}; a constraint for HIP {hip} would match "
+                             f"nothing. 'hip-python-select releases' shows which ROCm ships which.")
 
 
 def cmd_releases(args) -> int:
@@ -574,6 +683,9 @@ def parser() -> argparse.ArgumentParser:
     doc = __doc__.split("\n", 2)[2]
     p = _Parser(prog="hip-python-select", description=__doc__.split("\n")[0],
                                 epilog=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"hip-python-select {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name, fn, help_, example):
@@ -590,8 +702,9 @@ def parser() -> argparse.ArgumentParser:
     def wheels(s):
         s.add_argument("--hip-version", metavar="X", help="target this HIP version instead of detecting it")
         s.add_argument("--rocm-version", metavar="Y", help="target the HIP version ROCm Y ships")
-        s.add_argument("--index-url", metavar="URL", help="PEP 503 index (file:// or http://; default "
-                       "$PIP_INDEX_URL or PyPI)")
+        s.add_argument("--index-url", metavar="URL", help="PEP 503 index of this project's wheels (file:// or "
+                       "http://; default $PIP_INDEX_URL; none named is an error, PyPI's hip-python being AMD's; "
+                       "with --amd, PyPI)")
         s.add_argument("--extra-index-url", metavar="URL", action="append", default=[])
         s.add_argument("--find-links", "-f", metavar="DIR|URL", type=_path, action="append", default=[])
         s.add_argument("--no-index", action="store_true", help="use --find-links only")
@@ -607,10 +720,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--python", metavar="EXE", type=_path, help="ask this interpreter's installed hip-python which library "
                    "it loads (default: this one)")
     s = add("resolve", cmd_resolve, "print the requirement line of the matching wheel",
-            "hip-python-select resolve --find-links wheels/   # hip-python==5.2.21153.37")
+            "hip-python-select resolve --find-links wheels/   # hip-python==HIP_VERSION.REVISION")
     wheels(s)
     s = add("install", cmd_install, "install the matching wheel (download first; nothing lost on failure)",
-            "hip-python-select install --index-url file://$PWD/wheels/simple --python .venv/bin/python")
+            'hip-python-select install --index-url "file://$PWD/wheels/simple" --python .venv/bin/python')
     wheels(s)
     s.add_argument("--uv", action="store_true", help="install with 'uv pip install' (default in a uv venv without pip)")
     s.add_argument("--dry-run", action="store_true", help="resolve and print, install nothing")
@@ -673,7 +786,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         code = args.fn(args)
         sys.stdout.flush()   # a reader that left (| head) shows here, not in the interpreter's exit
         return code
-    except Exit as e:
+    except errors.Failure as e:
         return _fail(as_json, where, str(e), e.code)
     except KeyboardInterrupt:
         return _fail(as_json, where, "interrupted", INTERRUPTED)

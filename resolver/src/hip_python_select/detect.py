@@ -397,7 +397,9 @@ def detect(ctx: Context, sources=SOURCES) -> Report:
 
         rocm_versions = table.rocm_for_hip(chosen.value)
     hit, misses = library(ctx, found)
-    libs = {} if ctx.quick else loader.all_libraries(ctx.env, roots(ctx), loader.ld_cache())
+    # quick (resolve, install) skips the search for every runtime unless the loader found none:
+    # then the warning that 'import hip' will not find the one named by --hipconfig must be said
+    libs = {} if ctx.quick and hit is not None else loader.all_libraries(ctx.env, roots(ctx), loader.ld_cache())
     warnings += _shadowing(ctx, found, hit, libs)
     return Report(chosen.value if chosen else None, full, chosen, rocm_versions, found, hit, misses, libs, warnings)
 

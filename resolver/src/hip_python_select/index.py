@@ -14,7 +14,9 @@ from typing import Iterable, List, NamedTuple, Optional
 from . import safefile
 
 PROJECT = "hip-python"
-DEFAULT_INDEX = "https://pypi.org/simple"
+# PyPI's hip-python is AMD's (ROCm-keyed versions): read only for --amd, never by default. This
+# project's wheels are on the index its build writes (wheels/simple) or the workflow publishes.
+PYPI = "https://pypi.org/simple"
 TIMEOUT = 30.0
 
 
@@ -102,8 +104,15 @@ def from_dir(path) -> List[Link]:
     d = Path(path)
     if not d.is_dir():
         raise IndexUnavailable(f"--find-links {str(path)!r} is not a directory")
-    return [Link(e.name, Path(e.path).resolve().as_uri(), origin=str(d))
-            for e in os.scandir(d) if e.name.endswith(".whl") and e.is_file()]
+    links = [Link(e.name, Path(e.path).resolve().as_uri(), origin=str(d))
+             for e in os.scandir(d) if e.name.endswith(".whl") and e.is_file()]
+    if not links:
+        # a folder without wheels is a mistake, not "no wheel for this HIP": say what was expected
+        hint = (f"; it is a PEP 503 index: pass --index-url {(d / 'hip-python').parent.resolve().as_uri()}"
+                if (d / PROJECT / "index.html").is_file() else "")
+        raise IndexUnavailable(f"--find-links {str(path)!r} holds no .whl file (expected the folder of "
+                               f"the wheels themselves, e.g. the wheels/ that ./dev build makes){hint}")
+    return links
 
 
 def from_find_links(location: str) -> List[Link]:

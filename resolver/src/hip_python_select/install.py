@@ -17,10 +17,7 @@
 """
 from __future__ import annotations
 
-import base64
-import csv
 import hashlib
-import io
 import os
 import re
 import shutil
@@ -29,17 +26,11 @@ import urllib.parse
 import zipfile
 from typing import List, Optional
 
+from .errors import FetchError, InstallFailed
 from .index import Link
+from .record import read_record, record_hash
 
 TMP_PREFIX = "hip-python-select-dl-"
-
-
-class FetchError(OSError):
-    """The chosen wheel could not be downloaded, or its bytes are not what the index or RECORD say."""
-
-
-class InstallFailed(RuntimeError):
-    """pip/uv failed or the result did not verify; the previously installed hip-python is back."""
 
 
 def fetch(link: Link, dest_dir: str, timeout: float = 60.0) -> str:
@@ -73,22 +64,6 @@ def fetch(link: Link, dest_dir: str, timeout: float = 60.0) -> str:
     return dest
 
 
-def _record_hash(data: bytes, algo: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.new(algo, data).digest()).rstrip(b"=").decode()
-
-
-def read_record(text: str) -> List[tuple]:
-    """(path, algo, digest, size) rows of a RECORD file; empty algo for unhashed rows."""
-    rows = []
-    for row in csv.reader(io.StringIO(text)):
-        if not row:
-            continue
-        path, h, size = (row + ["", ""])[:3]
-        algo, _, digest = h.partition("=")
-        rows.append((path, algo, digest, size))
-    return rows
-
-
 def verify_record(wheel: str) -> List[str]:
     """The member names of ``wheel`` once every one is checked against the wheel's own RECORD.
 
@@ -116,7 +91,7 @@ def verify_record(wheel: str) -> List[str]:
                 if algo not in ("sha256", "sha384", "sha512"):
                     raise FetchError(f"{name}: {n} has a {algo!r} hash in RECORD; only sha256 or stronger is trusted")
                 data = z.read(info)   # also checks the zip's CRC
-                if _record_hash(data, algo) != digest or (size and size != str(len(data))):
+                if record_hash(data, algo) != digest or (size and size != str(len(data))):
                     raise FetchError(f"{name}: {n} does not match the wheel's RECORD (corrupted); refusing "
                                      f"to install it (nothing was changed)")
             listed = set(rows) - {records[0]}
@@ -185,7 +160,7 @@ def install(link: Link, python: str, site: str, use_uv: bool = False, passthroug
         wheel = fetch(link, tmp, timeout)
         names = verify_record(wheel)
         cmd = command(wheel, python, use_uv, list(passthrough or ()))
-        txn.switch(site, python, cmd, names, expect_version, pip_stdout, say or txn._say_nothing)
+        txn.switch(site, python, cmd, names, expect_version, pip_stdout, say or txn.say_nothing)
         return cmd
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

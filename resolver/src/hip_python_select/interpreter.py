@@ -89,6 +89,10 @@ def probe(python: Optional[str] = None, loader: bool = False, timeout: float = 6
     exe = sys.executable if python is None else python
     if not exe.strip() or "\0" in exe:
         raise ProbeError(f"--python {exe!r}: not an interpreter path (an unset shell variable?)")
+    if os.sep in exe:
+        # the child runs in "/": a relative path (.venv/bin/python) means one in our cwd. Not
+        # realpath: a venv's python is a symlink whose name is what makes it the venv's.
+        exe = os.path.abspath(exe)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     try:
         proc = bounded.run([exe, "-I", "-c", _PROBE, *(["--loader"] if loader else [])], env, timeout, cwd="/")

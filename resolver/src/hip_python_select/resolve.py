@@ -81,7 +81,8 @@ class Target(NamedTuple):
     tags: Sequence[str]     # supported tags, most preferred first
 
 
-def _evaluate(links: Iterable[Tuple[Link, str]], target: Target, priority: Dict[str, int], pre: bool, notes: List[str]) -> Optional[Tuple[tuple, Link, str, str, str]]:
+def _evaluate(links: Iterable[Tuple[Link, str]], target: Target, priority: Dict[str, int], pre: bool, notes: List[str],
+              rocm_release: Optional[str] = None) -> Optional[Tuple[tuple, Link, str, str, str]]:
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
     pyver = ".".join(map(str, target.python_version))
@@ -115,7 +116,10 @@ def _evaluate(links: Iterable[Tuple[Link, str]], target: Target, priority: Dict[
             notes.append(f"{link.filename}: skipped, no tag this interpreter supports")
             continue
         rank, tag = min(ranks)
-        key = (scheme == "hip", version, -rank)
+        # AMD's wheel keyed by the asked ROCm release first (then the highest, as for ours)
+        own = rocm_release is not None and scheme == "rocm" and \
+            ".".join(map(str, version.release[:3])) == rocm_release
+        key = (scheme == "hip", own, version, -rank)
         if best is None or key > best[0]:
             best = (key, link, str(version), scheme, tag)
     return best
@@ -123,28 +127,33 @@ def _evaluate(links: Iterable[Tuple[Link, str]], target: Target, priority: Dict[
 
 def choose(links: Sequence[Link], hip: HipVersion, target: Target, rocm_table: Dict[str, str],
            pre: bool = False, allow_mismatch: bool = False, notes: Optional[List[str]] = None,
-           scheme: Optional[str] = None) -> Choice:
+           scheme: Optional[str] = None, rocm_release: Optional[str] = None) -> Choice:
     """The wheel for ``hip`` (see the module docstring); raises :class:`NoMatchingWheel`.
 
-    ``scheme`` ``"rocm"`` considers AMD's ROCm-keyed releases only, ``"hip"`` this project's only."""
+    ``scheme`` ``"rocm"`` considers AMD's ROCm-keyed releases only, ``"hip"`` this project's only
+    (the command line's default: AMD's wheels are never chosen unasked); ``rocm_release`` prefers
+    AMD's wheel of that ROCm release among those shipping the same HIP."""
     notes = [] if notes is None else notes
     groups: Dict[HipVersion, List[Tuple[Link, str]]] = {}
-    unknown = 0
+    unknown = other = 0
     for link in links:
         key = hip_key(link.filename, rocm_table)
         if key is None:
             unknown += link.filename.startswith("hip_python-")
             continue
         if scheme is not None and key[1] != scheme:
+            other += 1
             continue
         groups.setdefault(key[0], []).append((link, key[1]))
     if unknown:
         notes.append(f"{unknown} hip_python wheel(s) ignored: version keyed by a ROCm release the "
                      f"table does not know, or not a hip-python version")
+    if other and scheme == "hip":
+        notes.append(f"{other} wheel(s) of AMD's ROCm-keyed hip-python ignored (--amd chooses among them)")
     priority = {t: i for i, t in enumerate(target.tags)}
 
     def pick(h: HipVersion) -> Optional[Choice]:
-        found = _evaluate(groups[h], target, priority, pre, notes)
+        found = _evaluate(groups[h], target, priority, pre, notes, rocm_release)
         if found is None:
             return None
         _key, link, version, scheme, tag = found
@@ -190,15 +199,24 @@ def _next_step(hip: HipVersion, rocm_table: Dict[str, str]) -> str:
             f"can misbehave with this runtime: pass --allow-mismatch to take the nearest anyway.")
 
 
+# AMD's ROCm-keyed versions (6.4.2.555.40) share the name: every constraint printed here must be one
+# they cannot meet.  Their third field is a ROCm patch (below 100); ours is a HIP patch, five digits
+# for every release this project builds (5.2.21153 ... 7.2.53211).  So a range whose lower bound has
+# a third field of ROCM_KEYED_MAX_PATCH or more admits none of AMD's.  (From ROCm 10.0 the HIP patch
+# restarts at 0: a range for HIP 7.15.0 would admit AMD's hip-python 7.15.0.*; cli refuses
+# constraints for releases this project builds no wheel of, which covers those today.)
+
+
 def constraint(hip: HipVersion) -> str:
     """The pip/uv constraint admitting exactly the wheels of ``hip`` (this project's scheme):
-    ``hip-python>=7.15.0.0,<7.15.1`` admits 7.15.0.N and nothing of 7.15.1 or 7.16."""
+    ``hip-python>=6.4.43484.0,<6.4.43485`` admits 6.4.43484.N and nothing of 6.4.43485 or 6.5."""
     return f"hip-python>={hip}.0,<{hip.next_patch()}"
 
 
 def minor_constraint(major: int, minor: int) -> str:
-    """The constraint admitting every wheel of HIP ``major.minor`` (when the patch is unknown)."""
-    return f"hip-python>={major}.{minor}.0,<{major}.{minor + 1}"
+    """The constraint admitting every wheel of HIP ``major.minor`` (when the patch is unknown):
+    from patch ROCM_KEYED_MAX_PATCH up, so that AMD's ``major.minor.x.y.z`` is never admitted."""
+    return f"hip-python>={major}.{minor}.{ROCM_KEYED_MAX_PATCH},<{major}.{minor + 1}"
 
 
 def rocm_constraint(rocm: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import List, NamedTuple, Optional, Tuple
 
@@ -32,7 +33,6 @@ SOURCE_KINDS = {
     "changelog": "HIP's CHANGELOG",
     "debian": "a Debian package run by this project's tests",
     "amd-bindings": "AMD's generated HIP Python bindings of that release (ROCm/hip-python)",
-    "project-brief": "the project's own checked facts (shared/README.md, the brief)",
 }
 
 
@@ -132,11 +132,35 @@ def _unknown(rocm: str) -> InvalidHipVersion:
         f"(--hip-version, e.g. from 'hipconfig --version' on that machine).")
 
 
+_SERIES = re.compile(r"\s*([0-9]{1,2})(?:\.([0-9]{1,2}))?\s*\Z", re.ASCII)
+
+
+def typed(text) -> RocmVersion:
+    """A ROCm release the user typed: MAJOR.MINOR.PATCH (``6.4.2``, ``6.4.2-120``).
+
+    ``6.4`` or ``6`` names a series of releases with different HIP versions, not one release:
+    refused with the full form and the series' releases listed, never read as ``6.4.0``."""
+    if isinstance(text, str):
+        m = _SERIES.match(text)
+        if m:
+            prefix = ".".join(g for g in m.groups() if g is not None)
+            listed = [r.rocm for r in releases() if r.rocm.startswith(prefix + ".")]
+            example = listed[-1] if listed else f"{prefix}{'.0' * (3 - prefix.count('.') - 1)}"
+            raise InvalidHipVersion(
+                f"ROCm {text.strip()!r} names a series, not a release: pass MAJOR.MINOR.PATCH, e.g. "
+                f"'{example}'" + (f" (ROCm {prefix} releases: {', '.join(listed)})" if listed else
+                                  " (no such release in the table; 'hip-python-select releases' lists them)")
+                + ". 'cat /opt/rocm/.info/version' on that machine prints it.")
+    return parse_rocm_version(text)
+
+
 def require_release(rocm: str) -> Release:
-    """Like :func:`lookup` but raises :class:`InvalidHipVersion` naming the table's range."""
+    """Like :func:`lookup` but raises :class:`InvalidHipVersion` naming the table's range; a
+    series typed without its patch (``6.4``) is refused (:func:`typed`)."""
+    rocm = typed(rocm) if isinstance(rocm, str) else rocm
     rel = lookup(rocm)
     if rel is None:
-        raise _unknown(str(parse_rocm_version(rocm)))
+        raise _unknown(str(rocm))
     return rel
 
 
@@ -157,6 +181,8 @@ def hip_of_name(name: str) -> HipVersion:
     release (small patch) but is neither raises, rather than being taken for a HIP version."""
     if not isinstance(name, str):
         raise InvalidHipVersion(f"not a HIP or ROCm version: {name!r} (expected text)")
+    if _SERIES.match(name):
+        typed(name)   # raises: '5.2' is a ROCm series, not a release
     try:
         rel = lookup(name)
     except InvalidHipVersion:

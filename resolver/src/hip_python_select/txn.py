@@ -21,6 +21,9 @@ import sys
 import threading
 from typing import Callable, List, Optional
 
+from .errors import InstallFailed
+from .record import read_record, record_hash
+
 STATE = ".hip-python-select"
 VERIFY = ("import importlib.util, hip\n"
           "if importlib.util.find_spec('hip.hip') is not None:\n"
@@ -29,7 +32,7 @@ VERIFY = ("import importlib.util, hip\n"
           "print(m.version('hip-python'))\n")
 
 
-def _say_nothing(_msg: str) -> None:
+def say_nothing(_msg: str) -> None:
     pass
 
 
@@ -101,8 +104,6 @@ def dists(site: str) -> List[str]:
 
 
 def _record(site: str, dist: str) -> List[tuple]:
-    from .install import read_record
-
     try:
         with open(os.path.join(site, dist, "RECORD"), encoding="utf-8") as f:
             return read_record(f.read())
@@ -126,7 +127,6 @@ def owned(site: str) -> List[str]:
 def healthy(site: str, python: str, expect_version: Optional[str] = None, timeout: float = 120.0) -> Optional[str]:
     """None when exactly one hip-python is installed, whole, and ``import hip.hip`` works; else why not."""
     from . import bounded
-    from .install import _record_hash
 
     ds = dists(site)
     if len(ds) != 1:
@@ -140,7 +140,7 @@ def healthy(site: str, python: str, expect_version: Optional[str] = None, timeou
             continue
         try:
             with open(full, "rb") as f:
-                if _record_hash(f.read(), algo) != digest:
+                if record_hash(f.read(), algo) != digest:
                     return f"{path} does not match {ds[0]}/RECORD"
         except (OSError, ValueError) as e:
             return f"{path} of {ds[0]} is unreadable: {e}"
@@ -170,14 +170,27 @@ def _write_json(path: str, data: dict) -> None:
 
 
 def _journal(state: str) -> Optional[dict]:
+    """The journal; None when there is none; ``{}`` when it is unreadable or not what we write
+    (then nothing in it can be trusted: :func:`recover` decides from the environment alone)."""
     try:
         with open(os.path.join(state, "journal.json")) as f:
             j = json.load(f)
-        return j if isinstance(j, dict) else {}
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
-        return {}         # unreadable: treat as "something was under way", restore
+        return {}
+    if not isinstance(j, dict) or not isinstance(j.get("backup", []), list) or \
+            not all(isinstance(p, str) for p in j.get("backup", [])):
+        return {}
+    return j
+
+
+def installed_version(site: str) -> Optional[str]:
+    """The version in the one hip_python-X.dist-info name (None for none or several)."""
+    ds = dists(site)
+    if len(ds) != 1:
+        return None
+    return ds[0][len("hip_python-"):-len(".dist-info")]
 
 
 def _keep(site: str, state: str) -> List[str]:
@@ -252,16 +265,39 @@ def _done(state: str) -> None:
     shutil.rmtree(os.path.join(state, "backup"), ignore_errors=True)
 
 
-def recover(site: str, state: str, say: Callable[[str], None]) -> Optional[str]:
-    """Finish what a killed run left (call with the lock held); returns what was done, if anything."""
+def recover(site: str, state: str, say: Callable[[str], None], python: Optional[str] = None) -> Optional[str]:
+    """Finish what a killed run left (call with the lock held); returns what was done, if anything.
+    ``python``: the environment's interpreter (the journal's, when it is readable, wins)."""
     j = _journal(state)
     if j is None:
         return None
     phase = j.get("phase")
+    python = j.get("python") if isinstance(j.get("python"), str) else python or sys.executable
+    if not j:
+        # a damaged journal names no files: restoring from it would delete what is installed and
+        # put nothing back. Keep a healthy install; leave a broken one (and the copy) untouched.
+        problem = healthy(site, python)
+        if problem is not None:
+            raise InstallFailed(f"an earlier install left a damaged journal ({state}/journal.json) and the "
+                                f"hip-python in {site} is not intact ({problem}); nothing was changed. "
+                                f"Reinstall it: {python} -m pip install --force-reinstall --no-deps WHEEL, "
+                                f"then delete {state}")
+        what = (f"an earlier install left a damaged journal; the hip-python installed "
+                f"({installed_version(site) or 'none'}) is intact and was kept")
+        _done(state)
+        say(what)
+        return what
     if phase == "keeping":
         what = "an earlier install was stopped before it changed anything; its copy was removed"
-    elif phase == "switching" and healthy(site, j.get("python") or sys.executable) is None:
-        what = "an earlier install was stopped after the switch was complete; keeping its result"
+    elif phase == "switching" and healthy(site, python) is None:
+        now, new, old = installed_version(site), j.get("new_version"), j.get("old_version")
+        if new and now == new and now != old:
+            what = f"an earlier install was stopped after the switch was complete; keeping its result ({now})"
+        elif now == old:
+            what = (f"an earlier install was stopped before pip changed anything; the hip-python installed "
+                    f"before it ({old or 'none'}) is in place")
+        else:
+            what = f"an earlier install was stopped; the hip-python now installed ({now}) is intact and was kept"
     else:
         _write_json(os.path.join(state, "journal.json"), dict(j, phase="restoring"))
         restore(site, state, j)
@@ -272,21 +308,27 @@ def recover(site: str, state: str, say: Callable[[str], None]) -> Optional[str]:
 
 
 def switch(site: str, python: str, cmd: List[str], new_files: List[str], expect_version: Optional[str] = None,
-           pip_stdout: Optional[int] = None, say: Callable[[str], None] = _say_nothing) -> None:
+           pip_stdout: Optional[int] = None, say: Callable[[str], None] = say_nothing) -> None:
     """Run ``cmd`` (pip/uv installing one wheel into ``site``) so that the environment ends either
     with the new hip-python verified or with the previous one.  Raises InstallFailed or
     KeyboardInterrupt (after putting the previous one back)."""
-    from .install import InstallFailed
-
     state = state_dir(site)
     journal = os.path.join(state, "journal.json")
     with locked(state, say) as fd:
-        recover(site, state, say)
+        recover(site, state, say, python)
         gone = remove_pip_leftovers(site)
         if gone:
             say(f"removed what a killed pip left in {site}: {', '.join(gone)}")
         with Shield(say) as shield:
-            base = {"pid": os.getpid(), "python": python, "site": site, "new_files": new_files}
+            old = installed_version(site)
+            damage = healthy(site, python) if expect_version and old == expect_version else None
+            if damage is not None:
+                # the same version, damaged (a file edited or truncated): pip would call it
+                # "already satisfied" and change nothing; reinstall it instead
+                say(f"the installed hip-python {old} is damaged ({damage}): reinstalling it")
+                cmd = cmd[:-1] + ["--force-reinstall", cmd[-1]]
+            base = {"pid": os.getpid(), "python": python, "site": site, "new_files": new_files,
+                    "old_version": old, "new_version": expect_version}
             _write_json(journal, dict(base, phase="keeping"))
             try:
                 files = _keep(site, state)
@@ -322,4 +364,13 @@ def switch(site: str, python: str, cmd: List[str], new_files: List[str], expect_
             _done(state)
             if problem is None:
                 raise KeyboardInterrupt
-            raise InstallFailed(f"{problem}; the previously installed hip-python (if any) was put back")
+            back = installed_version(site)
+            if not files:
+                said = "no hip-python was installed before, and none is now" if back is None else \
+                    f"no hip-python was installed before, but {back} is now (remove it with pip uninstall hip-python)"
+            else:
+                after = healthy(site, python) if back == old else f"{back} is installed, not {old}"
+                said = f"the previously installed hip-python {old} was put back" + (
+                    " (verified)" if after is None else
+                    f", but it does not verify ({after}): reinstall it with --force-reinstall")
+            raise InstallFailed(f"{problem}; {said}")
