@@ -20,6 +20,11 @@ cdef tuple _names = ()
 cdef void* _handle = NULL
 cdef object _lib = None            # the loader's LoadedLibrary for this module's library
 cdef list _enum_maps = []
+cdef list _enum_classes = []       # per enum: its one class, once built (_build_enum)
+import _thread
+# Held while an enum or struct class is first built (threads touching one at once get one class);
+# re-entrant: building a struct class may name another module's class, built under its own lock.
+cdef object _build_lock = _thread.RLock()
 cdef list _ok = []                 # per enum: its member of value 0 (hipSuccess), once built
 cdef list _ok1 = []                # per enum: (that member,); tuples are immutable, so shared
 cdef dict _enum_by_name = {}
@@ -461,7 +466,7 @@ cdef list _pack_extra(object items, list keep):
 
 # -- enums -----------------------------------------------------------------------------------
 cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple handles):
-    global _enums, _records, _aliases, _other, _enum_maps, _ok, _ok1, _handle_names, _handle_classes
+    global _enums, _records, _aliases, _other, _enum_maps, _enum_classes, _ok, _ok1, _handle_names, _handle_classes
     global _record_names
     _handle_names = handles
     _handle_classes = [None] * len(handles)
@@ -471,6 +476,7 @@ cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple hand
     _aliases = aliases
     _other = other
     _enum_maps = [None] * len(enums)
+    _enum_classes = [None] * len(enums)
     _ok = [None] * len(enums)
     _ok1 = [None] * len(enums)
     for i, e in enumerate(enums):
@@ -478,18 +484,32 @@ cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple hand
 
 
 cdef object _build_enum(Py_ssize_t i):
-    name, module, constants = _enums[i]
-    if module != _MODULE:
-        cls = getattr(_other_module(), name)
-    else:
-        import enum  # here, not at import: enum costs ~1 ms that many programs never need
-        cls = enum.IntEnum(name, constants or (("_empty", 0),), module=__name__)
-    _enum_maps[i] = {int(m): m for m in cls}
-    if 0 in _enum_maps[i]:
-        _ok[i] = _enum_maps[i][0]
-        _ok1[i] = (_ok[i],)
-    globals()[name] = cls
-    return _enum_maps[i]
+    """Enum ``i``'s value -> member map, its class built on first use and only then: a typedef
+    alias (``hiprandStatus_t`` of ``hiprandStatus``) and a status a call returned before the
+    alias was named are the one class, so ``isinstance`` holds whichever name is used.  Built
+    under the module's lock: ``enum`` runs Python code, so without it two threads touching
+    the enum first could each build (and one publish) a class of their own."""
+    m = _enum_maps[i]
+    if m is not None:
+        return m
+    with _build_lock:
+        m = _enum_maps[i]
+        if m is not None:
+            return m
+        name, module, constants = _enums[i]
+        if module != _MODULE:
+            cls = getattr(_other_module(), name)
+        else:
+            import enum  # here, not at import: enum costs ~1 ms that many programs never need
+            cls = enum.IntEnum(name, constants or (("_empty", 0),), module=__name__)
+        m = {int(v): v for v in cls}
+        globals()[name] = cls
+        _enum_classes[i] = cls
+        if 0 in m:
+            _ok[i] = m[0]
+            _ok1[i] = (_ok[i],)
+        _enum_maps[i] = m   # last: a reader seeing the map sees the class and _ok published
+    return m
 
 
 cdef object _enum_member(Py_ssize_t i, int64_t v):
@@ -525,19 +545,23 @@ def _other_module():
 
 def __getattr__(str name):
     """Enums, structs and their typedef names are built on first use to keep import fast."""
+    cdef Py_ssize_t i
     if name in _enum_by_name:
-        _build_enum(_enum_by_name[name])
-        return globals()[name]
+        i = _enum_by_name[name]
+        _build_enum(i)
+        return _enum_classes[i]
     if name in _records:
         return _record_class(name)
     if name in _aliases:
-        value = __getattr__(_aliases[name])
+        value = __getattr__(_aliases[name])   # the class itself, built once (never rebuilt)
         globals()[name] = value
         return value
     if not _const_to_enum:
+        consts = {}
         for i, e in enumerate(_enums):
             for cname, _ in e[2]:
-                _const_to_enum[cname] = i
+                consts[cname] = i
+        _const_to_enum.update(consts)   # whole, so another thread never sees half of it
     if name in _const_to_enum:
         cls = __getattr__(_enums[_const_to_enum[name]][0])
         return cls[name]
@@ -858,9 +882,20 @@ def _field_set(_Struct self, str name, value):
 
 
 cdef object _record_class(str name):
+    """The class of record ``name``, built once (under the module's lock, as enums are)."""
     cls = _record_classes.get(name)
     if cls is not None:
         return cls
+    with _build_lock:
+        cls = _record_classes.get(name)
+        if cls is None:
+            cls = _build_record_class(name)
+            _record_classes[name] = cls
+            globals()[name] = cls
+    return cls
+
+
+cdef object _build_record_class(str name):
     module, size, table, defaults = _records[name]
     if module != _MODULE:
         cls = getattr(_other_module(), name)
@@ -878,8 +913,6 @@ cdef object _record_class(str name):
             if hasattr(_Struct, n):   # a field named like a helper (hipPitchedPtr.ptr): the field wins
                 ns[n] = property(lambda self, n=n: _field_get(self, n), lambda self, v, n=n: _field_set(self, n, v))
         cls = type(name, (_Struct,), ns)
-    _record_classes[name] = cls
-    globals()[name] = cls
     return cls
 
 
