@@ -211,9 +211,13 @@ cdef inline bint _fast_ptr(object o, void** out):
         out[0] = PyLong_AsVoidPtr(o)
         return True
     if isinstance(o, Pointer):   # handles, DeviceArray, hip._util.types adapters
+        if (<Pointer>o)._readonly:
+            return False    # read-only memory: the slow path refuses it where C writes
         out[0] = (<Pointer>o)._ptr
         return True
     if isinstance(o, _Struct):
+        if (<_Struct>o)._readonly:
+            return False    # a view of read-only memory: the slow path refuses it where C writes
         out[0] = (<_Struct>o)._ptr
         return True
     return False
@@ -276,6 +280,13 @@ cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1, bint wr
     cdef void* p
     if _fast_ptr(o, &p):
         return p
+    if isinstance(o, bool):   # True is no address 1: a flag passed where a pointer goes
+        raise TypeError(f"{name if index < 0 else f'{name}[{index}]'}: expected an address (int, "
+                        f"None, a buffer, a Pointer or a HIP struct), not a bool")
+    if isinstance(o, Pointer):   # over read-only memory (the fast path took the others)
+        if written:
+            _read_only(name, o)
+        return (<Pointer>o)._ptr
     cai = getattr(o, "__cuda_array_interface__", None)
     if cai is not None:
         return _cai_data(o, cai, name if written else None)
@@ -306,7 +317,8 @@ cdef void* _cai_data(object o, object cai, str written=None) except? NULL:
     """The address of a ``__cuda_array_interface__``; ``written`` (the parameter's name): C
     writes there, so an array marked read-only is refused."""
     data = cai.get("data") if isinstance(cai, dict) else None
-    if not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__"):
+    if (not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__")
+            or isinstance(data[0], bool)):
         raise TypeError(f"{type(o).__name__}.__cuda_array_interface__ must be a dict whose 'data' "
                         f"is a (int address, bool read_only) tuple")
     if written is not None and data[1]:
@@ -323,6 +335,8 @@ cdef void* _ref_arg(object o, void** slot, str name) except NULL:
     if isinstance(o, Handle):
         return <void*>&(<Pointer>o)._ptr
     if isinstance(o, Pointer):
+        if (<Pointer>o)._readonly:
+            _read_only(name, o)   # C writes the handle there
         return (<Pointer>o)._ptr
     if not _fast_ptr(o, slot):
         raise TypeError(f"{name}: expected a handle, its createRef(), an int or None, not {type(o).__name__}")
@@ -672,6 +686,9 @@ cdef _set(char* p, tuple spec, object value):
     elif code == _FIELD_ENUM:
         _write_int(p, size, extra[1], _index(value, "field"))
     elif code == _FIELD_POINTER:
+        if isinstance(value, _Struct) and (<_Struct>value)._readonly:
+            raise TypeError("a pointer field cannot hold a struct viewing read-only memory "
+                            "(C may write through the field)")
         keep = []
         q = _slow_ptr(value, "field", keep)
         if keep:
@@ -720,6 +737,7 @@ cdef class _Struct:
     cdef char* _ptr
     cdef object _owner
     cdef Py_ssize_t _rid       # the record's id (its position in the sorted record table)
+    cdef bint _readonly        # a view of read-only memory (bytes, a read-only buffer): no writes
 
     def __cinit__(self, *args, **kwargs):
         self._rid = -1
@@ -745,13 +763,14 @@ cdef class _Struct:
         """A view of the struct at address ``ptr`` (kept alive by ``owner`` if given)."""
         if isinstance(ptr, Pointer):
             ptr, owner = int(ptr), (ptr if owner is None else owner)
-        if not hasattr(type(ptr), "__index__"):
+        if not hasattr(type(ptr), "__index__") or isinstance(ptr, bool):
             raise TypeError(f"{cls.__name__}.from_ptr: expected an int address, not {type(ptr).__name__}")
         import operator
         cdef _Struct s = cls.__new__(cls)
         s._ptr = <char*>PyLong_AsVoidPtr(operator.index(ptr))
         s._owner = owner
         s._rid = cls._rid_
+        s._readonly = _views_read_only(owner)
         return s
 
     @classmethod
@@ -822,6 +841,8 @@ cdef class _Struct:
         f = type(self)._fields_.get(name)
         if f is None:
             raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        if self._readonly:
+            _struct_read_only(self)
         _set(self._ptr + <Py_ssize_t>f[0], f[1], value)
 
     def __int__(self):
@@ -849,10 +870,12 @@ cdef class _Struct:
         return f"{type(self).__name__}({fields}{more})"
 
     def __getbuffer__(self, Py_buffer* view, int flags):
+        if self._readonly and flags & 0x0001:  # PyBUF_WRITABLE
+            raise BufferError(f"this {type(self).__name__} views read-only memory")
         view.buf = self._ptr
         view.obj = self
         view.len = type(self)._size_
-        view.readonly = 0
+        view.readonly = self._readonly
         view.itemsize = 1
         view.format = NULL
         view.shape = NULL
@@ -871,6 +894,37 @@ cdef class _Struct:
         pass
 
 
+cdef bint _views_read_only(object owner) except -1:
+    """Whether the memory ``owner`` keeps alive is read-only (a struct over it must be too):
+    ``bytes`` and read-only buffers, a read-only struct (a nested struct of it), a Pointer made
+    from one, an array interface or ``DeviceArray`` marked read-only."""
+    if owner is None:
+        return False
+    if isinstance(owner, _Struct):
+        return (<_Struct>owner)._readonly
+    if isinstance(owner, memoryview):
+        return owner.readonly
+    if isinstance(owner, Pointer):
+        return (<Pointer>owner)._readonly
+    if isinstance(owner, (tuple, list)):     # the owners ListOf* keep: (storage, items)
+        return False
+    cai = getattr(owner, "__cuda_array_interface__", None)
+    if isinstance(cai, dict):
+        data = cai.get("data")
+        return isinstance(data, tuple) and len(data) == 2 and bool(data[1])
+    try:
+        return memoryview(owner).readonly
+    except TypeError:
+        return False
+
+
+cdef _struct_read_only(_Struct s):
+    name = type(s).__name__
+    raise TypeError(f"this {name} views read-only memory (bytes or a read-only buffer), so its "
+                    f"fields cannot be set: view a writable copy instead, e.g. "
+                    f"{name}.fromObj(bytearray(data))")
+
+
 def _field_get(_Struct self, str name):
     f = type(self)._fields_[name]
     return _get(self._ptr + <Py_ssize_t>f[0], f[1], self)
@@ -878,6 +932,8 @@ def _field_get(_Struct self, str name):
 
 def _field_set(_Struct self, str name, value):
     f = type(self)._fields_[name]
+    if self._readonly:
+        _struct_read_only(self)
     _set(self._ptr + <Py_ssize_t>f[0], f[1], value)
 
 

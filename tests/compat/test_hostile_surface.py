@@ -138,3 +138,76 @@ def test_threads_touching_enums_first_at_once_get_one_class(null571, name):
     3-4 of hip's 52 enums had two classes every run)."""
     n, split = _run(null571, f"NAME = {name!r}; CALL = {STATUS_CALLS[name]!r}\n" + THREADS)
     assert n >= 5 and split == []
+
+
+# -- 2. read-only memory is never exposed writable ----------------------------------------------
+def test_a_struct_over_read_only_memory_refuses_writes(null523):
+    r = _run(null523, TRY + r'''
+from hip import hip
+from hip._util.types import Pointer
+data = bytes(12)
+ro = hip.dim3.fromObj(data)
+out = {"bytes": attempt(lambda: setattr(ro, "x", 7)), "unchanged": data == bytes(12),
+       "reads": list(ro),
+       "item": attempt(lambda: ro.__setitem__(0, 7)),
+       "view": attempt(lambda: memoryview(ro).readonly),
+       "writable_export": attempt(lambda: memoryview(ro).cast("B").__setitem__(0, 1)),
+       "ro_memoryview": attempt(lambda: setattr(hip.dim3.fromObj(memoryview(bytearray(12)).toreadonly()), "y", 1)),
+       "pointer": attempt(lambda: setattr(hip.dim3.from_ptr(Pointer(data)), "z", 1)),
+       "fromObj_pointer": attempt(lambda: setattr(hip.dim3.fromObj(Pointer(data)), "z", 1))}
+# a nested struct of a read-only struct is read-only too
+p = hip.hipMemcpy3DParms.fromObj(bytes(hip.sizeof(hip.hipMemcpy3DParms)))
+out["nested"] = attempt(lambda: setattr(p.extent, "width", 1))
+# a writable buffer is still viewed, as AMD's fromObj does: writes reach it
+buf = bytearray(12)
+hip.dim3.fromObj(buf).y = 5
+out["writable"] = list(buf[4:8])
+print(json.dumps(out))
+''')
+    for k in ("bytes", "item", "ro_memoryview", "pointer", "fromObj_pointer", "nested"):
+        assert r[k][0] == "TypeError" and "read-only memory" in r[k][1], (k, r[k])
+    assert r["unchanged"] and r["reads"] == [0, 0, 0]
+    assert r["view"] == ["ok", "True"] and r["writable_export"][0] == "TypeError"
+    assert r["writable"] == [5, 0, 0, 0]
+
+
+def test_read_only_memory_is_refused_where_c_writes_and_taken_where_c_reads(null523):
+    r = _run(null523, TRY + r'''
+from hip import hip
+from hip._util.types import Pointer, DeviceArray
+ro_struct = hip.hipDeviceProp_t.fromObj(bytes(hip.sizeof(hip.hipDeviceProp_t)))
+ro_dev = hip.hipMalloc(64)[1].configure(read_only=True)
+out = {"prop": attempt(lambda: hip.hipGetDeviceProperties(ro_struct, 0)),
+       "memset": attempt(lambda: hip.hipMemset(ro_dev, 0, 64)),
+       "memset_bytes_array": attempt(lambda: hip.hipMemset(DeviceArray(bytes(64)), 0, 64)),
+       "memcpy_dst": attempt(lambda: hip.hipMemcpy(Pointer(bytes(64)), ro_dev, 64, 2)),
+       "memcpy_src": attempt(lambda: hip.hipMemcpy(bytearray(64), ro_dev, 64, 2))}
+print(json.dumps(out))
+''')
+    for k in ("prop", "memset", "memset_bytes_array", "memcpy_dst"):
+        assert r[k][0] == "TypeError" and "C writes through this pointer" in r[k][1], (k, r[k])
+    assert r["memcpy_src"][0] == "ok"     # read-only memory is fine where C only reads
+    called = [n for n, _ in null523.calls()]
+    assert called.count("hipMemcpy") == 1 and "hipMemset" not in called and "hipGetDeviceProperties" not in called
+
+
+# -- 3. a bool is no pointer -------------------------------------------------------------------
+def test_a_bool_is_no_address_but_still_an_int(null523):
+    r = _run(null523, TRY + r'''
+from hip import hip
+from hip._util.types import Pointer, ListOfPointer
+out = {"free": attempt(lambda: hip.hipFree(True)),
+       "memcpy": attempt(lambda: hip.hipMemcpy(bytearray(4), False, 4, 2)),
+       "from_ptr": attempt(lambda: hip.dim3.from_ptr(True)),
+       "field": attempt(lambda: setattr(hip.hipPitchedPtr(), "ptr", True)),
+       "list": attempt(lambda: ListOfPointer([True])),
+       "set_device": attempt(lambda: hip.hipSetDevice(True))}
+print(json.dumps(out))
+''')
+    for k in ("free", "memcpy", "from_ptr", "field", "list"):
+        assert r[k][0] == "TypeError" and "bool" in r[k][1], (k, r[k])
+    # an int parameter takes a bool, as AMD's bindings (Cython int parameters) do
+    assert r["set_device"][0] == "ok"
+    calls = null523.calls()
+    assert not [n for n, _ in calls if n in ("hipFree", "hipMemcpy")]
+    assert [a for n, a in calls if n == "hipSetDevice"] == [["1"]]

@@ -3,6 +3,8 @@
 cdef class Pointer:
     cdef void* _ptr
     cdef object _owner          # whatever keeps the memory at _ptr alive (buffer, parent, storage)
+    cdef bint _readonly         # the memory is read-only (bytes, a read-only buffer or array):
+                                # the wrappers refuse it where C writes
     cdef _take(self, object pyobj)
 
 

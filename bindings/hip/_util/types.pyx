@@ -22,7 +22,8 @@ __all__ = ["Pointer", "Handle", "DeviceArray", "ListOfBytes", "ListOfPointer", "
 cdef void* _cai_address(object o, object cai) except? NULL:
     """The device address in an object's ``__cuda_array_interface__`` (validated)."""
     data = cai.get("data") if isinstance(cai, dict) else None
-    if not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__"):
+    if (not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__")
+            or isinstance(data[0], bool)):
         raise TypeError(f"{type(o).__name__}.__cuda_array_interface__ must be a dict whose 'data' "
                         f"is a (int address, bool read_only) tuple")
     import operator
@@ -39,6 +40,7 @@ cdef class Pointer:
 
     cdef _take(self, object o):
         self._owner = None
+        self._readonly = False
         if o is None:
             self._ptr = NULL
         elif type(o) is int:
@@ -46,6 +48,7 @@ cdef class Pointer:
         elif isinstance(o, Pointer):
             self._ptr = (<Pointer>o)._ptr
             self._owner = o
+            self._readonly = (<Pointer>o)._readonly
         elif type(o).__module__ == "ctypes" and getattr(type(o), "_type_", None) in ("P", "z", "Z"):
             self._ptr = PyLong_AsVoidPtr(o.value or 0)   # a ctypes pointer means its value
         else:
@@ -53,6 +56,7 @@ cdef class Pointer:
             if cai is not None:
                 self._ptr = _cai_address(o, cai)
                 self._owner = o
+                self._readonly = bool(cai["data"][1])
                 return
             try:
                 mv = memoryview(o)
@@ -63,6 +67,7 @@ cdef class Pointer:
                     raise ValueError(f"{type(o).__name__}: the buffer is not contiguous")
                 self._ptr = PyMemoryView_GET_BUFFER(mv).buf
                 self._owner = mv
+                self._readonly = mv.readonly   # bytes: C must never write there
             elif hasattr(type(o), "__index__") and not isinstance(o, bool):
                 import operator
                 self._ptr = PyLong_AsVoidPtr(operator.index(o))
@@ -106,6 +111,7 @@ cdef class Pointer:
         cdef Pointer p = Pointer.__new__(Pointer)
         p._ptr = <void*>(<uintptr_t>self._ptr + <Py_ssize_t>operator.index(offset))
         p._owner = self
+        p._readonly = self._readonly
         return p
 
     def __eq__(self, other):
