@@ -709,22 +709,44 @@ cdef _set(char* p, tuple spec, object value):
         unit = ((_read_bits(p, bit, bits) & ~mask) | ((value << bit) & mask)).to_bytes((bit + bits + 7) // 8, "little")
         memcpy(p, <const char*>unit, len(unit))
     elif code == _FIELD_ARRAY:
-        step = _spec_size(extra)
-        if isinstance(value, (bytes, bytearray)) and extra[0] in (_FIELD_SIGNED, _FIELD_UNSIGNED) and extra[1] == 1:
-            if len(value) > size:
-                raise ValueError(f"at most {size} bytes")
-            memset(p, 0, size)
-            memcpy(p, <char*>value if isinstance(value, bytes) else PyByteArray_AS_STRING(value), len(value))
-            return
-        items = list(value)
-        if len(items) > size:
-            raise ValueError(f"at most {size} items")
-        k = 0
-        for item in items:
-            _set(p + k * step, extra, item)
-            k += 1
+        _set_array(p, size, extra, value)
     else:
         raise TypeError("this field cannot be set from Python")
+
+
+cdef _set_array(char* p, Py_ssize_t n, tuple item, object value):
+    """Assign a whole ``n``-element array field, as C's ``T a[n] = {...}`` initializes one:
+    elements not given are zero (a shorter list never leaves the old tail).  A ``char[]`` takes
+    bytes (binary: NULs allowed) or a str (UTF-8, no NUL); other arrays an ordered sequence of
+    element values.  The items are checked (and written into scratch memory) first, so a bad
+    one leaves the field as it was."""
+    cdef Py_ssize_t step = _spec_size(item), k = 0
+    cdef bint chars = item[0] in (_FIELD_SIGNED, _FIELD_UNSIGNED) and item[1] == 1
+    if chars and isinstance(value, str):
+        if "\0" in value:
+            raise ValueError("field: embedded null character in a str for a char array "
+                             "(pass bytes for binary data)")
+        value = (<str>value).encode()
+    if chars and isinstance(value, (bytes, bytearray)):
+        if len(value) > n:
+            raise ValueError(f"field: {len(value)} bytes given, the char array holds {n}")
+        memset(p, 0, n)
+        memcpy(p, <char*>value if isinstance(value, bytes) else PyByteArray_AS_STRING(value), len(value))
+        return
+    # a mapping would give its keys, a set an arbitrary order, a str its characters
+    if isinstance(value, (str, set, frozenset)) or hasattr(value, "keys") or not hasattr(value, "__iter__"):
+        kind = "bytes, a str or " if chars else ""
+        raise TypeError(f"field: an array of {n} takes {kind}a list or tuple of its elements, "
+                        f"not {type(value).__name__}")
+    items = list(value)
+    if len(items) > n:
+        raise ValueError(f"field: {len(items)} items given, the array holds {n}")
+    scratch = bytearray(n * step)
+    cdef char* q = PyByteArray_AS_STRING(scratch)
+    for v in items:
+        _set(q + k * step, item, v)
+        k += 1
+    memcpy(p, q, n * step)
 
 
 cdef class _Struct:

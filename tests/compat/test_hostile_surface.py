@@ -211,3 +211,48 @@ print(json.dumps(out))
     calls = null523.calls()
     assert not [n for n, _ in calls if n in ("hipFree", "hipMemcpy")]
     assert [a for n, a in calls if n == "hipSetDevice"] == [["1"]]
+
+
+# -- 4. struct array fields --------------------------------------------------------------------
+def test_array_fields_are_assigned_whole(null523):
+    r = _run(null523, TRY + r'''
+from hip import hip
+from hip._util.types import ListOfBytes
+p = hip.hipDeviceProp_t()
+p.maxThreadsDim = [1, 2, 3]
+p.maxThreadsDim = [9]
+out = {"shorter": p.maxThreadsDim}
+p.maxThreadsDim = (4, 5, 6)
+out["dict"] = attempt(lambda: setattr(p, "maxThreadsDim", {7: 0, 8: 0}))
+out["set"] = attempt(lambda: setattr(p, "maxThreadsDim", {7}))
+out["str_ints"] = attempt(lambda: setattr(p, "maxThreadsDim", "123"))
+out["longer"] = attempt(lambda: setattr(p, "maxThreadsDim", [1, 2, 3, 4]))
+out["bad_item"] = attempt(lambda: setattr(p, "maxThreadsDim", [1, "a", 3]))
+out["after"] = p.maxThreadsDim
+p.name = b"old name that is long"
+p.name = "gfx90a"
+out["str"] = p.name.decode()
+out["str_nul"] = attempt(lambda: setattr(p, "name", "a\0b"))
+out["str_long"] = attempt(lambda: setattr(p, "name", "x" * 257))
+out["str_utf8"] = attempt(lambda: setattr(p, "name", "\u00e9" * 129))
+p.name = "\u00e9t\u00e9"
+out["utf8"] = p.name.decode()
+out["bytes_nul"] = attempt(lambda: setattr(p, "name", b"bin\0ary"))
+out["char_dict"] = attempt(lambda: setattr(p, "name", {"a": 1}))
+out["list_nul"] = attempt(lambda: ListOfBytes(["a\0b"]))
+out["list_bytes_nul"] = attempt(lambda: ListOfBytes([b"a\0b"]))
+print(json.dumps(out))
+''')
+    assert r["shorter"] == [9, 0, 0]          # C's {9}: the tail is zero, never the old values
+    for k in ("dict", "set", "str_ints", "char_dict"):
+        assert r[k][0] == "TypeError" and "list or tuple" in r[k][1], (k, r[k])
+    assert r["longer"][0] == "ValueError" and "holds 3" in r["longer"][1]
+    assert r["bad_item"][0] == "TypeError" and "expected an int" in r["bad_item"][1]
+    assert r["after"] == [4, 5, 6]           # a refused assignment changes nothing
+    assert r["str"] == "gfx90a" and r["utf8"] == "\u00e9t\u00e9"
+    assert r["str_nul"][0] == "ValueError" and "null character" in r["str_nul"][1]
+    for k in ("str_long", "str_utf8"):
+        assert r[k][0] == "ValueError" and "holds 256" in r[k][1], (k, r[k])
+    assert r["bytes_nul"][0] == "ok"          # bytes are binary (reserved[] fields)
+    for k in ("list_nul", "list_bytes_nul"):
+        assert r[k][0] == "ValueError" and "null character" in r[k][1], (k, r[k])

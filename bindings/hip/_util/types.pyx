@@ -338,6 +338,8 @@ cdef _address_array(Pointer self, object seq, bint strings, str name):
                 item = (<str>item).encode()
             if type(item) is not bytes:
                 raise TypeError(f"{name}[{i}]: expected bytes or str, not {type(item).__name__}")
+            if b"\0" in item:
+                raise ValueError(f"{name}[{i}]: embedded null character (C would see the string cut there)")
             arr[i] = <void*>PyBytes_AS_STRING(item)
         else:
             item = Pointer.fromObj(item)
