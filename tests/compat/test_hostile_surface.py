@@ -256,3 +256,138 @@ print(json.dumps(out))
     assert r["bytes_nul"][0] == "ok"          # bytes are binary (reserved[] fields)
     for k in ("list_nul", "list_bytes_nul"):
         assert r[k][0] == "ValueError" and "null character" in r[k][1], (k, r[k])
+
+
+# -- 5. DeviceArray and the CUDA array interface ------------------------------------------------
+def test_device_array_configure_refuses_what_the_interface_forbids(null523):
+    r = _run(null523, TRY + r'''
+from hip import hip
+from hip._util.types import DeviceArray
+a = hip.hipMalloc(64)[1]
+def conf(**kw):
+    return attempt(lambda: DeviceArray(a).configure(**kw).__cuda_array_interface__)
+s = hip.hipStream_t(0x7AB000)     # a stream handle (the null runtime's hipStreamCreate gives NULL)
+out = {"huge": conf(shape=(2**32, 2**32)), "past_end": conf(typestr="float32", shape=(17,)),
+       "itemsize0": conf(itemsize=0), "itemsize_neg": conf(itemsize=-4), "f0": conf(typestr="<f0"),
+       "itemsize_bool": conf(itemsize=True), "itemsize_float": conf(itemsize=4.0),
+       "contradiction": conf(typestr="float32", itemsize=8),
+       "strides_len": conf(shape=(4, 4), strides=(4,)), "strides_type": conf(shape=(4,), strides=("a",)),
+       "strides_str": conf(shape=(4,), strides="ab"), "strides_back": conf(shape=(4,), strides=(-1,)),
+       "strides_past": conf(shape=(4, 4), strides=(64, 1)),
+       "shape_neg": conf(shape=(-1,)), "shape_float": conf(shape=(2.0,)), "shape_dict": conf(shape={4: 4}),
+       "read_only_str": conf(read_only="no"),
+       "stream0": conf(stream=0), "stream_float": conf(stream=1.5),
+       "stream": conf(stream=s), "stream_default": conf(stream=None), "stream_null": conf(stream=hip.hipStream_t(0)),
+       "strided": conf(typestr="float32", shape=(4, 2), strides=(16, 4)),
+       "empty": conf(shape=(0, 2**40))}
+b = DeviceArray(a)
+out["attr"] = attempt(lambda: setattr(b, "shape", (1000,)))
+out["attr_after"] = b.shape
+out["stream_int"] = int(s)
+print(json.dumps(out))
+''')
+    assert r["huge"][0] == "ValueError" and "18446744073709551616 bytes" in r["huge"][1]
+    for k in ("past_end", "strides_past", "strides_back"):
+        assert r[k][0] == "ValueError" and "the allocation holds 64" in r[k][1], (k, r[k])
+    for k, v in [("itemsize0", "0"), ("itemsize_neg", "-4"), ("f0", "<f0"), ("contradiction", "itemsize=8"),
+                 ("strides_len", "(4,)"), ("shape_neg", "-1"), ("stream0", "stream=0")]:
+        assert r[k][0] == "ValueError" and v in r[k][1], (k, r[k])
+    for k, v in [("itemsize_bool", "bool"), ("itemsize_float", "float"), ("strides_type", "str"),
+                 ("strides_str", "str"), ("shape_float", "float"), ("shape_dict", "dict"),
+                 ("read_only_str", "str"), ("stream_float", "float")]:
+        assert r[k][0] == "TypeError" and v in r[k][1], (k, r[k])
+    stream = ast.literal_eval(r["stream"][1])
+    assert stream["stream"] == r["stream_int"] != 0 and stream["version"] == 3
+    assert "stream" not in ast.literal_eval(r["stream_default"][1])
+    assert ast.literal_eval(r["stream_null"][1])["stream"] == 1   # HIP's default stream: the interface's 1
+    strided = ast.literal_eval(r["strided"][1])
+    assert (strided["shape"], strided["strides"], strided["typestr"]) == ((4, 2), (16, 4), "<f4")
+    assert ast.literal_eval(r["empty"][1])["shape"] == (0, 2**40)
+    assert r["attr"][0] == "ValueError" and r["attr_after"] == [64]
+
+
+TYPESTR = re.compile(r"[<>|=][biufcmMOV][1-9][0-9]*\Z")
+
+SERVER = r'''
+import ast, json, sys
+from hip._util.types import DeviceArray
+for line in sys.stdin:
+    cap, calls = ast.literal_eval(line)
+    a = DeviceArray(bytearray(cap))
+    results = []
+    for kw in calls:
+        try:
+            a.configure(**kw)
+        except (ValueError, TypeError) as e:
+            results.append([type(e).__name__, str(e)])
+        except BaseException as e:     # anything else is what the test looks for
+            results.append(["other", f"{type(e).__name__}: {e}"])
+        else:
+            cai = dict(a.__cuda_array_interface__)
+            cai["data"] = cai["data"][1]
+            results.append(["ok", repr(cai), a.itemsize, a.nbytes, a.size])
+    print(json.dumps(results), flush=True)
+'''
+
+_scalar = st.one_of(st.integers(-2**70, 2**70), st.integers(-3, 70), st.booleans(), st.none(),
+                    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=4))
+_dims = st.one_of(st.lists(st.integers(0, 70), max_size=4).map(tuple),
+                  st.lists(st.integers(-2**65, 2**65), max_size=3).map(tuple),
+                  st.lists(_scalar, max_size=3), _scalar, st.dictionaries(st.integers(0, 9), st.integers(0, 9), max_size=2))
+_kwargs = st.fixed_dictionaries({}, optional={
+    "shape": _dims, "strides": st.one_of(st.none(), _dims),
+    "typestr": st.one_of(st.sampled_from(["float32", "<f4", "|u1", "<f0", "<i8", "f", "d", "<c16", ">x4", "<f",
+                                          "|V3", "<f99999999999999999999999", "int", "bogus"]), _scalar),
+    "itemsize": st.one_of(st.integers(-2, 20), _scalar),
+    "read_only": st.one_of(st.booleans(), _scalar), "stream": st.one_of(st.integers(-2, 2**66), _scalar)})
+
+
+@pytest.fixture(scope="module")
+def configure_server(null523):
+    p = subprocess.Popen([str(null523.python), "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True, env=null523.env(), cwd="/")
+    yield p
+    p.stdin.close()
+    p.wait(timeout=30)
+
+
+def _extent(shape, strides, itemsize):
+    if 0 in shape:
+        return 0, 0
+    if strides is None:
+        n = itemsize
+        for d in shape:
+            n *= d
+        return 0, n
+    lo = sum(min(0, (d - 1) * s) for d, s in zip(shape, strides))
+    hi = sum(max(0, (d - 1) * s) for d, s in zip(shape, strides))
+    return lo, hi + itemsize
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cap=st.integers(0, 256), calls=st.lists(_kwargs, min_size=1, max_size=3))
+def test_configure_gives_a_valid_interface_within_the_allocation_or_a_clear_refusal(configure_server, cap, calls):
+    """Any configure() arguments, one to three calls in a row on one array: each either leaves a
+    valid version-3 interface whose elements lie within the allocation, or raises ValueError or
+    TypeError (never another exception, never an interface claiming more than was allocated)."""
+    configure_server.stdin.write(repr((cap, calls)) + "\n")
+    configure_server.stdin.flush()
+    results = json.loads(configure_server.stdout.readline())
+    for kw, res in zip(calls, results):
+        assert res[0] != "other", (kw, res)
+        if res[0] != "ok":
+            assert res[0] in ("ValueError", "TypeError") and res[1], (kw, res)
+            continue
+        cai, itemsize, nbytes, size = ast.literal_eval(res[1]), res[2], res[3], res[4]
+        shape, strides = cai["shape"], cai["strides"]
+        assert cai["version"] == 3 and isinstance(cai["data"], bool)
+        assert TYPESTR.match(cai["typestr"]) and int(cai["typestr"][2:]) == itemsize > 0, (kw, cai)
+        assert isinstance(shape, tuple) and all(type(d) is int and d >= 0 for d in shape), (kw, cai)
+        assert strides is None or (len(strides) == len(shape) and all(type(s) is int for s in strides)), (kw, cai)
+        assert "stream" not in cai or (type(cai["stream"]) is int and cai["stream"] > 0), (kw, cai)
+        first, end = _extent(shape, strides, itemsize)
+        assert 0 <= first and end <= cap, (kw, cai, cap)
+        prod = 1
+        for d in shape:
+            prod *= d
+        assert size == prod and nbytes == prod * itemsize
