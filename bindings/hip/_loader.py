@@ -182,8 +182,8 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
             handle, error = None, problem
         if explicit and not handle:
             raise HipLibraryNotFoundError(
-                f"{_env_var(lib)}={cand.path} cannot be opened: {error}. Point it at a lib{lib}.so "
-                f"of HIP {major}.x, or unset it to search ROCM_PATH and the system.")
+                f"{_env_var(lib)}={cand.path} cannot be opened: {error}. Point it at "
+                f"{_wanted(module, lib, major)}, or unset it to search ROCM_PATH and the system.")
         if handle:
             found = LoadedLibrary(lib, _resolved_path(cand.path), cand.found_via, handle, tuple(attempts))
             _loaded[module] = found
@@ -205,6 +205,18 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
     raise HipLibraryNotFoundError(
         f"could not open lib{lib} (HIP {major}.x); tried, in order:\n{tried}\n"
         f"Install the HIP runtime of ROCm {major}.x, or set ROCM_PATH or {_env_var(lib)}.")
+
+
+def _wanted(module: str, lib: str, major: int) -> str:
+    """The file ``module`` needs, for a message: HIP's runtime by its HIP major; a ROCm library by
+    its own soname and version (hipRAND's soname major 1 is not a HIP version) and, apart, the
+    HIP release of this wheel that it belongs to."""
+    rocm = rocm_library(module)
+    if not rocm:
+        return f"a lib{lib}.so of HIP {major}.x"
+    from hip import _version
+    return (f"lib{lib}.so.{major} ({rocm[2]} {rocm[3]}, the {rocm[2]} of HIP "
+            f"{_version.HIP_VERSION_STRING}, which this wheel was generated for)")
 
 
 def runtime_version(loaded: LoadedLibrary, dlsym) -> "str | None":

@@ -391,3 +391,20 @@ def test_configure_gives_a_valid_interface_within_the_allocation_or_a_clear_refu
         for d in shape:
             prod *= d
         assert size == prod and nbytes == prod * itemsize
+
+
+# -- 6. a missing library's message -------------------------------------------------------------
+def test_a_missing_library_is_named_by_its_own_version_not_as_a_hip_release(null571, tmp_path):
+    missing = tmp_path / "libhiprand.so.1"
+    # (the runner's environment names the null hipRAND: the script replaces that before the import)
+    p = null571.proc(f"import os; os.environ['HIP_PYTHON_LIBHIPRAND_PATH'] = {str(missing)!r}\n" + TRY + r'''
+import warnings
+warnings.simplefilter("ignore")
+from hip import hiprand
+print(json.dumps(attempt(lambda: hiprand.hiprandGetVersion())))
+''')
+    assert p.returncode == 0, p.stderr
+    kind, message = json.loads(p.stdout.strip().splitlines()[-1])
+    assert kind == "HipLibraryNotFoundError", message
+    assert "HIP 1.x" not in message and "the hipRAND of HIP 5.7.31921" in message   # 5.7.1's HIP version
+    assert re.search(r"libhiprand\.so\.1 \(hipRAND \d+\.\d+", message), message
