@@ -218,13 +218,24 @@ def load(module: str, major: int, opener) -> LoadedLibrary:
         f"Install the HIP runtime of ROCm {major}.x, or set ROCM_PATH or {_env_var(lib)}.")
 
 
+def _wanted(lib: str, major: int, rocm) -> str:
+    """The file a module needs, for a message: HIP's runtime by its HIP major; a ROCm library by
+    its own soname and version (hipRAND's soname major 1 is not a HIP version) and, apart, the
+    HIP release of this wheel that it belongs to."""
+    if not rocm:
+        return f"lib{lib} of HIP {major}.x"
+    from hip import _version
+    return (f"lib{lib}.so.{major} ({rocm[2]} {rocm[3]}, the {rocm[2]} of HIP "
+            f"{_version.HIP_VERSION_STRING}, which this wheel was generated for)")
+
+
 def _unusable(module: str, rocm, lib: str, major: int, cand: Candidate, path: str, where: str,
               why: str) -> HipLibraryNotFoundError:
     """The error for a library file that was found (named, under ROCM_PATH, or where the dynamic
     loader looks) but cannot be used: a found file is used or refused, never skipped, so the
     file the user has to fix is the one the message names.  A truncated one is refused before
     dlopen, which would map it and die of SIGBUS."""
-    want = f"{rocm[2]} {rocm[3]} (lib{lib}.so.{major})" if rocm else f"lib{lib} of HIP {major}.x"
+    want = _wanted(lib, major, rocm)
     cls = RocmLibraryNotFoundError if rocm else HipLibraryNotFoundError
     if cand.found_via == _env_var(lib):
         return cls(f"{_env_var(lib)}={cand.path} cannot be opened: {why}. Point it at {want}, or unset "

@@ -21,6 +21,11 @@ cdef tuple _names = ()
 cdef void* _handle = NULL
 cdef object _lib = None            # the loader's LoadedLibrary for this module's library
 cdef list _enum_maps = []
+cdef list _enum_classes = []       # per enum: its one class, once built (_build_enum)
+import _thread
+# Held while an enum or struct class is first built (threads touching one at once get one class);
+# re-entrant: building a struct class may name another module's class, built under its own lock.
+cdef object _build_lock = _thread.RLock()
 cdef list _ok = []                 # per enum: its member of value 0 (hipSuccess), once built
 cdef list _ok1 = []                # per enum: (that member,); tuples are immutable, so shared
 cdef dict _enum_by_name = {}
@@ -206,9 +211,13 @@ cdef inline bint _fast_ptr(object o, void** out):
         out[0] = PyLong_AsVoidPtr(o)
         return True
     if isinstance(o, Pointer):   # handles, DeviceArray, hip._util.types adapters
+        if (<Pointer>o)._readonly:
+            return False    # read-only memory: the slow path refuses it where C writes
         out[0] = (<Pointer>o)._ptr
         return True
     if isinstance(o, _Struct):
+        if (<_Struct>o)._readonly:
+            return False    # a view of read-only memory: the slow path refuses it where C writes
         out[0] = (<_Struct>o)._ptr
         return True
     return False
@@ -271,6 +280,13 @@ cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1, bint wr
     cdef void* p
     if _fast_ptr(o, &p):
         return p
+    if isinstance(o, bool):   # True is no address 1: a flag passed where a pointer goes
+        raise TypeError(f"{name if index < 0 else f'{name}[{index}]'}: expected an address (int, "
+                        f"None, a buffer, a Pointer or a HIP struct), not a bool")
+    if isinstance(o, Pointer):   # over read-only memory (the fast path took the others)
+        if written:
+            _read_only(name, o)
+        return (<Pointer>o)._ptr
     cai = getattr(o, "__cuda_array_interface__", None)
     if cai is not None:
         return _cai_data(o, cai, name if written else None)
@@ -301,7 +317,8 @@ cdef void* _cai_data(object o, object cai, str written=None) except? NULL:
     """The address of a ``__cuda_array_interface__``; ``written`` (the parameter's name): C
     writes there, so an array marked read-only is refused."""
     data = cai.get("data") if isinstance(cai, dict) else None
-    if not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__"):
+    if (not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__")
+            or isinstance(data[0], bool)):
         raise TypeError(f"{type(o).__name__}.__cuda_array_interface__ must be a dict whose 'data' "
                         f"is a (int address, bool read_only) tuple")
     if written is not None and data[1]:
@@ -318,6 +335,8 @@ cdef void* _ref_arg(object o, void** slot, str name) except NULL:
     if isinstance(o, Handle):
         return <void*>&(<Pointer>o)._ptr
     if isinstance(o, Pointer):
+        if (<Pointer>o)._readonly:
+            _read_only(name, o)   # C writes the handle there
         return (<Pointer>o)._ptr
     if not _fast_ptr(o, slot):
         raise TypeError(f"{name}: expected a handle, its createRef(), an int or None, not {type(o).__name__}")
@@ -461,7 +480,7 @@ cdef list _pack_extra(object items, list keep):
 
 # -- enums -----------------------------------------------------------------------------------
 cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple handles):
-    global _enums, _records, _aliases, _other, _enum_maps, _ok, _ok1, _handle_names, _handle_classes
+    global _enums, _records, _aliases, _other, _enum_maps, _enum_classes, _ok, _ok1, _handle_names, _handle_classes
     global _record_names
     _handle_names = handles
     _handle_classes = [None] * len(handles)
@@ -471,6 +490,7 @@ cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple hand
     _aliases = aliases
     _other = other
     _enum_maps = [None] * len(enums)
+    _enum_classes = [None] * len(enums)
     _ok = [None] * len(enums)
     _ok1 = [None] * len(enums)
     for i, e in enumerate(enums):
@@ -478,22 +498,32 @@ cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple hand
 
 
 cdef object _build_enum(Py_ssize_t i):
-    # once: a second class would make the members handed out before foreign to the new one
-    # (hip.hipError_t, then hip.hipSuccess rebuilt the class: isinstance(err, hipError_t) False)
-    if _enum_maps[i] is not None:
-        return _enum_maps[i]
-    name, module, constants = _enums[i]
-    if module != _MODULE:
-        cls = getattr(_other_module(), name)
-    else:
-        import enum  # here, not at import: enum costs ~1 ms that many programs never need
-        cls = enum.IntEnum(name, constants or (("_empty", 0),), module=__name__)
-    _enum_maps[i] = {int(m): m for m in cls}
-    if 0 in _enum_maps[i]:
-        _ok[i] = _enum_maps[i][0]
-        _ok1[i] = (_ok[i],)
-    globals()[name] = cls
-    return _enum_maps[i]
+    """Enum ``i``'s value -> member map, its class built on first use and only then: a typedef
+    alias (``hiprandStatus_t`` of ``hiprandStatus``) and a status a call returned before the
+    alias was named are the one class, so ``isinstance`` holds whichever name is used.  Built
+    under the module's lock: ``enum`` runs Python code, so without it two threads touching
+    the enum first could each build (and one publish) a class of their own."""
+    m = _enum_maps[i]
+    if m is not None:
+        return m
+    with _build_lock:
+        m = _enum_maps[i]
+        if m is not None:
+            return m
+        name, module, constants = _enums[i]
+        if module != _MODULE:
+            cls = getattr(_other_module(), name)
+        else:
+            import enum  # here, not at import: enum costs ~1 ms that many programs never need
+            cls = enum.IntEnum(name, constants or (("_empty", 0),), module=__name__)
+        m = {int(v): v for v in cls}
+        globals()[name] = cls
+        _enum_classes[i] = cls
+        if 0 in m:
+            _ok[i] = m[0]
+            _ok1[i] = (_ok[i],)
+        _enum_maps[i] = m   # last: a reader seeing the map sees the class and _ok published
+    return m
 
 
 cdef object _enum_member(Py_ssize_t i, int64_t v):
@@ -529,19 +559,23 @@ def _other_module():
 
 def __getattr__(str name):
     """Enums, structs and their typedef names are built on first use to keep import fast."""
+    cdef Py_ssize_t i
     if name in _enum_by_name:
-        _build_enum(_enum_by_name[name])
-        return globals()[name]
+        i = _enum_by_name[name]
+        _build_enum(i)
+        return _enum_classes[i]
     if name in _records:
         return _record_class(name)
     if name in _aliases:
-        value = __getattr__(_aliases[name])
+        value = __getattr__(_aliases[name])   # the class itself, built once (never rebuilt)
         globals()[name] = value
         return value
     if not _const_to_enum:
+        consts = {}
         for i, e in enumerate(_enums):
             for cname, _ in e[2]:
-                _const_to_enum[cname] = i
+                consts[cname] = i
+        _const_to_enum.update(consts)   # whole, so another thread never sees half of it
     if name in _const_to_enum:
         cls = __getattr__(_enums[_const_to_enum[name]][0])
         return cls[name]
@@ -652,6 +686,9 @@ cdef _set(char* p, tuple spec, object value):
     elif code == _FIELD_ENUM:
         _write_int(p, size, extra[1], _index(value, "field"))
     elif code == _FIELD_POINTER:
+        if isinstance(value, _Struct) and (<_Struct>value)._readonly:
+            raise TypeError("a pointer field cannot hold a struct viewing read-only memory "
+                            "(C may write through the field)")
         keep = []
         q = _slow_ptr(value, "field", keep)
         if keep:
@@ -672,22 +709,44 @@ cdef _set(char* p, tuple spec, object value):
         unit = ((_read_bits(p, bit, bits) & ~mask) | ((value << bit) & mask)).to_bytes((bit + bits + 7) // 8, "little")
         memcpy(p, <const char*>unit, len(unit))
     elif code == _FIELD_ARRAY:
-        step = _spec_size(extra)
-        if isinstance(value, (bytes, bytearray)) and extra[0] in (_FIELD_SIGNED, _FIELD_UNSIGNED) and extra[1] == 1:
-            if len(value) > size:
-                raise ValueError(f"at most {size} bytes")
-            memset(p, 0, size)
-            memcpy(p, <char*>value if isinstance(value, bytes) else PyByteArray_AS_STRING(value), len(value))
-            return
-        items = list(value)
-        if len(items) > size:
-            raise ValueError(f"at most {size} items")
-        k = 0
-        for item in items:
-            _set(p + k * step, extra, item)
-            k += 1
+        _set_array(p, size, extra, value)
     else:
         raise TypeError("this field cannot be set from Python")
+
+
+cdef _set_array(char* p, Py_ssize_t n, tuple item, object value):
+    """Assign a whole ``n``-element array field, as C's ``T a[n] = {...}`` initializes one:
+    elements not given are zero (a shorter list never leaves the old tail).  A ``char[]`` takes
+    bytes (binary: NULs allowed) or a str (UTF-8, no NUL); other arrays an ordered sequence of
+    element values.  The items are checked (and written into scratch memory) first, so a bad
+    one leaves the field as it was."""
+    cdef Py_ssize_t step = _spec_size(item), k = 0
+    cdef bint chars = item[0] in (_FIELD_SIGNED, _FIELD_UNSIGNED) and item[1] == 1
+    if chars and isinstance(value, str):
+        if "\0" in value:
+            raise ValueError("field: embedded null character in a str for a char array "
+                             "(pass bytes for binary data)")
+        value = (<str>value).encode()
+    if chars and isinstance(value, (bytes, bytearray)):
+        if len(value) > n:
+            raise ValueError(f"field: {len(value)} bytes given, the char array holds {n}")
+        memset(p, 0, n)
+        memcpy(p, <char*>value if isinstance(value, bytes) else PyByteArray_AS_STRING(value), len(value))
+        return
+    # a mapping would give its keys, a set an arbitrary order, a str its characters
+    if isinstance(value, (str, set, frozenset)) or hasattr(value, "keys") or not hasattr(value, "__iter__"):
+        kind = "bytes, a str or " if chars else ""
+        raise TypeError(f"field: an array of {n} takes {kind}a list or tuple of its elements, "
+                        f"not {type(value).__name__}")
+    items = list(value)
+    if len(items) > n:
+        raise ValueError(f"field: {len(items)} items given, the array holds {n}")
+    scratch = bytearray(n * step)
+    cdef char* q = PyByteArray_AS_STRING(scratch)
+    for v in items:
+        _set(q + k * step, item, v)
+        k += 1
+    memcpy(p, q, n * step)
 
 
 cdef class _Struct:
@@ -700,6 +759,7 @@ cdef class _Struct:
     cdef char* _ptr
     cdef object _owner
     cdef Py_ssize_t _rid       # the record's id (its position in the sorted record table)
+    cdef bint _readonly        # a view of read-only memory (bytes, a read-only buffer): no writes
 
     def __cinit__(self, *args, **kwargs):
         self._rid = -1
@@ -725,13 +785,14 @@ cdef class _Struct:
         """A view of the struct at address ``ptr`` (kept alive by ``owner`` if given)."""
         if isinstance(ptr, Pointer):
             ptr, owner = int(ptr), (ptr if owner is None else owner)
-        if not hasattr(type(ptr), "__index__"):
+        if not hasattr(type(ptr), "__index__") or isinstance(ptr, bool):
             raise TypeError(f"{cls.__name__}.from_ptr: expected an int address, not {type(ptr).__name__}")
         import operator
         cdef _Struct s = cls.__new__(cls)
         s._ptr = <char*>PyLong_AsVoidPtr(operator.index(ptr))
         s._owner = owner
         s._rid = cls._rid_
+        s._readonly = _views_read_only(owner)
         return s
 
     @classmethod
@@ -802,6 +863,8 @@ cdef class _Struct:
         f = type(self)._fields_.get(name)
         if f is None:   # names the release, and the releases that have the field (when shown)
             raise _loader.MissingFieldError(type(self).__name__, name, type(self).__module__, self)
+        if self._readonly:
+            _struct_read_only(self)
         _set(self._ptr + <Py_ssize_t>f[0], f[1], value)
 
     def __int__(self):
@@ -829,10 +892,12 @@ cdef class _Struct:
         return f"{type(self).__name__}({fields}{more})"
 
     def __getbuffer__(self, Py_buffer* view, int flags):
+        if self._readonly and flags & 0x0001:  # PyBUF_WRITABLE
+            raise BufferError(f"this {type(self).__name__} views read-only memory")
         view.buf = self._ptr
         view.obj = self
         view.len = type(self)._size_
-        view.readonly = 0
+        view.readonly = self._readonly
         view.itemsize = 1
         view.format = NULL
         view.shape = NULL
@@ -851,6 +916,37 @@ cdef class _Struct:
         pass
 
 
+cdef bint _views_read_only(object owner) except -1:
+    """Whether the memory ``owner`` keeps alive is read-only (a struct over it must be too):
+    ``bytes`` and read-only buffers, a read-only struct (a nested struct of it), a Pointer made
+    from one, an array interface or ``DeviceArray`` marked read-only."""
+    if owner is None:
+        return False
+    if isinstance(owner, _Struct):
+        return (<_Struct>owner)._readonly
+    if isinstance(owner, memoryview):
+        return owner.readonly
+    if isinstance(owner, Pointer):
+        return (<Pointer>owner)._readonly
+    if isinstance(owner, (tuple, list)):     # the owners ListOf* keep: (storage, items)
+        return False
+    cai = getattr(owner, "__cuda_array_interface__", None)
+    if isinstance(cai, dict):
+        data = cai.get("data")
+        return isinstance(data, tuple) and len(data) == 2 and bool(data[1])
+    try:
+        return memoryview(owner).readonly
+    except TypeError:
+        return False
+
+
+cdef _struct_read_only(_Struct s):
+    name = type(s).__name__
+    raise TypeError(f"this {name} views read-only memory (bytes or a read-only buffer), so its "
+                    f"fields cannot be set: view a writable copy instead, e.g. "
+                    f"{name}.fromObj(bytearray(data))")
+
+
 def _field_get(_Struct self, str name):
     f = type(self)._fields_[name]
     return _get(self._ptr + <Py_ssize_t>f[0], f[1], self)
@@ -858,13 +954,26 @@ def _field_get(_Struct self, str name):
 
 def _field_set(_Struct self, str name, value):
     f = type(self)._fields_[name]
+    if self._readonly:
+        _struct_read_only(self)
     _set(self._ptr + <Py_ssize_t>f[0], f[1], value)
 
 
 cdef object _record_class(str name):
+    """The class of record ``name``, built once (under the module's lock, as enums are)."""
     cls = _record_classes.get(name)
     if cls is not None:
         return cls
+    with _build_lock:
+        cls = _record_classes.get(name)
+        if cls is None:
+            cls = _build_record_class(name)
+            _record_classes[name] = cls
+            globals()[name] = cls
+    return cls
+
+
+cdef object _build_record_class(str name):
     module, size, table, defaults = _records[name]
     if module != _MODULE:
         cls = getattr(_other_module(), name)
@@ -882,8 +991,6 @@ cdef object _record_class(str name):
             if hasattr(_Struct, n):   # a field named like a helper (hipPitchedPtr.ptr): the field wins
                 ns[n] = property(lambda self, n=n: _field_get(self, n), lambda self, v, n=n: _field_set(self, n, v))
         cls = type(name, (_Struct,), ns)
-    _record_classes[name] = cls
-    globals()[name] = cls
     return cls
 
 

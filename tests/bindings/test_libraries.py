@@ -194,7 +194,8 @@ def test_a_truncated_library_first_on_the_path_is_a_clean_error(venv_523, bookwo
     assert p.returncode == 0, p.stderr                # never a signal
     said, cls, msg = json.loads(p.stdout)
     assert cls == "RocmLibraryNotFoundError"
-    assert msg.startswith("hip.hiprand needs hipRAND 5.3.3 (libhiprand.so.1); the file found (libhiprand.so.1 "
+    assert msg.startswith("hip.hiprand needs libhiprand.so.1 (hipRAND 5.3.3, the hipRAND of HIP 5.2.21153, which "
+                          "this wheel was generated for); the file found (libhiprand.so.1 "
                           f"through LD_LIBRARY_PATH), {cut.resolve()}, cannot be opened: truncated: 4096 bytes"), msg
     assert "apt install --reinstall libhiprand1" in msg and "HIP_PYTHON_LIBHIPRAND_PATH" in msg
     assert [c for c, _ in said] == ["RocmLibraryNotFoundWarning"] and said[0][1].startswith(msg)

@@ -36,9 +36,11 @@ NOT_FLOATS = [("str", ["str", "1.5"]), ("object()", ["object"]), ("None", ["none
 NOT_POINTERS = [("float", ["float", 1.5]), ("integral float", ["float", 4096.0]), ("Decimal", ["decimal", "1.5"]),
                 ("Fraction", ["fraction", [3, 2]]),
                 ("str", ["str", "a"]), ("object()", ["object"]), ("int >= 2**64", ["int", 1 << 64], O),
-                ("CAI float address", ["cai", [1.5, False]]), ("CAI {}", ["cai", None])]
+                ("CAI float address", ["cai", [1.5, False]]), ("CAI {}", ["cai", None]),
+                ("bool", ["int", True])]   # True is no address 1
 READ_ONLY = [("bytes", ["bytes", 64]), ("read-only memoryview", ["romv", 64]),
-             ("read-only CAI", ["cai", [4096, True]])]
+             ("read-only CAI", ["cai", [4096, True]]), ("read-only DeviceArray", ["rodev", 64]),
+             ("Pointer over bytes", ["roptr", 64]), ("struct over bytes", ["rostruct"])]
 
 
 def _resolve(t, td):
@@ -128,6 +130,7 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
                 slots.append((p, ["none"], wrong))
             elif role == "handle_ref":
                 slots.append((p, ["none"], [("handle ref <- float", ["float", 1.5], T),
+                                            ("handle ref <- bool", ["int", True], T),
                                             ("handle ref <- str", ["str", "a"], T),
                                             ("handle ref <- object()", ["object"], T)]))
             else:
@@ -149,6 +152,7 @@ CHILD = r'''
 import importlib, json, os, sys
 from decimal import Decimal
 from fractions import Fraction
+from hip._util.types import DeviceArray, Pointer
 cases = json.load(open(sys.argv[1]))
 mods = {m: importlib.import_module("hip." + m) for m in sorted({c[0] for c in cases} | {"hip"})}
 start = int(sys.argv[3])
@@ -167,6 +171,8 @@ ARG_KINDS = {
     "fraction": lambda t: Fraction(*t[1]), "floatstr": lambda t: float(t[1]), "object": lambda t: object(),
     "struct": lambda t: getattr(mods[t[1]], t[2])(), "list": lambda t: [make(x) for x in t[1]],
     "cai": lambda t: CAI(t[1]),
+    "rodev": lambda t: DeviceArray(bytes(t[1])), "roptr": lambda t: Pointer(bytes(t[1])),
+    "rostruct": lambda t: mods["hip"].dim3.fromObj(bytes(12)),
 }
 def make(t):
     return ARG_KINDS[t[0]](t)

@@ -3,6 +3,8 @@
 cdef class Pointer:
     cdef void* _ptr
     cdef object _owner          # whatever keeps the memory at _ptr alive (buffer, parent, storage)
+    cdef bint _readonly         # the memory is read-only (bytes, a read-only buffer or array):
+                                # the wrappers refuse it where C writes
     cdef _take(self, object pyobj)
 
 
@@ -11,11 +13,12 @@ cdef class Handle(Pointer):
 
 
 cdef class DeviceArray(Pointer):
-    cdef public tuple shape
-    cdef public str typestr
-    cdef public Py_ssize_t itemsize
-    cdef public object strides
-    cdef public bint read_only
+    # set through configure() (and the properties of the same names), which validates them
+    cdef tuple _shape
+    cdef str _typestr
+    cdef Py_ssize_t _itemsize
+    cdef tuple _strides         # None: C-contiguous
+    cdef object _stream         # the CUDA Array Interface's "stream": None or an int (never 0)
     cdef Py_ssize_t _capacity   # bytes the allocation holds (-1: unknown)
 
 

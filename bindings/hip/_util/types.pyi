@@ -37,12 +37,15 @@ class Handle(Pointer):
 
 @disjoint_base
 class DeviceArray(Pointer):
-    """Device memory with a shape and an element type (the CUDA Array Interface, version 3)."""
+    """Device memory with a shape and an element type (the CUDA Array Interface, version 3).
+
+    Assigning an attribute is ``configure(name=value)``: validated the same way."""
     shape: tuple[int, ...]
     typestr: str
     itemsize: int
     strides: tuple[int, ...] | None
     read_only: bool
+    stream: int | None
     def configure(self, _force: bool = False, **kwargs: Any) -> Self: ...
     @property
     def size(self) -> int: ...

@@ -22,7 +22,8 @@ __all__ = ["Pointer", "Handle", "DeviceArray", "ListOfBytes", "ListOfPointer", "
 cdef void* _cai_address(object o, object cai) except? NULL:
     """The device address in an object's ``__cuda_array_interface__`` (validated)."""
     data = cai.get("data") if isinstance(cai, dict) else None
-    if not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__"):
+    if (not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__")
+            or isinstance(data[0], bool)):
         raise TypeError(f"{type(o).__name__}.__cuda_array_interface__ must be a dict whose 'data' "
                         f"is a (int address, bool read_only) tuple")
     import operator
@@ -39,6 +40,7 @@ cdef class Pointer:
 
     cdef _take(self, object o):
         self._owner = None
+        self._readonly = False
         if o is None:
             self._ptr = NULL
         elif type(o) is int:
@@ -46,6 +48,7 @@ cdef class Pointer:
         elif isinstance(o, Pointer):
             self._ptr = (<Pointer>o)._ptr
             self._owner = o
+            self._readonly = (<Pointer>o)._readonly
         elif type(o).__module__ == "ctypes" and getattr(type(o), "_type_", None) in ("P", "z", "Z"):
             self._ptr = PyLong_AsVoidPtr(o.value or 0)   # a ctypes pointer means its value
         else:
@@ -53,6 +56,7 @@ cdef class Pointer:
             if cai is not None:
                 self._ptr = _cai_address(o, cai)
                 self._owner = o
+                self._readonly = bool(cai["data"][1])
                 return
             try:
                 mv = memoryview(o)
@@ -63,6 +67,7 @@ cdef class Pointer:
                     raise ValueError(f"{type(o).__name__}: the buffer is not contiguous")
                 self._ptr = PyMemoryView_GET_BUFFER(mv).buf
                 self._owner = mv
+                self._readonly = mv.readonly   # bytes: C must never write there
             elif hasattr(type(o), "__index__") and not isinstance(o, bool):
                 import operator
                 self._ptr = PyLong_AsVoidPtr(operator.index(o))
@@ -106,6 +111,7 @@ cdef class Pointer:
         cdef Pointer p = Pointer.__new__(Pointer)
         p._ptr = <void*>(<uintptr_t>self._ptr + <Py_ssize_t>operator.index(offset))
         p._owner = self
+        p._readonly = self._readonly
         return p
 
     def __eq__(self, other):
@@ -149,6 +155,11 @@ _TYPESTRS = {
 }
 
 
+# The largest byte count an array may describe: its extent must fit a C ssize_t (CAI consumers
+# multiply shape by strides in 64-bit integers).
+cdef object _MAX_BYTES = (1 << 63) - 1
+
+
 cdef str _typestr(object t):
     """A CUDA Array Interface typestr (``'<f4'``) from one, a NumPy dtype name or a struct code."""
     if hasattr(t, "str") and isinstance(getattr(t, "str"), str):  # a numpy dtype
@@ -157,16 +168,104 @@ cdef str _typestr(object t):
         raise TypeError(f"typestr must be a str, not {type(t).__name__}")
     if t in _TYPESTRS:
         return _TYPESTRS[t]
-    if len(t) >= 3 and t[0] in "<>|=" and t[1] in "biufcmMOV" and t[2:].isdigit():
+    if (len(t) >= 3 and t[0] in "<>|=" and t[1] in "biufcmMOV" and t[2:].isascii() and t[2:].isdigit()
+            and 0 < int(t[2:]) <= _MAX_BYTES):
         return t
-    raise ValueError(f"unknown element type {t!r} (use e.g. 'float32', '<f4' or 'f')")
+    raise ValueError(f"typestr {t!r} names no element type: use e.g. 'float32', '<f4' or 'f' (byte order "
+                     f"<, >, | or =, a kind of 'biufcmMOV', a size in bytes of at least 1)")
 
 
-cdef Py_ssize_t _prod(tuple shape):
-    cdef Py_ssize_t n = 1
+cdef object _count(object v, str name):
+    """``v`` as a Python int (anything with ``__index__`` but a bool), for a shape, a stride or
+    an itemsize; a wrong type is a TypeError naming the value."""
+    if isinstance(v, bool):
+        raise TypeError(f"{name}: expected an int, not a bool ({v!r})")
+    import operator
+    try:
+        return operator.index(v)
+    except TypeError:
+        raise TypeError(f"{name}: expected an int, not {type(v).__name__} ({v!r})") from None
+
+
+cdef tuple _shape_of(object s):
+    if hasattr(type(s), "__index__") and not isinstance(s, bool):
+        s = (s,)
+    if not isinstance(s, (tuple, list)):
+        raise TypeError(f"shape: expected an int or a tuple of ints, not {type(s).__name__}")
+    shape = tuple([_count(d, "shape") for d in s])
+    for d in shape:
+        if d < 0:
+            raise ValueError(f"shape {shape}: a dimension is negative ({d})")
+        if d > _MAX_BYTES:
+            raise ValueError(f"shape {shape}: dimension {d} is larger than any allocation")
+    return shape
+
+
+cdef tuple _strides_of(object s, tuple shape):
+    if s is None:
+        return None
+    if not isinstance(s, (tuple, list)):
+        raise TypeError(f"strides: expected None or a tuple of ints (bytes per step of each "
+                        f"dimension), not {type(s).__name__}")
+    strides = tuple([_count(d, "strides") for d in s])
+    if len(strides) != len(shape):
+        raise ValueError(f"strides {strides} has {len(strides)} entries; shape {shape} has "
+                         f"{len(shape)} dimensions")
+    for d in strides:
+        if abs(d) > _MAX_BYTES:
+            raise ValueError(f"strides {strides}: stride {d} is larger than any allocation")
+    return strides
+
+
+cdef object _stream_of(object v):
+    """The CUDA Array Interface (v3) ``stream`` for ``v``: None (no synchronization needed), a
+    stream handle (its address; the NULL handle, HIP's default stream, is 1 there: the legacy
+    default stream), or an int other than 0, which the interface reserves as ambiguous."""
+    if v is None:
+        return None
+    if isinstance(v, Pointer):
+        a = PyLong_FromVoidPtr((<Pointer>v)._ptr)
+        return 1 if a == 0 else a
+    if isinstance(v, bool) or not hasattr(type(v), "__index__"):
+        raise TypeError(f"stream: expected None, a stream handle or an int, not {type(v).__name__} ({v!r})")
+    import operator
+    a = operator.index(v)
+    if a == 0:
+        raise ValueError("stream=0 is ambiguous in the CUDA Array Interface: pass 1 for the default "
+                         "stream, a stream handle, or None for no synchronization")
+    if not 0 < a < (1 << 64):
+        raise ValueError(f"stream={a} is no stream address")
+    return a
+
+
+cdef bint _flag(object v, str name) except -1:
+    if isinstance(v, bool) or (type(v).__module__ == "numpy" and type(v).__name__ in ("bool_", "bool")):
+        return bool(v)
+    raise TypeError(f"{name}: expected a bool, not {type(v).__name__} ({v!r})")
+
+
+cdef object _prod(tuple shape):
+    n = 1
     for s in shape:
-        n *= <Py_ssize_t>s
+        n *= s
     return n
+
+
+cdef tuple _extent(tuple shape, tuple strides, object itemsize):
+    """(first, end) byte offsets, relative to the array's address, of the memory its elements
+    occupy; (0, 0) for an array of no elements."""
+    if 0 in shape:
+        return 0, 0
+    if strides is None:
+        return 0, _prod(shape) * itemsize
+    lo = hi = 0
+    for d, st in zip(shape, strides):
+        span = (d - 1) * st
+        if span < 0:
+            lo += span
+        else:
+            hi += span
+    return lo, hi + itemsize
 
 
 cdef Pointer new_pointer(void* p):
@@ -181,11 +280,11 @@ cdef DeviceArray new_device_array(void* p, Py_ssize_t nbytes):
     cdef DeviceArray a = DeviceArray.__new__(DeviceArray)
     a._ptr = p
     a._owner = None
-    a.shape = (nbytes,)
-    a.typestr = "|u1"
-    a.itemsize = 1
-    a.strides = None
-    a.read_only = False
+    a._shape = (nbytes,)
+    a._typestr = "|u1"
+    a._itemsize = 1
+    a._strides = None
+    a._stream = None
     a._capacity = nbytes
     return a
 
@@ -195,90 +294,168 @@ cdef class DeviceArray(Pointer):
 
     ``hipMalloc(n)`` gives a ``DeviceArray`` of ``n`` bytes (``.size == n``, ``.itemsize == 1``);
     ``.configure(typestr="float32", shape=(3, 20))`` retypes it in place (returns it), and
-    ``a[r, :]`` / ``a[2:5]`` are views of contiguous parts.
+    ``a[r, :]`` / ``a[2:5]`` are views of contiguous parts.  ``shape``, ``typestr``,
+    ``itemsize``, ``strides``, ``read_only`` and ``stream`` are validated as the interface
+    requires whether set through ``configure`` or assigned: a wrong type is a TypeError, a
+    wrong value (a negative or zero size, strides not matching the shape, elements reaching past
+    the allocation) a ValueError.  A read-only array is refused where C writes.
     """
 
     def __init__(self, pyobj=None):
-        self._take(pyobj)
-        self.shape, self.typestr, self.itemsize, self.strides, self.read_only = (), "|u1", 1, None, False
+        self._take(pyobj)     # a read-only buffer or array interface makes a read-only array
+        self._shape, self._typestr, self._itemsize, self._strides, self._stream = (), "|u1", 1, None, None
         self._capacity = -1
         cdef DeviceArray o
-        cai = getattr(pyobj, "__cuda_array_interface__", None) if pyobj is not None else None
         if isinstance(pyobj, DeviceArray):
             o = <DeviceArray>pyobj
-            self.shape, self.typestr, self.itemsize = o.shape, o.typestr, o.itemsize
-            self.strides, self.read_only, self._capacity = o.strides, o.read_only, o._capacity
-        elif isinstance(cai, dict):
-            self.configure(_force=True, shape=tuple(cai.get("shape", ())), typestr=cai.get("typestr", "|u1"),
-                           strides=cai.get("strides"), read_only=bool(cai["data"][1]))
+            self._shape, self._typestr, self._itemsize = o._shape, o._typestr, o._itemsize
+            self._strides, self._stream, self._capacity = o._strides, o._stream, o._capacity
+            return
+        cai = getattr(pyobj, "__cuda_array_interface__", None) if pyobj is not None else None
+        if isinstance(cai, dict):
+            # another library's array: its own description, whose size we cannot know
+            self.configure(_force=True, shape=cai.get("shape", ()), typestr=cai.get("typestr", "|u1"),
+                           strides=cai.get("strides"), stream=cai.get("stream"))
+        elif isinstance(self._owner, memoryview):
+            self._capacity = (<memoryview>self._owner).nbytes
 
     def configure(self, _force=False, **kwargs):
-        """Set ``shape``, ``typestr``, ``itemsize``, ``strides``, ``read_only``; returns self.
+        """Set ``shape``, ``typestr``, ``itemsize``, ``strides``, ``read_only``, ``stream``;
+        returns self.  Nothing changes unless all of them are valid.
 
-        A shape and type needing more bytes than the allocation holds is refused unless
-        ``_force=True``."""
+        ``typestr`` also sets ``itemsize``; an ``itemsize`` alone that differs from the
+        typestr's makes the elements opaque (``'|V<itemsize>'``).  ``stream`` (published in
+        ``__cuda_array_interface__``): None, a stream handle, or an int but 0.  Elements reaching
+        past the allocation are refused unless ``_force=True`` (as AMD's ``configure`` takes)."""
         unknown = set(kwargs) - {"shape", "typestr", "itemsize", "strides", "read_only", "stream"}
         if unknown:
             raise TypeError(f"configure() got unexpected keyword arguments {sorted(unknown)}")
-        shape = self.shape
-        typestr, itemsize = self.typestr, self.itemsize
+        shape, strides, stream = self._shape, self._strides, self._stream
+        typestr, itemsize, read_only = self._typestr, self._itemsize, self._readonly
         if "typestr" in kwargs:
             typestr = _typestr(kwargs["typestr"])
             itemsize = int(typestr[2:])
         if "itemsize" in kwargs:
-            import operator
-            itemsize = operator.index(kwargs["itemsize"])
+            n = _count(kwargs["itemsize"], "itemsize")
+            if not 0 < n <= _MAX_BYTES:
+                raise ValueError(f"itemsize must be a positive number of bytes, not {n}")
+            if n != int(typestr[2:]):
+                if "typestr" in kwargs:
+                    raise ValueError(f"itemsize={n} contradicts typestr {typestr!r} "
+                                     f"({int(typestr[2:])}-byte elements)")
+                typestr = f"|V{n}"
+            itemsize = n
         if "shape" in kwargs:
-            s = kwargs["shape"]
-            import operator
-            shape = (operator.index(s),) if hasattr(type(s), "__index__") else tuple(operator.index(d) for d in s)
-            if any(d < 0 for d in shape):
-                raise ValueError(f"negative dimension in shape {shape}")
-        elif "typestr" in kwargs or "itemsize" in kwargs:
+            shape = _shape_of(kwargs["shape"])
+        elif ("typestr" in kwargs or "itemsize" in kwargs) and len(shape) <= 1 and strides is None:
             # retyping a flat byte range keeps its byte size
-            if len(shape) <= 1 and self.itemsize and (_prod(shape) * self.itemsize) % itemsize == 0:
-                shape = (_prod(shape) * self.itemsize // itemsize,)
-        if not _force and self._capacity >= 0 and _prod(shape) * itemsize > self._capacity:
-            raise ValueError(f"shape {shape} of {itemsize}-byte elements needs {_prod(shape) * itemsize} "
-                             f"bytes; the allocation holds {self._capacity} (pass _force=True to override)")
-        self.shape, self.typestr, self.itemsize = shape, typestr, itemsize
+            if (_prod(shape) * self._itemsize) % itemsize == 0:
+                shape = (_prod(shape) * self._itemsize // itemsize,)
         if "strides" in kwargs:
-            self.strides = None if kwargs["strides"] is None else tuple(kwargs["strides"])
+            strides = _strides_of(kwargs["strides"], shape)
+        elif strides is not None and len(strides) != len(shape):
+            raise ValueError(f"the array's strides {strides} do not fit shape {shape}: pass strides "
+                             f"too (None: C-contiguous)")
         if "read_only" in kwargs:
-            self.read_only = bool(kwargs["read_only"])
+            read_only = _flag(kwargs["read_only"], "read_only")
+        if "stream" in kwargs:
+            stream = _stream_of(kwargs["stream"])
+        first, end = _extent(shape, strides, itemsize)
+        if end - first > _MAX_BYTES:
+            raise ValueError(f"shape {shape} of {itemsize}-byte elements spans {end - first} bytes, "
+                             f"more than any allocation")
+        if not _force and self._capacity >= 0 and (first < 0 or end > self._capacity):
+            raise ValueError(f"shape {shape} of {itemsize}-byte elements"
+                             + (f" with strides {strides}" if strides is not None else "")
+                             + f" needs bytes {first}..{end}; the allocation holds {self._capacity} "
+                             f"(pass _force=True to override)")
+        self._shape, self._typestr, self._itemsize, self._strides = shape, typestr, itemsize, strides
+        self._readonly, self._stream = read_only, stream
         return self
+
+    @property
+    def shape(self):
+        return self._shape
+
+    @shape.setter
+    def shape(self, value):
+        self.configure(shape=value)
+
+    @property
+    def typestr(self):
+        return self._typestr
+
+    @typestr.setter
+    def typestr(self, value):
+        self.configure(typestr=value)
+
+    @property
+    def itemsize(self):
+        return self._itemsize
+
+    @itemsize.setter
+    def itemsize(self, value):
+        self.configure(itemsize=value)
+
+    @property
+    def strides(self):
+        return self._strides
+
+    @strides.setter
+    def strides(self, value):
+        self.configure(strides=value)
+
+    @property
+    def read_only(self):
+        return self._readonly
+
+    @read_only.setter
+    def read_only(self, value):
+        self.configure(read_only=value)
+
+    @property
+    def stream(self):
+        """The interface's ``stream``: None, or the stream a consumer synchronizes on."""
+        return self._stream
+
+    @stream.setter
+    def stream(self, value):
+        self.configure(stream=value)
 
     @property
     def size(self):
         """Number of elements (bytes, until configured)."""
-        return _prod(self.shape)
+        return _prod(self._shape)
 
     @property
     def nbytes(self):
-        return _prod(self.shape) * self.itemsize
+        return _prod(self._shape) * self._itemsize
 
     @property
     def ndim(self):
-        return len(self.shape)
+        return len(self._shape)
 
     @property
     def is_read_only(self):
-        return self.read_only
+        return self._readonly
 
     @property
     def __cuda_array_interface__(self):
-        return {"shape": self.shape, "typestr": self.typestr,
-                "data": (PyLong_FromVoidPtr(self._ptr), bool(self.read_only)),
-                "strides": self.strides, "version": 3}
+        cai = {"shape": self._shape, "typestr": self._typestr,
+               "data": (PyLong_FromVoidPtr(self._ptr), bool(self._readonly)),
+               "strides": self._strides, "version": 3}
+        if self._stream is not None:
+            cai["stream"] = self._stream
+        return cai
 
     def __getitem__(self, key):
         """A view of a contiguous part: ints and step-1 slices, C order."""
-        if self.strides is not None:
+        if self._strides is not None:
             raise ValueError("subscripting a DeviceArray with explicit strides is not supported")
         import operator
         if not isinstance(key, tuple):
             key = (key,)
-        shape = self.shape
+        shape = self._shape
         if len(key) > len(shape):
             raise IndexError(f"{len(key)} indices for a {len(shape)}-dimensional array")
         cdef Py_ssize_t offset = 0, stride, n
@@ -308,16 +485,17 @@ cdef class DeviceArray(Pointer):
                 offset += i * stride
         new_shape.extend(shape[len(key):])
         cdef DeviceArray v = DeviceArray.__new__(DeviceArray)
-        v._ptr = <void*>(<uintptr_t>self._ptr + offset * self.itemsize)
+        v._ptr = <void*>(<uintptr_t>self._ptr + offset * self._itemsize)
         v._owner = self
-        v.shape = tuple(new_shape)
-        v.typestr, v.itemsize, v.strides, v.read_only = self.typestr, self.itemsize, None, self.read_only
-        v._capacity = _prod(v.shape) * self.itemsize
+        v._shape = tuple(new_shape)
+        v._typestr, v._itemsize, v._strides, v._readonly = self._typestr, self._itemsize, None, self._readonly
+        v._stream = self._stream
+        v._capacity = _prod(v._shape) * self._itemsize
         return v
 
     def __repr__(self):
-        return (f"<DeviceArray ptr={PyLong_FromVoidPtr(self._ptr):#x} shape={self.shape} "
-                f"typestr={self.typestr!r}>")
+        return (f"<DeviceArray ptr={PyLong_FromVoidPtr(self._ptr):#x} shape={self._shape} "
+                f"typestr={self._typestr!r}>")
 
 
 cdef _address_array(Pointer self, object seq, bint strings, str name):
@@ -332,6 +510,8 @@ cdef _address_array(Pointer self, object seq, bint strings, str name):
                 item = (<str>item).encode()
             if type(item) is not bytes:
                 raise TypeError(f"{name}[{i}]: expected bytes or str, not {type(item).__name__}")
+            if b"\0" in item:
+                raise ValueError(f"{name}[{i}]: embedded null character (C would see the string cut there)")
             arr[i] = <void*>PyBytes_AS_STRING(item)
         else:
             item = Pointer.fromObj(item)
