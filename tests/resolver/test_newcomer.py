@@ -133,10 +133,21 @@ def test_constraints_refuse_contradicting_versions():
 
 @pytest.mark.parametrize("args", [("--rocm-version", "6.4.0"), ("--hip-version", "6.4.43482"),
                                   ("--rocm-version", "6.2.3"), ("--rocm-version", "10.0.0")])
-def test_constraints_never_exit_0_with_a_pin_no_wheel_meets(args):
+def test_constraints_of_a_release_outside_the_default_build_say_how_to_build_its_wheel(args):
+    """A real release's pin is answered (a wheel of it is built from its tree, --rocm-path), with a
+    warning that the default build has none and the command that makes one."""
     proc = run("constraints", *args)
+    assert proc.returncode == 0, proc.stderr
+    assert "default build has no wheel of HIP" in proc.stderr and "./dev build --rocm-path /opt/rocm-" in proc.stderr
+    assert proc.stdout.startswith("hip-python>=")
+
+
+@pytest.mark.parametrize("hip", ["5.2.99999", "6.4.1", "9.9.9"])
+def test_constraints_never_exit_0_with_a_pin_nothing_can_meet(hip):
+    """A HIP version no ROCm release ships and no wheel is built of: refused, nothing printed."""
+    proc = run("constraints", "--hip-version", hip)
     assert proc.returncode == C.NO_WHEEL, proc.stdout
-    assert "builds no wheel of HIP" in proc.stderr and not proc.stdout.strip()
+    assert f"no ROCm release ships HIP {hip}" in proc.stderr and not proc.stdout.strip()
 
 
 def test_no_constraint_we_print_admits_an_amd_version():

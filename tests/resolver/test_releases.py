@@ -21,20 +21,24 @@ from hip_python_select.resolve import Target
 # evidence that showed it (the text of each piece of evidence is in releases.json).
 REAL_PAIRS = [
     ("5.0.0", "5.0.13601", "amd-package"),    # hip-runtime-amd_5.0.13601.50000-49
+    ("5.0.1", "5.0.13601", "hip-tag"),        # ROCm/HIP tag rocm-5.0.1: bin/hipvars.pm
     ("5.0.2", "5.0.13601", "hipconfig"),      # hipcc --version under /opt/rocm-5.0.2
     ("5.1.0", "5.1.20531", "amd-package"),
     ("5.1.1", "5.1.20531", "amd-package"),
     ("5.1.2", "5.1.20532", "amd-package"),
     ("5.1.3", "5.1.20532", "amd-package"),
     ("5.2.0", "5.2.21151", "amd-package"),
+    ("5.2.1", "5.2.21152", "hip-tag"),        # ROCm/HIP tag rocm-5.2.1: bin/hipvars.pm
     ("5.2.3", "5.2.21153", "debian"),         # bookworm libamdhip64-5 5.2.3-8, run in these tests
     ("5.3.0", "5.3.22061", "amd-package"),
+    ("5.3.1", "5.3.22062", "hip-tag"),
     ("5.3.2", "5.3.22062", "amd-package"),
     ("5.3.3", "5.3.22062", "amd-package"),
     ("5.4.0", "5.4.22801", "amd-package"),
     ("5.4.1", "5.4.22802", "amd-package"),
     ("5.4.2", "5.4.22803", "amd-package"),    # rhel8 hip-runtime-amd-5.4.22803.50402-104
     ("5.4.3", "5.4.22804", "amd-bindings"),   # ROCm/hip-python: HIP_VERSION_NAME "5.4.22804-474e8620"
+    ("5.4.4", "5.4.22804", "hip-tag"),
     ("5.5.0", "5.5.30201", "amd-package"),
     ("5.5.1", "5.5.30202", "amd-package"),
     ("5.6.0", "5.6.31061", "amd-package"),
@@ -74,7 +78,7 @@ REAL_PAIRS = [
     ("7.2.4", "7.2.53211", "debian"),         # experimental libamdhip64-7 7.2.4-1~exp2
     ("10.0.0", "7.15.0", "amd-bindings"),    # HIP != ROCm from here; the patch restarts at 0
 ]
-MINOR_ONLY = [("5.0.1", (5, 0)), ("5.2.1", (5, 2)), ("6.2.3", (6, 2)), ("7.14.0", (7, 13))]
+MINOR_ONLY = [("6.2.3", (6, 2)), ("7.14.0", (7, 13)), ("10.1.0", (7, 16)), ("10.2.0", (7, 17))]
 
 
 @pytest.mark.parametrize("rocm_v, hip, kind", REAL_PAIRS, ids=[p[0] for p in REAL_PAIRS])
@@ -101,7 +105,7 @@ def test_every_release_from_5_0_0_to_7_2_4_is_listed():
     expected = {p[0] for p in REAL_PAIRS} | {m[0] for m in MINOR_ONLY}
     assert expected <= listed
     between = [r for r in rocm.releases() if (5, 0, 0) <= rocm._key(r.rocm) <= (7, 2, 4)]
-    assert len(between) == 55 and sum(r.exact for r in between) == 52
+    assert len(between) == 57 and sum(r.exact for r in between) == 56
 
 
 def test_the_table_is_consistent():
@@ -157,8 +161,9 @@ def test_hip_of_name_tells_rocm_from_hip():
     assert str(rocm.hip_of_name("6.4.43484")) == "6.4.43484"
     with pytest.raises(V.InvalidHipVersion, match="not in the ROCm -> HIP table"):
         rocm.hip_of_name("6.2.5")                           # no such release
+    assert str(rocm.hip_of_name("5.2.1")) == "5.2.21152"     # from the HIP repository's tag
     with pytest.raises(V.InvalidHipVersion, match="patch is not published"):
-        rocm.hip_of_name("5.2.1")
+        rocm.hip_of_name("6.2.3")
     with pytest.raises(V.InvalidHipVersion):
         rocm.hip_of_name(None)
 
@@ -178,15 +183,13 @@ def _built(rel) -> bool:
 @pytest.mark.parametrize("rel", rocm.releases(), ids=lambda r: r.rocm)
 def test_constraints_answers_every_release_in_the_table(cli, rel):
     proc = cli("constraints", "--rocm-version", rel.rocm, env=clean_env(PATH="/usr/bin:/bin"))
-    if not _built(rel):     # a pin no wheel of this project meets is refused, never printed with exit 0
-        assert proc.returncode == C.NO_WHEEL and not proc.stdout.strip()
-        assert "builds no wheel of HIP" in proc.stderr
-        return
     assert proc.returncode == 0, proc.stderr
+    # a release outside the default build is answered too, with the command that builds its wheel
+    assert ("default build has no wheel" in proc.stderr) == (not _built(rel)), proc.stderr
     line = proc.stdout.strip()
     spec = SpecifierSet(line.split("#")[0].strip()[len("hip-python"):])
     if rel.exact:
-        assert line == constraint(rel.hip) and "warning" not in proc.stderr
+        assert line == constraint(rel.hip) and ("warning" in proc.stderr) == (not _built(rel))
         assert f"{rel.hip}.7" in spec and f"{rel.hip.next_patch()}.0" not in spec
     else:
         ma, mi = rel.major_minor
@@ -196,10 +199,16 @@ def test_constraints_answers_every_release_in_the_table(cli, rel):
 
 
 def test_constraints_json_says_exact_or_not(cli):
+    d = cli.json("constraints", "--rocm-version", "6.2.3")
+    assert d["exact"] is False and d["hip_version"] is None and d["hip_major_minor"] == "6.2"
+    # from patch 1000 up: AMD's ROCm-keyed 6.2.x.y.z (x a ROCm patch, below 100) is not admitted
+    assert d["constraint"] == "hip-python>=6.2.1000,<6.3" and "hipconfig --version" in d["warning"]
+    # from HIP 7.15 (ROCm 10) the patch restarts at 0 and no ROCm release is numbered 7.15+
+    assert cli.json("constraints", "--rocm-version", "10.1.0")["constraint"] == "hip-python>=7.16.0,<7.17"
+    # patch-exact from the HIP repository's own tag (scripts/rocm_tags.py)
     d = cli.json("constraints", "--rocm-version", "5.2.1")
-    assert d["exact"] is False and d["hip_version"] is None and d["hip_major_minor"] == "5.2"
-    # from patch 1000 up: AMD's ROCm-keyed 5.2.x.y.z (x a ROCm patch, below 100) is not admitted
-    assert d["constraint"] == "hip-python>=5.2.1000,<5.3" and "hipconfig --version" in d["warning"]
+    assert d["exact"] is True and d["hip_version"] == "5.2.21152"
+    assert d["sources"][0]["kind"] == "hip-tag" and "rocm-5.2.1" in d["sources"][0]["evidence"]
     d = cli.json("constraints", "--rocm-version", "6.4.2")
     assert d["exact"] is True and d["hip_version"] == "6.4.43484"
     assert {"kind": "compat-matrix", "evidence": "ROCm compatibility matrix, HIP row: 6.4.43484"} in d["sources"]
@@ -214,7 +223,7 @@ def test_constraints_for_an_unknown_release_names_the_table(cli):
 def test_releases_command_prints_the_table(cli):
     out = cli("releases", check=0).stdout
     n = len(rocm.releases())
-    assert out.startswith(f"{n} ROCm releases (3.5.0 to 10.0.0): {n - 4} with the exact HIP version, 4 with HIP "
+    assert out.startswith(f"{n} ROCm releases (3.5.0 to 10.2.0): {n - 4} with the exact HIP version, 4 with HIP "
                           f"MAJOR.MINOR only")
     assert "\n7.2.4    7.2.53211   debian, amd-package\n" in out
     assert "\n7.14.0   7.13.x      MAJOR.MINOR only" in out
@@ -264,8 +273,10 @@ def test_detect_reads_amd_package_versions_in_both_eras():
     assert (f.value, f.rocm) == ("5.7.31921", "5.7.1")
     f = D._package_finding("dpkg", "rocm-core", "10.0.0.100000-12~24.04")
     assert (f.value, f.rocm) == ("7.15.0", "10.0.0")
-    f = D._package_finding("dpkg", "rocm-core", "5.2.1.50201-79")
+    f = D._package_finding("dpkg", "rocm-core", "6.2.3.60203-79")
     assert f.value is None and "only MAJOR.MINOR is known" in f.error
+    f = D._package_finding("dpkg", "rocm-core", "5.2.1.50201-79")
+    assert (f.value, f.rocm) == ("5.2.21152", "5.2.1")
 
 
 def test_rocm_info_version_of_the_new_era(tmp_path):
@@ -280,8 +291,11 @@ def test_rocm_info_version_of_the_new_era(tmp_path):
 
 def test_json_of_the_table_round_trips():
     d = json.loads(json.dumps(rocm.as_dicts()))
-    assert d[0]["rocm"] == "3.5.0" and d[-1]["rocm"] == "10.0.0" and d[-1]["hip"] == "7.15.0"
-    assert d[-2] == {
+    assert d[0]["rocm"] == "3.5.0" and d[-3]["rocm"] == "10.0.0" and d[-3]["hip"] == "7.15.0"
+    assert d[-1] == {
+        "rocm": "10.2.0", "hip": None, "hip_major_minor": "7.17", "exact": False, "sources": [],
+        "why_minor_only": rocm.load()["rocm_minor_only"]["10.2.0"]["why"]}
+    assert d[-4] == {
         "rocm": "7.14.0", "hip": None, "hip_major_minor": "7.13", "exact": False, "sources": [],
         "why_minor_only": rocm.load()["rocm_minor_only"]["7.14.0"]["why"]}
 

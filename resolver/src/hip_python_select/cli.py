@@ -631,14 +631,10 @@ def cmd_constraints(args) -> int:
                                     f"{rel.rocm} ships HIP {rel.hip_text}. Pass one of them.")
     if hip is None and rel is not None and not rel.exact:
         built = [s["hip"] for s in rocm.supported() if tuple(map(int, s["hip"].split(".")[:2])) == rel.major_minor]
-        if not built:
-            raise errors.NoWheel(f"{rel.warning()} This project builds no wheel of HIP {rel.hip_text} "
-                                 f"(it builds {', '.join(s['hip'] for s in rocm.supported())}): no constraint "
-                                 f"would be met.")
         data = {"rocm": rel.rocm, "hip_version": None, "hip_major_minor": ".".join(map(str, rel.major_minor)),
                 "exact": False, "sources": rel.as_dict()["sources"]}
         data["constraint"] = line = minor_constraint(*rel.major_minor)
-        data["warning"] = rel.warning()
+        data["warning"] = rel.warning() + ("" if built else " " + _not_built(rel.hip_text, rel.rocm))
         print(f"warning: {data['warning']}", file=sys.stderr)
         # pip and uv accept an inline comment: a constraints file written from stdout says it too
         _emit(args, data, f"{line}  # HIP {rel.hip_text}: patch unknown for ROCm {rel.rocm}")
@@ -647,9 +643,12 @@ def cmd_constraints(args) -> int:
         hip = rel.hip
     if hip is None:
         hip, _ = _target_hip(args, quick=True)
-    _require_built(hip)
     line = constraint(hip)
     data = {"constraint": line, "hip_version": str(hip)}
+    note = _require_known(hip)
+    if note:
+        data["warning"] = note
+        print(f"warning: {note}", file=sys.stderr)
     if rel is not None:
         data.update(rocm=rel.rocm, hip_major_minor=".".join(map(str, rel.major_minor)), exact=True,
                     sources=rel.as_dict()["sources"])
@@ -657,17 +656,30 @@ def cmd_constraints(args) -> int:
     return OK
 
 
-def _require_built(hip) -> None:
-    """NoWheel unless this project builds a wheel of ``hip`` (a constraint nothing meets is no answer)."""
+def _not_built(hip_text: str, rocm_release: str) -> str:
+    from . import rocm
+
+    return (f"This project's default build has no wheel of HIP {hip_text} (it builds "
+            f"{', '.join(s['hip'] for s in rocm.supported())}): build one from that release's installed tree "
+            f"(./dev build --rocm-path /opt/rocm-{rocm_release}) into the index you install from.")
+
+
+def _require_known(hip) -> str:
+    """The warning for a HIP version the default build has no wheel of ('' when it has one);
+    NoWheel for one that no ROCm release ships, whose constraint nothing could ever meet (a typo:
+    5.2.99999).  A release outside the default build is answered: a wheel of it can be built
+    from its installed tree (``--rocm-path``), and the table is how a user learns its HIP."""
     from . import rocm
 
     built = [s["hip"] for s in rocm.supported()]
-    if str(hip) not in built:
-        shipped = rocm.rocm_for_hip(hip)
-        raise errors.NoWheel(f"this project builds no wheel of HIP {hip}" +
-                             (f" (ROCm {', '.join(shipped)})" if shipped else "") +
-                             f": it builds HIP {', '.join(built)}; a constraint for HIP {hip} would match "
-                             f"nothing. 'hip-python-select releases' shows which ROCm ships which.")
+    if str(hip) in built:
+        return ""
+    shipped = rocm.rocm_for_hip(hip)
+    if not shipped:
+        raise errors.NoWheel(f"no ROCm release ships HIP {hip} and this project builds no wheel of it (it builds "
+                             f"HIP {', '.join(built)}): a constraint for it would match nothing. "
+                             f"'hip-python-select releases' shows which ROCm ships which HIP.")
+    return _not_built(str(hip), shipped[-1])
 
 
 def cmd_releases(args) -> int:

@@ -215,8 +215,12 @@ def constraint(hip: HipVersion) -> str:
 
 def minor_constraint(major: int, minor: int) -> str:
     """The constraint admitting every wheel of HIP ``major.minor`` (when the patch is unknown):
-    from patch ROCM_KEYED_MAX_PATCH up, so that AMD's ``major.minor.x.y.z`` is never admitted."""
-    return f"hip-python>={major}.{minor}.{ROCM_KEYED_MAX_PATCH},<{major}.{minor + 1}"
+    from patch ROCM_KEYED_MAX_PATCH up, so that AMD's ``major.minor.x.y.z`` is never admitted.
+    From HIP 7.15 on (ROCm 10.0) the patch restarts at 0 and no ROCm release is numbered
+    7.15 or later (ROCm went from 7.14 to 10.0), so AMD's ROCm-keyed versions cannot collide
+    there and the range starts at 0: a real HIP 7.16.3 wheel must be admitted."""
+    low = 0 if (major, minor) >= (7, 15) else ROCM_KEYED_MAX_PATCH
+    return f"hip-python>={major}.{minor}.{low},<{major}.{minor + 1}"
 
 
 def rocm_constraint(rocm: str) -> str:

@@ -33,6 +33,7 @@ SOURCE_KINDS = {
     "changelog": "HIP's CHANGELOG",
     "debian": "a Debian package run by this project's tests",
     "amd-bindings": "AMD's generated HIP Python bindings of that release (ROCm/hip-python)",
+    "hip-tag": "the HIP repository's own tag of that release (VERSION / bin/hipvars.pm; scripts/rocm_tags.py reads them)",
 }
 
 
