@@ -219,7 +219,10 @@ KEEP_GIL = frozenset({"hipGetLastError", "hipPeekAtLastError", "hipExtGetLastErr
                       "hipRuntimeGetVersion", "hipDriverGetVersion", "hipDeviceGetAttribute",
                       "hipDrvGetErrorName", "hipDrvGetErrorString", "hiprtcVersion",
                       # the ROCm libraries' version queries answer from a constant
-                      "hiprandGetVersion", "hipfftGetVersion", "ncclGetVersion", "pncclGetVersion"})
+                      "hiprandGetVersion", "hipfftGetVersion", "ncclGetVersion", "pncclGetVersion",
+                      "hipsparseLtGetProperty", "amdsmi_get_lib_version",
+                      # and a status's name from a table
+                      "amdsmi_status_code_to_string"})
 
 
 def resolve(ref: dict, typedefs: dict) -> dict:
