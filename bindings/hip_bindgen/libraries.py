@@ -58,7 +58,10 @@ LIBRARIES: dict[str, dict] = {
                # Debian builds it with the EPYC CPU functions (amdsmi_get_cpu_*: exported by
                # libamd_smi.so.0 and .27): declared under this macro.  6.1.2's header then includes
                # e_smi/e_smi.h, which trixie has no package of: there the macro stays undefined
-               "defines": {"ENABLE_ESMI_LIB": "e_smi/e_smi.h"}},
+               "defines": {"ENABLE_ESMI_LIB": "e_smi/e_smi.h"},
+               # libc's struct, a field of amdsmi_fabric_telemetry_dataset_t: the C header includes
+               # its header instead of declaring it again (AMD's module has a timespec class too)
+               "system_records": {"timespec": "time.h"}},
 }
 # How a loaded library tells its own version without a GPU: (scheme, functions); the import
 # warns when it is another MAJOR.MINOR than its headers declare (hip/_loader.py decodes the
@@ -154,6 +157,7 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
         if why:
             del manifest["functions"][fname]
             manifest["skipped"][fname] = {"module": name, "reason": why}
+    _c_layout_notes(manifest, desc)
     names = set(manifest["functions"]) | set(manifest["records"]) | set(manifest["typedefs"]) | set(manifest["enums"])
     manifest["aliases"] = {k: v for k, v in sorted(manifest["aliases"].items())
                            if v["target"] in names and k not in names}
@@ -166,6 +170,30 @@ def _defines(include: Path, desc: dict) -> list[str]:
     text = (include / desc["header"]).read_text(errors="replace")
     return [f"-D{macro}" for macro, needs in sorted(desc.get("defines", {}).items())
             if (include / needs).exists() or needs not in text]
+
+
+def _c_layout_notes(manifest: dict, desc: dict) -> None:
+    """What the C header needs to redeclare a record as the library's header does: ``packed``
+    where it is byte-packed (AMD SMI's ``#pragma pack(1)`` and ``__packed__`` structs: alignment 1
+    with wider fields), ``include`` for a system header's struct (``struct timespec``)."""
+    from . import params
+
+    def natural(ref: dict) -> int:
+        t = params.resolve(ref, manifest["typedefs"])
+        if t["kind"] in ("int", "float"):
+            return t["size"]
+        if t["kind"] == "enum":
+            return natural(manifest["enums"][t["name"]]["underlying"]) if t["name"] in manifest["enums"] else 4
+        if t["kind"] == "array":
+            return natural(t["of"])
+        if t["kind"] == "record":
+            return (manifest["records"].get(t["name"], {}).get("align") or 1)
+        return 8   # pointers
+    for name, r in manifest["records"].items():
+        if name in desc.get("system_records", {}):
+            r["include"] = desc["system_records"][name]
+        elif r["align"] == 1 and any(natural(f["type"]) > 1 for f in r["fields"] if "bits" not in f):
+            r["packed"] = True
 
 
 def _by_value_template(f: dict, manifest: dict) -> str | None:
