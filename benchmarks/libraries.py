@@ -6,7 +6,7 @@ One row per (library, function): ``real`` where the library loads on this bookwo
 (bookworm's hipRAND 5.3.3 on the real HIP 5.2.3 runtime, 5.2.3 wheel; trixie's libroctx64,
 which needs only libc, 5.7.1 wheel), ``null`` for every library of the 6.4.3 wheel (the
 richest: it has all seven, and hipSPARSE's ``hipsparseGetErrorName`` only exists from hipSPARSE
-3; hipSPARSELt: the 7.2.4 wheel, the only one with it): the callee is a null library generated from the library's own manifest (``nullrt.py``:
+3; hipBLASLt, hipSPARSELt and AMD SMI: the 7.2.4 wheel, the one with all three): the callee is a null library generated from the library's own manifest (``nullrt.py``:
 every function with its real prototype, returning at once; a ``const char*`` function returns
 a static string, as the real ones do).  Both sides call the same C symbol, so what differs is
 the binding's own work: a null callee is fair for the ratio.  hipFFT, hipBLAS, hipSPARSE,
@@ -64,8 +64,9 @@ CASES = [
     ("hipsparselt", "hipsparseLtGetProperty", "0", "prop_int"),
     ("amdsmi", "amdsmi_status_code_to_string", "0", "status_cstr"),
 ]
-# the release whose wheel and manifest a library's null twin comes from, where 6.4.3 has none
-NULL_RELEASE_OF = {"hipsparselt": "7.2.4"}
+# the release whose wheel and manifest a library's null twin comes from, where not 6.4.3: the three
+# libraries beyond the seven from 7.2.4, the one release with all of them
+NULL_RELEASE_OF = {"hipblaslt": "7.2.4", "hipsparselt": "7.2.4", "amdsmi": "7.2.4"}
 # the libraries that load on this host: (release whose wheel and library are used, library)
 REAL = [("5.2.3", "hiprand"), ("5.7.1", "roctx")]
 
