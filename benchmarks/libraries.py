@@ -6,11 +6,15 @@ One row per (library, function): ``real`` where the library loads on this bookwo
 (bookworm's hipRAND 5.3.3 on the real HIP 5.2.3 runtime, 5.2.3 wheel; trixie's libroctx64,
 which needs only libc, 5.7.1 wheel), ``null`` for every library of the 6.4.3 wheel (the
 richest: it has all seven, and hipSPARSE's ``hipsparseGetErrorName`` only exists from hipSPARSE
-3): the callee is a null library generated from the library's own manifest (``nullrt.py``:
+3; hipBLASLt, hipSPARSELt and AMD SMI: the 7.2.4 wheel, the one with all three): the callee is a null library generated from the library's own manifest (``nullrt.py``:
 every function with its real prototype, returning at once; a ``const char*`` function returns
 a static string, as the real ones do).  Both sides call the same C symbol, so what differs is
 the binding's own work: a null callee is fair for the ratio.  hipFFT, hipBLAS, hipSPARSE,
-hipSOLVER and RCCL cannot load here (glibc >= 2.38, or GPU backends of several GB).
+hipSOLVER, RCCL, hipBLASLt, hipSPARSELt and AMD SMI cannot load here (glibc >= 2.38, or GPU
+backends of several GB).  hipBLASLt's row is ``hipblasLtDestroy(0)`` (its GPU-free calls need a
+handle), hipSPARSELt's ``hipsparseLtGetProperty`` (an ``int*`` out beside an enum in), AMD SMI's
+``amdsmi_status_code_to_string`` (a ``const char**`` out: the null twin leaves it NULL, both sides
+return None for it).
 
 hipSOLVER has no GPU-free call on the real library: its row is ``hipsolverDestroy(0)``, the
 cheapest shape it has (a handle in, a status out; the status return releases the GIL, as every
@@ -56,7 +60,13 @@ CASES = [
     ("rccl", "ncclGetErrorString", "0", "cstr"),
     ("roctx", "roctx_version_major", "", "unsigned"),
     ("roctx", "roctxMarkA", "b'x'", "mark"),
+    ("hipblaslt", "hipblasLtDestroy", "0", "handle_nogil"),
+    ("hipsparselt", "hipsparseLtGetProperty", "0", "prop_int"),
+    ("amdsmi", "amdsmi_status_code_to_string", "0", "status_cstr"),
 ]
+# the release whose wheel and manifest a library's null twin comes from, where not 6.4.3: the three
+# libraries beyond the seven from 7.2.4, the one release with all of them
+NULL_RELEASE_OF = {"hipblaslt": "7.2.4", "hipsparselt": "7.2.4", "amdsmi": "7.2.4"}
 # the libraries that load on this host: (release whose wheel and library are used, library)
 REAL = [("5.2.3", "hiprand"), ("5.7.1", "roctx")]
 
@@ -70,6 +80,8 @@ ctypedef const char* (*cstr_fn)(int) noexcept nogil
 ctypedef int (*handle_fn)(void*) noexcept nogil
 ctypedef unsigned (*unsigned_fn)() noexcept nogil
 ctypedef void (*mark_fn)(const char*) noexcept nogil
+ctypedef int (*prop_fn)(int, int*) noexcept nogil
+ctypedef int (*status_cstr_fn)(int, const char**) noexcept nogil
 cdef void* _f = NULL
 
 def load(bytes path, bytes symbol):
@@ -104,6 +116,16 @@ def unsigned():
 
 def mark(bytes m):
     (<mark_fn>_f)(m)
+
+def prop_int(int p):
+    cdef int v = 0
+    cdef int r = (<prop_fn>_f)(p, &v)
+    return r, v
+
+def status_cstr(int e):
+    cdef const char* s = NULL
+    cdef int r = (<status_cstr_fn>_f)(e, &s)
+    return r, (None if s == NULL else PyBytes_FromString(s))
 '''
 
 SETUP = '''
@@ -204,7 +226,7 @@ def main() -> int:
         return max(found, key=lambda w: w.stat().st_mtime)
 
     only = set(filter(None, a.only.split(",")))
-    plan = [(NULL_RELEASE, "null", c) for c in CASES]
+    plan = [(NULL_RELEASE_OF.get(c[0], NULL_RELEASE), "null", c) for c in CASES]
     plan += [(rel, "real", c) for rel, lib in REAL for c in CASES if c[0] == lib]
     plan = [p for p in plan if not only or p[2][1] in only]
     rows = []

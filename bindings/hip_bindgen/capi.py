@@ -50,7 +50,8 @@ MISSING_STATUS = {"hipblasStatus_t": ("HIPBLAS_STATUS_NOT_SUPPORTED", "HIPBLAS_S
                   "hiprandStatus": ("HIPRAND_STATUS_NOT_IMPLEMENTED", "HIPRAND_STATUS_INTERNAL_ERROR"),
                   "hipsparseStatus_t": ("HIPSPARSE_STATUS_NOT_SUPPORTED", "HIPSPARSE_STATUS_INTERNAL_ERROR"),
                   "hipsolverStatus_t": ("HIPSOLVER_STATUS_NOT_SUPPORTED", "HIPSOLVER_STATUS_INTERNAL_ERROR"),
-                  "ncclResult_t": ("ncclSystemError", "ncclInternalError")}
+                  "ncclResult_t": ("ncclSystemError", "ncclInternalError"),
+                  "amdsmi_status_t": ("AMDSMI_STATUS_NOT_SUPPORTED", "AMDSMI_STATUS_INTERNAL_EXCEPTION")}
 ERROR_ON_MISSING.update(MISSING_STATUS)
 
 

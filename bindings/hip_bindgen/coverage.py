@@ -55,11 +55,11 @@ def format_table(reports: list[dict]) -> str:
 def format_library_table(reports: list[dict]) -> str:
     """One row per ROCm library and release: functions bound / declared, and the other kinds."""
     kinds = ("functions", "enums", "structs", "typedefs", "constants")
-    head = f"{'library':<11}{'version':<9}{'HIP':<11}" + "".join(f"{k:>14}" for k in kinds)
+    head = f"{'library':<12}{'version':<9}{'HIP':<11}" + "".join(f"{k:>14}" for k in kinds)
     rows = [head, "-" * len(head)]
     for r in reports:
         cells = "".join(f"{c['bound']:>8}/{c['in_headers']:<5}" for c in (r["counts"][k] for k in kinds))
-        rows.append(f"{r['library']['title']:<11}{r['library']['version']:<9}{r['hip_version']:<11}{cells}")
+        rows.append(f"{r['library']['title']:<12}{r['library']['version']:<9}{r['hip_version']:<11}{cells}")
     rows.append("(bound/declared in the library's own headers; HIP's types stay in hip.hip; --unbound lists why)")
     return "\n".join(rows)
 

@@ -128,6 +128,8 @@ class Emitter:
             out.append(f"typedef {self.cdecl(m['enums'][name]['underlying'], name)};")
         for name in self._typedef_order():
             out.append(f"typedef {self.cdecl(self.td[name]['type'], name)};")
+        # a system header's struct (libraries.py marks it ``include``) is that header's, not redeclared
+        out += [f"#include <{h}>" for h in sorted({r["include"] for r in m["records"].values() if "include" in r})]
         for name in self._record_order():
             r = m["records"][name]
             fields = []
@@ -137,7 +139,9 @@ class Emitter:
                 fields.append(f"    {self.cdecl(f['type'], fname)}{bits};")
             if guarded:
                 out += [f"#ifndef _HP_RECORD_{name}", f"#define _HP_RECORD_{name}"]
-            out.append(f"{r['kind']} {name} {{\n" + "\n".join(fields) + "\n};")
+            if "include" not in r:
+                packed = "__attribute__((packed)) " if r.get("packed") else ""   # libraries.py: byte-packed
+                out.append(f"{r['kind']} {packed}{name} {{\n" + "\n".join(fields) + "\n};")
             out.append(f'_Static_assert(sizeof({name}) == {r["size"]}, "{name}: size");')
             for i, f in enumerate(r["fields"]):
                 if "bits" not in f:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from . import compact
 
-KNOWN = ("hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx")
+KNOWN = ("amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver", "hipsparse", "hipsparselt", "rccl",
+         "roctx")
 
 
 def generate(manifest: dict) -> dict[str, str]:

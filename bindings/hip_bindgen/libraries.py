@@ -42,6 +42,26 @@ LIBRARIES: dict[str, dict] = {
               "prefixes": ("roctx",), "version": ("ROCTX_VERSION_MAJOR", "ROCTX_VERSION_MINOR")},
     "rccl": {"title": "RCCL", "header": "rccl/rccl.h", "own": ("rccl",), "prefixes": ("nccl", "pnccl"),
              "version": ("NCCL_MAJOR", "NCCL_MINOR", "NCCL_PATCH")},
+    # hipBLASLt's header also includes hipBLAS's and hipblas-common's (its -dev pins carry them):
+    # their types it uses (hipblasStatus_t, hipblasOperation_t) are declared in its module, as
+    # hipBLAS's copies are in hipBLAS's
+    "hipblaslt": {"title": "hipBLASLt", "header": "hipblaslt/hipblaslt.h", "own": ("hipblaslt",),
+                  "prefixes": ("hipblasLt",),
+                  "version": ("HIPBLASLT_VERSION_MAJOR", "HIPBLASLT_VERSION_MINOR", "HIPBLASLT_VERSION_PATCH")},
+    "hipsparselt": {"title": "hipSPARSELt", "header": "hipsparselt/hipsparselt.h", "own": ("hipsparselt",),
+                    "prefixes": ("hipsparseLt",),
+                    "version": ("hipsparseltVersionMajor", "hipsparseltVersionMinor", "hipsparseltVersionPatch")},
+    # the library is libamd_smi.so (Debian's libamd-smi0 / libamd-smi27); 6.1.2 also declares a
+    # AMDSMI_LIB_VERSION_YEAR before MAJOR, not part of the version its soname follows
+    "amdsmi": {"title": "AMD SMI", "header": "amd_smi/amdsmi.h", "own": ("amd_smi",), "prefixes": ("amdsmi_",),
+               "version": ("AMDSMI_LIB_VERSION_MAJOR", "AMDSMI_LIB_VERSION_MINOR", "AMDSMI_LIB_VERSION_RELEASE"),
+               # Debian builds it with the EPYC CPU functions (amdsmi_get_cpu_*: exported by
+               # libamd_smi.so.0 and .27): declared under this macro.  6.1.2's header then includes
+               # e_smi/e_smi.h, which trixie has no package of: there the macro stays undefined
+               "defines": {"ENABLE_ESMI_LIB": "e_smi/e_smi.h"},
+               # libc's struct, a field of amdsmi_fabric_telemetry_dataset_t: the C header includes
+               # its header instead of declaring it again (AMD's module has a timespec class too)
+               "system_records": {"timespec": "time.h"}},
 }
 # How a loaded library tells its own version without a GPU: (scheme, functions); the import
 # warns when it is another MAJOR.MINOR than its headers declare (hip/_loader.py decodes the
@@ -53,7 +73,7 @@ VERSION_CALLS = {"hiprand": ("hiprand", ("hiprandGetVersion",)), "rccl": ("nccl"
 # returning it releases the GIL (it may block on the device or on other ranks), as hip's
 # hipError_t calls do, unless ``params.KEEP_GIL`` lists it.  roctx returns ints: it keeps the GIL.
 STATUS_ENUMS = frozenset({"hipblasStatus_t", "hipfftResult_t", "hiprandStatus", "hipsparseStatus_t",
-                          "hipsolverStatus_t", "ncclResult_t"})
+                          "hipsolverStatus_t", "ncclResult_t", "amdsmi_status_t"})
 # Headers a library's header includes from another -dev package of the same release.
 EXTRA_DEV = {"hiprand": "librocrand-dev"}
 
@@ -115,7 +135,7 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
                             **({"answers_version": answers_version(include, name)} if "answers" in desc else {}),
                             "package": entry["package"]}}
     args = ["-x", "c++", "-std=c++17", "-D__HIP_PLATFORM_AMD__", f"-I{include}",
-            "-isystem", parse.builtin_include_dir()]
+            "-isystem", parse.builtin_include_dir(), *_defines(include, desc)]
     index = ci.Index.create()
     opts = ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD | ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES
     prefixes = desc["prefixes"]
@@ -137,10 +157,43 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
         if why:
             del manifest["functions"][fname]
             manifest["skipped"][fname] = {"module": name, "reason": why}
+    _c_layout_notes(manifest, desc)
     names = set(manifest["functions"]) | set(manifest["records"]) | set(manifest["typedefs"]) | set(manifest["enums"])
     manifest["aliases"] = {k: v for k, v in sorted(manifest["aliases"].items())
                            if v["target"] in names and k not in names}
     return manifest
+
+
+def _defines(include: Path, desc: dict) -> list[str]:
+    """``-D`` for each of the library's optional macros (``defines``: macro -> the header it then
+    includes) whose header is in the tree or which the library's header does not include."""
+    text = (include / desc["header"]).read_text(errors="replace")
+    return [f"-D{macro}" for macro, needs in sorted(desc.get("defines", {}).items())
+            if (include / needs).exists() or needs not in text]
+
+
+def _c_layout_notes(manifest: dict, desc: dict) -> None:
+    """What the C header needs to redeclare a record as the library's header does: ``packed``
+    where it is byte-packed (AMD SMI's ``#pragma pack(1)`` and ``__packed__`` structs: alignment 1
+    with wider fields), ``include`` for a system header's struct (``struct timespec``)."""
+    from . import params
+
+    def natural(ref: dict) -> int:
+        t = params.resolve(ref, manifest["typedefs"])
+        if t["kind"] in ("int", "float"):
+            return t["size"]
+        if t["kind"] == "enum":
+            return natural(manifest["enums"][t["name"]]["underlying"]) if t["name"] in manifest["enums"] else 4
+        if t["kind"] == "array":
+            return natural(t["of"])
+        if t["kind"] == "record":
+            return (manifest["records"].get(t["name"], {}).get("align") or 1)
+        return 8   # pointers
+    for name, r in manifest["records"].items():
+        if name in desc.get("system_records", {}):
+            r["include"] = desc["system_records"][name]
+        elif r["align"] == 1 and any(natural(f["type"]) > 1 for f in r["fields"] if "bits" not in f):
+            r["packed"] = True
 
 
 def _by_value_template(f: dict, manifest: dict) -> str | None:

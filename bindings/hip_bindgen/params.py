@@ -80,6 +80,15 @@ OVERRIDES: dict[tuple[str, str], str] = {
     # RCCL: one communicator per device, an array of ndev handles
     ("ncclCommInitAll", "comm"): "pointer",
     ("pncclCommInitAll", "comm"): "pointer",
+    # AMD SMI: arrays of handles whose length travels in a separate in/out count
+    **{(f, "processor_handles"): "pointer" for f in (
+        "amdsmi_get_cpu_handles", "amdsmi_get_cpucore_handles", "amdsmi_get_gpu_process_list_by_pid",
+        "amdsmi_get_nic_processor_handles", "amdsmi_get_processor_count_from_handles",
+        "amdsmi_get_processor_handles", "amdsmi_get_processor_handles_by_type")},
+    ("amdsmi_get_socket_handles", "socket_handles"): "pointer",
+    # inputs declared non-const (AMD's amdsmi takes them in)
+    ("amdsmi_set_cpu_pwr_efficiency_mode", "utilization"): "pointer",
+    ("amdsmi_set_cpu_pwr_efficiency_mode", "ppt_limit"): "pointer",
     # hipFFT Xt: one work-area size per GPU of the plan
     ("hipfftXtMakePlanMany", "workSize"): "pointer",
     ("hipfftXtGetSizeMany", "workSize"): "pointer",
@@ -90,7 +99,8 @@ OVERRIDES: dict[tuple[str, str], str] = {
 # for the parameters named here, the true scalar outs; every other one is a pointer input.
 LIBRARY_PREFIXES = {"hipblas": ("hipblas",), "hipfft": ("hipfft",), "hiprand": ("hiprand",),
                     "hipsparse": ("hipsparse",), "hipsolver": ("hipsolver",), "rccl": ("nccl", "pnccl"),
-                    "roctx": ("roctx",)}
+                    "roctx": ("roctx",), "hipblaslt": ("hipblasLt",), "hipsparselt": ("hipsparseLt",),
+                    "amdsmi": ("amdsmi_",)}
 LIBRARY_SCALAR_OUTS = {
     "hipblas": frozenset({"mode", "atomics_mode", "math_mode"}),
     "hipfft": frozenset({"version", "value", "workSize"}),
@@ -100,6 +110,15 @@ LIBRARY_SCALAR_OUTS = {
     "hipsolver": frozenset({"lwork", "workspaceInBytesOnDevice", "workspaceInBytesOnHost"}),
     "rccl": frozenset({"version", "count", "device", "rank", "asyncError"}),
     "roctx": frozenset(),
+    "hipblaslt": frozenset({"version", "smCountTarget", "sizeWritten", "returnAlgoCount"}),
+    "hipsparselt": frozenset({"version", "value", "compressedSize", "compressBufferSize", "workspaceSize",
+                              "valid"}),
+    # the ones AMD's amdsmi returns (every other int* is an array or an in/out count)
+    "amdsmi": frozenset({"data_format1", "data_format2", "enabled", "fmax", "fmin", "max_pstate", "min_pstate",
+                         "mode", "nr_cpucores", "nr_cpusockets", "nr_gpus", "num_pages", "pcap", "pmax", "power",
+                         "power_efficiency_mode", "ppower", "ppt_limit", "processor_type", "revision",
+                         "sdps_limit", "sensor_count", "tdelta", "temp", "threshold", "utilization",
+                         "vcn_busy_percent"}),
 }
 # A pointer parameter whose pointee is not const is written by C, so the wrapper wants a
 # writable buffer there (``bytes``, a read-only memoryview or a read-only CUDA array is a
@@ -200,7 +219,10 @@ KEEP_GIL = frozenset({"hipGetLastError", "hipPeekAtLastError", "hipExtGetLastErr
                       "hipRuntimeGetVersion", "hipDriverGetVersion", "hipDeviceGetAttribute",
                       "hipDrvGetErrorName", "hipDrvGetErrorString", "hiprtcVersion",
                       # the ROCm libraries' version queries answer from a constant
-                      "hiprandGetVersion", "hipfftGetVersion", "ncclGetVersion", "pncclGetVersion"})
+                      "hiprandGetVersion", "hipfftGetVersion", "ncclGetVersion", "pncclGetVersion",
+                      "hipsparseLtGetProperty", "amdsmi_get_lib_version",
+                      # and a status's name from a table
+                      "amdsmi_status_code_to_string"})
 
 
 def resolve(ref: dict, typedefs: dict) -> dict:
@@ -288,10 +310,9 @@ def _role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
 
 
 def _library_of(func: str) -> "str | None":
-    for lib, prefixes in LIBRARY_PREFIXES.items():
-        if func.startswith(prefixes):
-            return lib
-    return None
+    """The library whose prefix is the longest that ``func`` starts with (hipblasLt* is hipBLASLt's)."""
+    found = [(len(pre), lib) for lib, prefixes in LIBRARY_PREFIXES.items() for pre in prefixes if func.startswith(pre)]
+    return max(found)[1] if found else None
 
 
 def _library_handle(ref: dict, typedefs: dict) -> bool:

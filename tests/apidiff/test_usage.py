@@ -120,7 +120,7 @@ def test_library_modules_are_judged_with_their_own_manifests():
     from hip_python_select import apidiff, manifests as M
 
     a, b, old = M.shipped("5.7.31921"), M.shipped("6.4.43484"), M.shipped("5.2.21153")
-    assert set(a["libraries"]) == {"hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx"}
+    assert set(a["libraries"]) == {"amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx"}
     uses = usage.scan_source(LIBRARIES, "app.py")
     assert {(u.module, u.name) for u in uses} >= {("hipblas", "hipblasCreate"), ("hipblas", "hipblasSgemm"),
                                                   ("hipfft", "hipfftGetVersion"), ("roctx", "roctxMarkA")}
@@ -136,4 +136,6 @@ def test_library_modules_are_judged_with_their_own_manifests():
     assert d["libraries"]["changed"]["hipblas"]["versions"] == ["5.5.1", "6.4.4"]
     assert d["libraries"]["changed"]["hipblas"]["functions"]["added"]   # hipBLAS 6 added the _64 API
     assert "hip.roctx (5.7.1 -> 6.4.1): identical API" in apidiff.format_text(d)
-    assert apidiff.diff(a, old)["libraries"]["removed"] == ["hipblas", "hipfft", "hipsolver", "rccl", "roctx"]
+    assert apidiff.diff(a, old)["libraries"]["removed"] == ["amdsmi", "hipblas", "hipfft", "hipsolver", "rccl", "roctx"]
+    # sid's wheel adds hipBLASLt (7.1.1) beside trixie's modules
+    assert apidiff.diff(a, b)["libraries"]["added"] == ["hipblaslt"]

@@ -1,7 +1,7 @@
 """The Cython cimport API of the ROCm library modules (AMD's ``hip.chiprand``, ``hip.croctx`` ...):
 a user's extension built against an installed all-library wheel calls the real library through
 the library module's own function table, answering as the Python call does, with no link-time
-dependency on the library; every library pxd of 5.7.1 (all seven) is valid Cython and its
+dependency on the library; every library pxd of 5.7.1 (the seven and AMD SMI 6.1.2) is valid Cython and its
 header valid C."""
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from wheels_for_tests import ROOT
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import cimport as user_ext  # noqa: E402
 
-LIBS = ("hipblas", "hipfft", "hiprand", "hipsparse", "hipsolver", "roctx", "rccl")
+LIBS = ("hipblas", "hipfft", "hiprand", "hipsparse", "hipsolver", "roctx", "rccl", "amdsmi")
 # AMD's module names of the cimport API, one per library
 AMD_NAMES = {"hipblas": "chipblas", "hipfft": "chipfft", "hiprand": "chiprand", "hipsparse": "chipsparse",
-             "hipsolver": "chipsolver", "roctx": "croctx", "rccl": "crccl"}
+             "hipsolver": "chipsolver", "roctx": "croctx", "rccl": "crccl", "amdsmi": "camdsmi"}
 
 PYX_523 = r'''
 # cython: language_level=3
@@ -41,7 +41,7 @@ def facts():
             <int>HIPSPARSE_STATUS_NOT_SUPPORTED, sizeof(hiprandGenerator_t))
 '''
 
-# every library pxd of 5.7.1, cimported whole: Cython checks each declaration, gcc each inline
+# every library pxd of 5.7.1 (AMD SMI's packed structs and libc's timespec too), cimported whole: Cython checks each declaration, gcc each inline
 PYX_571 = "# cython: language_level=3\n" + "".join(f"cimport hip.{n}\n" for n in ["chip", *AMD_NAMES.values()]) + r'''
 from hip.croctx cimport roctx_version_major, roctx_version_minor, roctxRangePushA, roctxRangePop, roctxMarkA
 from hip.chipblas cimport hipblasHandle_t, hipblasCreate, hipblasStatus_t, HIPBLAS_STATUS_NOT_SUPPORTED
@@ -123,7 +123,7 @@ def test_extension_for_another_wheel_is_refused(venv_523):
 def test_every_library_pxd_of_571_compiles_and_roctx_answers(venv_571, tmp_path):
     ext = user_ext.build(user_ext.site_packages(venv_571), tmp_path / "ext", PYX_571)
     c = (ext / "hipuser.c").read_text()
-    assert all(f'#include "hip/_capi_{lib}.h"' in c for lib in LIBS)    # all seven headers compiled
+    assert all(f'#include "hip/_capi_{lib}.h"' in c for lib in LIBS)    # all eight headers compiled
     needed = _needed(ext)
     assert "NEEDED" in needed and not any(n in needed for n in ("roctx", "hipblas", "hipfft", "rccl", "amdhip64"))
     entry = libraries.of_release("5.7.1")["roctx"]

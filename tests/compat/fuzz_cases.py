@@ -73,7 +73,11 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
             if role == "out":
                 continue
             t = _resolve(p["type"], td)
-            if role == "value" and t["kind"] in ("int", "enum"):
+            if role == "value" and t["kind"] == "int" and t["name"] == "bool":
+                # C bool (AMD SMI's amdsmi_set_gpu_ptl_state(handle, enable)): any object by its truth
+                # value, as AMD's `_Bool`/bint parameter takes it; nothing is wrong-typed
+                slots.append((p, ["int", 0], []))
+            elif role == "value" and t["kind"] in ("int", "enum"):
                 u = m["enums"][t["name"]]["underlying"] if t["kind"] == "enum" else t
                 bits, signed = 8 * u["size"], u["signed"]
                 kind = "enum" if t["kind"] == "enum" else "int"

@@ -144,7 +144,10 @@ def _library_answers(e, P, name: str, f: dict) -> list:
             continue
         to = e.resolve(t["to"])
         if role == "out":
-            if to["kind"] == "pointer":
+            if to["kind"] == "pointer" and e.resolve(to["to"]).get("name") == "char":
+                # a string out (AMD SMI's const char** status_string): a real string, as the library's
+                out.append(f'if (a{i}) {{ *(const char**)a{i} = "{name}"; fprintf(_f, " out=str"); }}')
+            elif to["kind"] == "pointer":
                 value = f"(uintptr_t)({OUT_BASE:#x} + 0x100 * nullrt_next++)"
                 out.append(f"if (a{i}) {{ *(void**)a{i} = (void*){value}; "
                            f'fprintf(_f, " out=%llx", (unsigned long long)(uintptr_t)*(void**)a{i}); }}')

@@ -90,23 +90,32 @@ def test_every_function_refuses_wrong_values_before_c(release_null, tmp_path):
     assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}
 
 
-LIBRARY_RELEASE = "5.7.1"   # the release with all seven ROCm libraries
+# each library module once, in the release that has its richest API: 5.7.1 has the seven
+# (and AMD SMI 6.1.2), 7.2.4 hipBLASLt, hipSPARSELt and AMD SMI 10.1
+LIBRARY_CASES = [("5.7.1", lib) for lib in ("amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl",
+                                            "roctx")] + [("7.2.4", lib) for lib in ("amdsmi", "hipblaslt", "hipsparselt")]
+_null_runners: dict = {}
 
 
 @pytest.fixture(scope="module")
 def library_null(tmp_path_factory):
-    d = tmp_path_factory.mktemp("fuzzlib")
-    return null_runner(make_venv(d / "venv", library_wheel(LIBRARY_RELEASE)), tmp_path_factory)
+    def runner(release):
+        if release not in _null_runners:
+            d = tmp_path_factory.mktemp(f"fuzzlib-{release}")
+            _null_runners[release] = null_runner(make_venv(d / "venv", library_wheel(release)), tmp_path_factory)
+        return _null_runners[release]
+    return runner
 
 
-@pytest.mark.parametrize("lib", ["hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx"])
-def test_every_library_function_refuses_wrong_values_before_c(library_null, lib, tmp_path):
-    """The same walk over each ROCm library module of 5.7.1, against its null library."""
+@pytest.mark.parametrize("release,lib", LIBRARY_CASES)
+def test_every_library_function_refuses_wrong_values_before_c(library_null, release, lib, tmp_path):
+    """The same walk over each ROCm library module, against its null library."""
     from compat_harness import wheel_manifests
-    manifest = wheel_manifests(library_null.python)[lib]
+    runner = library_null(release)
+    manifest = wheel_manifests(runner.python)[lib]
     todo = cases(manifest, (lib,))
-    outcomes = run_cases(library_null, tmp_path, todo)
-    tried, failed, examples = tally(f"{lib} {manifest['library']['version']} (HIP {LIBRARY_RELEASE}): "
+    outcomes = run_cases(runner, tmp_path, todo)
+    tried, failed, examples = tally(f"{lib} {manifest['library']['version']} (HIP {release}): "
                                     f"{len(manifest['functions'])} functions", todo, outcomes)
     assert tried["valid call"] == len(manifest["functions"])
     assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}

@@ -42,7 +42,8 @@ APT_OPTIONS = ("-o", "Dpkg::Options::=--force-unsafe-io")
 # rocBLAS's GPU code objects (Tensile kernels, .hsaco/.co/.dat per GPU architecture; sid's: 3.1 of
 # the 8.5 GB unpacked) are read only when a handle is created on a device: not written (dpkg's
 # path-exclude).  Every shared library the modules load is unpacked as shipped.
-DPKG_EXCLUDE = ("/usr/lib/x86_64-linux-gnu/rocblas/*/library/*",)
+DPKG_EXCLUDE = ("/usr/lib/x86_64-linux-gnu/rocblas/*/library/*", "/usr/lib/x86_64-linux-gnu/hipblaslt/library/*",
+                "/usr/lib/x86_64-linux-gnu/hipsparselt/library/*")
 
 
 # Libraries whose pinned packages apt refuses to install beside the suite's own HIP runtime: the
@@ -292,6 +293,22 @@ try:
         m = mods.get("hipsolver")
         if m:
             call("hipsolverCreate", lambda: name(m.hipsolverCreate()[0]))
+        m = mods.get("hipblaslt")
+        if m:
+            call("hipblasLtCreate", lambda: name(m.hipblasLtCreate()[0]))
+        m = mods.get("hipsparselt")
+        if m:   # hipLibraryPropertyType: MAJOR_VERSION, MINOR_VERSION, PATCH_LEVEL; answered from constants
+            call("hipsparseLtGetProperty", lambda: [[name(x) for x in m.hipsparseLtGetProperty(p)] for p in (0, 1, 2)])
+        m = mods.get("amdsmi")
+        if m:
+            def smi_version():   # the caller's struct, filled (AMD's returns a new one)
+                v = m.amdsmi_version_t()
+                e = m.amdsmi_get_lib_version(v)
+                return [name(e[0] if isinstance(e, tuple) else e), v.major, v.minor, v.release]
+            call("amdsmi_get_lib_version", smi_version)
+            call("amdsmi_status_code_to_string", lambda: [text(x) if isinstance(x, bytes) else name(x) for x in
+                                                          m.amdsmi_status_code_to_string(m.amdsmi_status_t.AMDSMI_STATUS_INVAL)])
+            call("amdsmi_init", lambda: name(m.amdsmi_init(m.amdsmi_init_flags_t.AMDSMI_INIT_AMD_GPUS)[0]))
         out["loaded"] = _loader.report()
         with open("/proc/self/maps") as f:
             maps = f.read().split("\n")

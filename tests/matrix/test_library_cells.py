@@ -177,6 +177,33 @@ def test_hipsolver_create_without_a_device_fails_cleanly(release):
     assert calls["hipsolverCreate"].startswith("HIPSOLVER_STATUS_") and calls["hipsolverCreate"] != "HIPSOLVER_STATUS_SUCCESS"
 
 
+@pytest.mark.parametrize("release", [r for r in RELEASES if "hipblaslt" in libraries.of_release(r)])
+def test_hipblaslt_create_without_a_device_fails_cleanly(release):
+    calls, _ = _calls(release)
+    assert calls["hipblasLtCreate"].startswith("HIPBLAS_STATUS_") and calls["hipblasLtCreate"] != "HIPBLAS_STATUS_SUCCESS"
+
+
+@pytest.mark.parametrize("release", [r for r in RELEASES if "hipsparselt" in libraries.of_release(r)])
+def test_hipsparselt_answers_its_declared_version(release):
+    """hipsparseLtGetProperty(MAJOR_VERSION / MINOR_VERSION / PATCH_LEVEL) needs no GPU."""
+    calls, declared = _calls(release)
+    answers = calls["hipsparseLtGetProperty"]
+    assert [a[0] for a in answers] == ["HIPSPARSE_STATUS_SUCCESS"] * 3, answers
+    assert ".".join(str(a[1]) for a in answers) == declared["hipsparselt"], answers
+
+
+@pytest.mark.parametrize("release", [r for r in RELEASES if "amdsmi" in libraries.of_release(r)])
+def test_amdsmi_answers_its_declared_version(release):
+    """amdsmi_get_lib_version fills the caller's struct without a GPU; a status has its text;
+    amdsmi_init with no amdgpu driver answers a status, never crashes."""
+    calls, declared = _calls(release)
+    status, *version = calls["amdsmi_get_lib_version"]
+    assert status == "AMDSMI_STATUS_SUCCESS" and ".".join(map(str, version)) == declared["amdsmi"], calls
+    status, message = calls["amdsmi_status_code_to_string"]
+    assert status == "AMDSMI_STATUS_SUCCESS" and message, calls["amdsmi_status_code_to_string"]
+    assert calls["amdsmi_init"].startswith("AMDSMI_STATUS_"), calls["amdsmi_init"]
+
+
 # -- a function the library file lacks ------------------------------------------------------------
 
 @pytest.mark.parametrize("release", RELEASES)
