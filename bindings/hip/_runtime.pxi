@@ -13,6 +13,7 @@ cdef extern from "Python.h":
 from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
 from hip import _loader
+from hip._util.types import CStr as _CStr
 from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array, new_pointer, int_array
 
 cdef void** _fpp = NULL
@@ -35,7 +36,7 @@ cdef tuple _record_names = ()      # record per record id (sorted names, as the 
 
 
 cdef const char** _str_ptrs = NULL  # per function returning a string: the string last returned
-cdef list _str_tuples = []          # ... and the (bytes,) built for it
+cdef list _str_tuples = []          # ... and (the tuple built for it, its bytes)
 cdef tuple _none1 = (None,)         # what such a function returns for NULL
 
 
@@ -173,27 +174,32 @@ cdef object _index(object o, str name):
 
 
 cdef inline object _cstr(const char* s):
+    """A C string as AMD's ``CStr`` behaves: text with ``.decode()`` and ``bytes()`` (hip._util.types)."""
     if s == NULL:
         return None
-    return PyBytes_FromString(s)
+    return _CStr(PyBytes_FromString(s), "utf-8", "surrogateescape")
 
 
-cdef inline tuple _cstr1(const char* s, Py_ssize_t i):
-    """``(_cstr(s),)`` for function ``i``, which returns a C string.  Those strings are static
-    (``hipGetErrorName``'s names): when the function returns the same address holding the same
-    text as last time, the tuple built then is returned again (immutable, so sharing is safe),
-    and the call allocates nothing: building the bytes and the 1-tuple was what cost the call
-    ~1.4x the hand-written floor.  A function reusing a buffer for other text gets a new tuple."""
+cdef inline tuple _cstr1(const char* s, Py_ssize_t i, Py_ssize_t lead):
+    """``(_cstr(s),)`` for function ``i``, which returns a C string, or ``(success, _cstr(s))``
+    when ``lead`` is the position of the module's status enum (AMD's 10.x shape; -1: none).
+    Those strings are static (``hipGetErrorName``'s names): when the function returns the same
+    address holding the same text as last time, the tuple built then is returned again
+    (immutable, so sharing is safe), and the call allocates nothing: building the string and
+    the tuple was what cost the call ~1.4x the hand-written floor.  A function reusing a buffer
+    for other text gets a new tuple."""
     cdef tuple t
     if s == NULL:
-        return _none1
+        return _none1 if lead < 0 else (_e(lead, 0), None)
     if s == _str_ptrs[i]:
         t = <tuple>_str_tuples[i]
-        if strcmp(s, PyBytes_AS_STRING(t[0])) == 0:
-            return t
-    t = (PyBytes_FromString(s),)
+        if strcmp(s, PyBytes_AS_STRING(t[1])) == 0:
+            return <tuple>t[0]
+    b = PyBytes_FromString(s)
+    text = _CStr(b, "utf-8", "surrogateescape")
+    t = (text,) if lead < 0 else (_e(lead, 0), text)
     _str_ptrs[i] = s
-    _str_tuples[i] = t
+    _str_tuples[i] = (t, b)
     return t
 
 

@@ -92,18 +92,20 @@ class Compact:
         return rows
 
     def return_row(self, k: plan_.Call) -> tuple:
-        """(code, ctype, extra, release the GIL) of a function's result."""
+        """(code, ctype, extra, release the GIL, lead) of a function's result; lead: the enum whose
+        success member leads the tuple, AMD's (HIPBLAS_STATUS_SUCCESS, text), or -1."""
         r, R = k.result, C.RET_CODES
+        lead = self.c.enum_index[r.lead] if r.lead else -1
         if r.kind == "void":
-            return (R["RET_VOID"], 0, 0, 0)
+            return (R["RET_VOID"], 0, 0, 0, lead)
         if r.kind == "record":
-            return (R["RET_RECORD"], 0, self.c.record_index[r.record], 0)
+            return (R["RET_RECORD"], 0, self.c.record_index[r.record], 0, lead)
         if r.kind in ("cstr", "address"):
-            return (R["RET_CSTR"] if r.kind == "cstr" else R["RET_VOIDP"], C.CTYPES["void*"], 0, 0)
+            return (R["RET_CSTR"] if r.kind == "cstr" else R["RET_VOIDP"], C.CTYPES["void*"], 0, 0, lead)
         ct = self.ctype(r.abi, k.name)
         if r.kind == "enum":
-            return (R["RET_ENUM"], ct, self.c.enum_index[r.enum], int(r.nogil))
-        return (R["RET_BOOL"] if r.kind == "bool" else R["RET_SCALAR"], ct, 0, 0)
+            return (R["RET_ENUM"], ct, self.c.enum_index[r.enum], int(r.nogil), lead)
+        return (R["RET_BOOL"] if r.kind == "bool" else R["RET_SCALAR"], ct, 0, 0, lead)
 
     def signature(self, f: dict) -> tuple:
         """What a thunk is keyed by: the ABI types of the result and of each parameter."""
@@ -143,7 +145,7 @@ class Compact:
                 "typedef struct { const char* name; uint8_t code; uint8_t ctype; int16_t extra; } _hp_param;",
                 "typedef struct { const char* name; const char* doc; const char* symbol; _hp_thunk thunk;",
                 "                 uint32_t first; uint8_t nparams; uint8_t nin; uint8_t nouts; uint8_t ret;",
-                "                 uint8_t rtype; uint8_t nogil; int16_t rextra; } _hp_func;"]
+                "                 uint8_t rtype; uint8_t nogil; int16_t rextra; int16_t lead; } _hp_func;"]
         thunks: dict[tuple, int] = {}
         params, rows, maxp = [], [], 1
         for name in funcs:
@@ -156,17 +158,17 @@ class Compact:
                 thunks[sig] = len(thunks)
                 out.append(self.thunk(thunks[sig], sig))
             prow = self.param_rows(k)
-            rcode, rct, rextra, nogil = self.return_row(k)
+            rcode, rct, rextra, nogil, lead = self.return_row(k)
             nouts = len(k.outs)
             rows.append(f"    {{{c_string(name)}, {c_string(plan_.doc(self.c, k))}, "
                         f"{c_string(f.get('symbol', name))}, _t{thunks[sig]}, {len(params)}, {len(prow)}, "
-                        f"{len(prow) - nouts}, {nouts}, {rcode}, {rct}, {nogil}, {rextra}}},")
+                        f"{len(prow) - nouts}, {nouts}, {rcode}, {rct}, {nogil}, {rextra}, {lead}}},")
             params += [f"    {{{c_string(pn)}, {code}, {ct}, {extra}}}," for code, ct, extra, pn in prow]
             maxp = max(maxp, len(prow))
         out.append(f"#define _HP_NFUNCS {len(funcs)}")
         out.append(f"#define _HP_MAXP {maxp}")
         out.append("static const _hp_param _HP_PARAMS[] = {\n" + "\n".join(params or ['    {"", 0, 0, 0},']) + "\n};")
-        out.append("static const _hp_func _HP_FUNCS[] = {\n" + "\n".join(rows or ['    {"", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0},']) + "\n};")
+        out.append("static const _hp_func _HP_FUNCS[] = {\n" + "\n".join(rows or ['    {"", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, -1},']) + "\n};")
         return "\n".join(out) + "\n"
 
     def module(self, name: str, api_header: str, doc: str) -> str:

@@ -261,12 +261,15 @@ class Emitter:
                   "cstr": "_cstr(<const char*>_r_)", "address": "PyLong_FromVoidPtr(<void*>_r_)",
                   "bool": "bool(_r_)", "scalar": "_r_"}[r.kind]
         body += post
-        if r.kind == "enum" and not outs:
+        lead = c.enum_index[r.lead] if r.lead else -1   # AMD's (hipSuccess, value) for a result that is no status
+        if r.kind == "enum" and not outs and not r.lead:
             body.append(f"    return _e1({c.enum_index[r.enum]}, _r_)")  # the shared (hipSuccess,) on success
         elif r.kind == "cstr" and not outs:
-            body.append(f"    return _cstr1(<const char*>_r_, {index})")  # a static string's tuple, reused
-        else:
-            body.append(f"    return ({', '.join([result] + outs)},)")
+            body.append(f"    return _cstr1(<const char*>_r_, {index}, {lead})")  # a static string's tuple, reused
+        elif r.kind == "void" and not outs and not r.lead:
+            body.append("    return None")   # roctx's void functions, as AMD's
+        else:   # a void result is no element: (ncclSuccess,)
+            body.append(f"    return ({', '.join([f'_e({lead}, 0)'] * bool(r.lead) + [result] * (r.kind != 'void' or not r.lead) + outs)},)")
         if views:
             body = self.released(body, views)
         doc = plan_.doc(self.c, k).replace("\n", "\\n")

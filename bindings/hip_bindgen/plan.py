@@ -24,11 +24,12 @@ array's element (``element``: width, signed, slot type) and whether a list given
 values back (``back``), the handle class a pointer input names (``handle``).
 
 Per function: the ``Result`` kind (void, record, enum, cstr, address, bool, scalar), whether it
-is the module's error/status enum (``status``), whether the call releases the GIL (``nogil``).
+is the module's error/status enum (``status``), whether the call releases the GIL (``nogil``),
+and, for any other result, whether the status's success member leads the tuple (``lead``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import libraries
 from . import params as P
@@ -36,6 +37,11 @@ from .cview import CView
 
 # The error enums of hip and hiprtc; a library's status enum is in libraries.STATUS_ENUMS
 ERROR_ENUMS = ("hipError_t", "hiprtcResult")
+# AMD's 10.x HIP Python (rocm.bindings.*, and the hip.* alias of it): in a module that has an
+# error/status enum, a C result that is not that enum comes after the status's success member,
+# `(hipError_t.hipSuccess, text)` for hipGetErrorName, `(HIPSPARSE_STATUS_SUCCESS, fill mode)`
+# for hipsparseGetMatFillMode, `(ncclResult_t.ncclSuccess,)` for a void RCCL function; every kind
+# of result alike (string, int, struct, enum).  roctx has no status enum: `(int,)`, void None.
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class Result:
     record: str | None = None
     status: bool = False       # the module's error/status enum
     nogil: bool = False        # the call releases the GIL
+    lead: str | None = None    # the module's status enum, whose success member leads the tuple
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,19 @@ def param(c: CView, name: str, f: dict, i: int, role: str) -> Param:
     return Param(**base, carrier="void*", abi="void*")   # string, strings, pointers, launch_extra, handle_ref
 
 
+def _status_enum(c: CView, module: str) -> str | None:
+    """The error/status enum of ``module`` (``hipError_t`` of hip, ``hipblasStatus_t`` ...)."""
+    found = [e for e, d in sorted(c.m["enums"].items()) if d["module"] == module
+             and (e in ERROR_ENUMS or e in libraries.STATUS_ENUMS)]
+    return found[0] if found else None
+
+
 def result(c: CView, name: str, f: dict) -> Result:
+    r = _result(c, name, f)
+    return r if r.status else replace(r, lead=_status_enum(c, f["module"]))
+
+
+def _result(c: CView, name: str, f: dict) -> Result:
     ret = c.resolve(f["returns"])
     carrier, abi = c.carrier(f["returns"]), _abi(c, f["returns"])
     if ret["kind"] == "void":
@@ -187,7 +206,9 @@ def doc(c: CView, k: Call) -> str:
     inspect.signature (and so stubtest and IDEs) reads the real parameter names from it; the
     same text in a ``def`` (emit.py) and in a library's table row (compact.py)."""
     ins = ", ".join(p.py for p in k.ins)
-    return (f"{k.name}({ins})\n--\n\n{k.name}({ins}) -> ({', '.join(['result'] + [p.name for p in k.outs])})"
+    first = ["status"] if k.result.lead else []   # AMD's (status, result); a void result is no element
+    first += [] if k.result.kind == "void" and k.result.lead else ["result"]
+    return (f"{k.name}({ins})\n--\n\n{k.name}({ins}) -> ({', '.join(first + [p.name for p in k.outs])})"
             f"\n\nC: {c.c_signature(k.name)}")
 
 
@@ -198,7 +219,8 @@ def text(calls: dict[str, Call]) -> str:
         r = k.result
         flags = [f for f, on in (("status", r.status), ("nogil", r.nogil), ("variadic", k.variadic)) if on]
         of = r.enum or r.record
-        out.append(f"{name} [{k.module}] -> {r.kind}{f' {of}' if of else ''} ({r.carrier})"
+        lead = f"{r.lead} success, " if r.lead else ""
+        out.append(f"{name} [{k.module}] -> {lead}{r.kind}{f' {of}' if of else ''} ({r.carrier})"
                    + (f" {' '.join(flags)}" if flags else "")
                    + (f" optional={k.struct_out_optional}" if k.struct_out_optional else ""))
         for p in k.params:

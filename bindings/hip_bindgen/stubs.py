@@ -24,7 +24,7 @@ from typing import Any, Final, Protocol, TypeAlias, overload
 
 from typing_extensions import Buffer, disjoint_base
 
-from hip._util.types import DeviceArray, Handle, Pointer
+from hip._util.types import CStr, DeviceArray, Handle, Pointer
 
 class _CudaArray(Protocol):
     @property
@@ -102,11 +102,11 @@ class StubEmitter:
                 "launch_extra": "_Extra", "ints": "_Ints"}[p.role]
 
     def out_type(self, p: plan_.Param) -> str:
-        return {"cstr": "bytes | None", "handle": p.handle, "device_array": "DeviceArray", "pointer": "Pointer",
+        return {"cstr": "CStr | None", "handle": p.handle, "device_array": "DeviceArray", "pointer": "Pointer",
                 "enum": p.enum, "bool": "bool", "scalar": self.scalar_type(p.carrier)}[p.out]
 
     def result_type(self, r: plan_.Result) -> str:
-        return {"void": "None", "record": r.record, "cstr": "bytes | None", "address": "int", "enum": r.enum,
+        return {"void": "None", "record": r.record, "cstr": "CStr | None", "address": "int", "enum": r.enum,
                 "bool": "bool", "scalar": self.scalar_type(r.carrier)}[r.kind]
 
     @staticmethod
@@ -118,7 +118,10 @@ class StubEmitter:
     def function_stub(self, name: str) -> list[str]:
         k = self.plan[name]
         args = [f"{p.py}: {self.param_type(p)}" for p in k.ins]
-        ret = f"tuple[{', '.join([self.result_type(k.result)] + [self.out_type(p) for p in k.outs])}]"
+        r = k.result   # AMD's (hipSuccess, value); a void result is no element, (ncclSuccess,), or None (roctx)
+        vals = [r.lead] * bool(r.lead) + [self.result_type(r)] * (r.kind != "void" or not r.lead)
+        vals += [self.out_type(p) for p in k.outs]
+        ret = "None" if r.kind == "void" and not r.lead and not k.outs else f"tuple[{', '.join(vals)}]"
         doc = f'    """C: {self.c.c_signature(name)}"""'
         if k.struct_out_optional:
             first, other = args[0], args[1].split(":")[0]

@@ -25,9 +25,12 @@ def test_device_count_without_gpu(run_523):
 def test_error_name_and_string_come_from_the_runtime(run_523):
     name, string, success = run_523(
         "from hip import hip; import json; "
-        "n, = hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice); s, = hip.hipGetErrorString(100); "
-        "ok, = hip.hipGetErrorName(0); print(json.dumps([n.decode(), s.decode(), ok.decode()]))")
-    assert (name, success) == ("hipErrorNoDevice", "hipSuccess")
+        "e, n = hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice); _, s = hip.hipGetErrorString(100); "
+        "_, ok = hip.hipGetErrorName(0); "
+        # AMD's shape (hipSuccess, text), the text usable as AMD's CStr is: decode(), str, bytes
+        "print(json.dumps([[e.name, n.decode(), f'{n}', bytes(n).decode()], s.decode(), str(ok)]))")
+    assert name == ["hipSuccess", "hipErrorNoDevice", "hipErrorNoDevice", "hipErrorNoDevice"]
+    assert success == "hipSuccess"
     assert string  # the runtime's own text (5.2.3 answers with the name)
 
 

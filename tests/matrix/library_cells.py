@@ -276,18 +276,18 @@ try:
         m = mods.get("hipblas")
         if m:
             call("hipblasStatusToString", lambda: text(m.hipblasStatusToString(
-                m.hipblasStatus_t.HIPBLAS_STATUS_NOT_INITIALIZED)[0]))
+                m.hipblasStatus_t.HIPBLAS_STATUS_NOT_INITIALIZED)[1]))   # AMD's (SUCCESS, text)
         m = mods.get("hipsparse")
         if m:
             if hasattr(m, "hipsparseGetErrorName"):
                 call("hipsparseGetErrorName", lambda: text(m.hipsparseGetErrorName(
-                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[0]))
+                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[1]))
                 call("hipsparseGetErrorString", lambda: text(m.hipsparseGetErrorString(
-                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[0]))
+                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[1]))
             def descr():   # a matrix descriptor is host memory: made, read and freed without a GPU
                 e, d = m.hipsparseCreateMatDescr()
                 base = m.hipsparseGetMatIndexBase(d)
-                return [name(e), name(base[0] if isinstance(base, tuple) else base), name(m.hipsparseDestroyMatDescr(d)[0])]
+                return [name(e), name(base[-1] if isinstance(base, tuple) else base), name(m.hipsparseDestroyMatDescr(d)[0])]
             call("hipsparse MatDescr", descr)
         m = mods.get("hipsolver")
         if m:
