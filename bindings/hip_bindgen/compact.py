@@ -92,20 +92,18 @@ class Compact:
         return rows
 
     def return_row(self, k: plan_.Call) -> tuple:
-        """(code, ctype, extra, release the GIL, lead) of a function's result; lead: the enum whose
-        success member leads the tuple, AMD's (HIPBLAS_STATUS_SUCCESS, text), or -1."""
+        """(code, ctype, extra, release the GIL) of a function's result."""
         r, R = k.result, C.RET_CODES
-        lead = self.c.enum_index[r.lead] if r.lead else -1
         if r.kind == "void":
-            return (R["RET_VOID"], 0, 0, 0, lead)
+            return (R["RET_VOID"], 0, 0, 0)
         if r.kind == "record":
-            return (R["RET_RECORD"], 0, self.c.record_index[r.record], 0, lead)
+            return (R["RET_RECORD"], 0, self.c.record_index[r.record], 0)
         if r.kind in ("cstr", "address"):
-            return (R["RET_CSTR"] if r.kind == "cstr" else R["RET_VOIDP"], C.CTYPES["void*"], 0, 0, lead)
+            return (R["RET_CSTR"] if r.kind == "cstr" else R["RET_VOIDP"], C.CTYPES["void*"], 0, 0)
         ct = self.ctype(r.abi, k.name)
         if r.kind == "enum":
-            return (R["RET_ENUM"], ct, self.c.enum_index[r.enum], int(r.nogil), lead)
-        return (R["RET_BOOL"] if r.kind == "bool" else R["RET_SCALAR"], ct, 0, 0, lead)
+            return (R["RET_ENUM"], ct, self.c.enum_index[r.enum], int(r.nogil))
+        return (R["RET_BOOL"] if r.kind == "bool" else R["RET_SCALAR"], ct, 0, 0)
 
     def signature(self, f: dict) -> tuple:
         """What a thunk is keyed by: the ABI types of the result and of each parameter."""
@@ -158,7 +156,8 @@ class Compact:
                 thunks[sig] = len(thunks)
                 out.append(self.thunk(thunks[sig], sig))
             prow = self.param_rows(k)
-            rcode, rct, rextra, nogil, lead = self.return_row(k)
+            rcode, rct, rextra, nogil = self.return_row(k)
+            lead = self.c.enum_index[k.result.lead] if k.result.lead else -1   # AMD's (SUCCESS, value)
             nouts = len(k.outs)
             rows.append(f"    {{{c_string(name)}, {c_string(plan_.doc(self.c, k))}, "
                         f"{c_string(f.get('symbol', name))}, _t{thunks[sig]}, {len(params)}, {len(prow)}, "
