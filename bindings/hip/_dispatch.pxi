@@ -228,6 +228,12 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
             if code >= _OUT_CSTR and a[k].p == NULL:
                 o[k].u64 = 0        # None/0 for an out: storage of ours, C never writes through NULL
                 a[k].p = &o[k]
+        elif code == _ARG_HANDLE:   # extra: handle index * 2 + C writes through it
+            if not _fast_handle(x, p.extra >> 1, &a[k].p):
+                h = _handle_hold(x, p.extra >> 1, _hp_pname(p), _KIND_POINTER_OUT if p.extra & 1 else _KIND_POINTER)
+                a[k].p = (<_Holder>h).ptr
+                if keep is None: keep = [h]
+                else: keep.append(h)
         elif code == _ARG_INT:
             _hp_set_int(&a[k], p.ctype, x, p)
         elif code == _ARG_FLOAT:

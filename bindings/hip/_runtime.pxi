@@ -220,6 +220,40 @@ cdef inline bint _fast_ptr(object o, void** out):
     return False
 
 
+cdef inline bint _fast_handle(object o, Py_ssize_t i, void** out):
+    """A handle parameter's fast path: None, an int, or a handle of its own class ``i``."""
+    if o is None:
+        out[0] = NULL
+        return True
+    if type(o) is int:
+        out[0] = PyLong_AsVoidPtr(o)
+        return True
+    if type(o) is _handle_classes[i]:
+        out[0] = (<Pointer>o)._ptr
+        return True
+    return False
+
+
+cdef object _handle_hold(object o, Py_ssize_t i, str name, int kind):
+    """A handle parameter's slow path.  A raw address is taken as AMD takes it (an int subclass
+    or anything with ``__index__``, e.g. a numpy integer; a ``Pointer``; a buffer or ctypes
+    pointer, as for any pointer); a handle of another type, a struct, a bool or a float is a
+    TypeError naming the parameter and the class it takes: ``hiprandSetStream(stream,
+    generator)`` with the two swapped, or ``hiprandDestroyGenerator(hip.dim3())``, would hand C
+    the wrong object."""
+    cls = _handle_classes[i]
+    if cls is None:
+        cls = _handle_classes[i] = _record_class(_handle_names[i])
+    if isinstance(o, cls):
+        return _hold(o, name, kind)
+    if isinstance(o, (Handle, _Struct, bool, float)):
+        raise TypeError(f"{name}: expected {cls.__name__} (or an int address, a Pointer or None), "
+                        f"not {type(o).__name__}")
+    if not isinstance(o, Pointer) and hasattr(type(o), "__index__"):
+        o = _index(o, name)
+    return _hold(o, name, kind)
+
+
 cdef inline bint _fast_str(object o, void** out):
     if type(o) is bytes:
         out[0] = <void*>PyBytes_AS_STRING(o)

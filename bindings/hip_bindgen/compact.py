@@ -75,6 +75,8 @@ class Compact:
                          else c.enum_index[p.enum] if p.out == "enum" else 0)
             elif p.role == "record":
                 code, extra = A["ARG_RECORD"], c.record_index[p.record]
+            elif p.arg == "handle":   # typed by its class: extra = handle index * 2 + written
+                code, extra = A["ARG_HANDLE"], 2 * c.handle_index[p.handle] + int(p.written)
             elif p.role == "pointer":
                 # extra 1: C writes through it (params.written), a read-only buffer is refused
                 code, extra = A["ARG_POINTER"], int(p.written)

@@ -213,12 +213,14 @@ class Emitter:
                     # read-only buffer is refused (the parameter named in the error)
                     kind = f", {C.KIND_POINTER_OUT}" if p.written else ""
                     checked = f", {p.name!r}" if p.written else ""
-                    pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
-                    if p.handle:
-                        # a handle (stream, module, ...) is no buffer in practice: no stack
+                    if p.arg == "handle":
+                        # a handle (stream, module, ...) of its own class or a raw address; no stack
                         # view, so a launch pays no try/finally; a buffer still works by holder
-                        pre.append(f"        _k{i} = _hold({pn}, {p.name!r}{kind}); _p{i} = (<_Holder>_k{i}).ptr")
+                        hidx = c.handle_index[p.handle]
+                        pre.append(f"    if not _fast_handle({pn}, {hidx}, &_p{i}):")
+                        pre.append(f"        _k{i} = _handle_hold({pn}, {hidx}, {p.name!r}, {C.KIND_POINTER_OUT if p.written else C.KIND_POINTER}); _p{i} = (<_Holder>_k{i}).ptr")
                     else:
+                        pre.append(f"    if not _fast_ptr({pn}, &_p{i}):")
                         # a bytearray/memoryview is exported into a Py_buffer on this call's C
                         # stack (released in the finally below): no holder object per call
                         views.append(i)

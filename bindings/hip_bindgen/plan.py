@@ -8,7 +8,8 @@ decisions.  A new parameter role or result kind is a change here and one line pe
 classification change shows as one diff.
 
 Per parameter: its ``role`` (``params.py``: value, record, pointer, string, strings, pointers,
-ints, launch_extra, handle_ref, out), for a ``value`` its ``arg`` kind (int, float, bool), for an
+ints, launch_extra, handle_ref, out), for a ``value`` its ``arg`` kind (int, float, bool), for a
+pointer to an opaque struct ``handle`` (its class, or a raw address, is all it takes), for an
 ``out`` its ``out`` kind:
 
 ``cstr``          ``const char**``: the text, or None
@@ -52,7 +53,7 @@ class Param:
     role: str
     carrier: str               # the plain C type a value (or an out's pointee) crosses as
     abi: str | None = None     # its compact slot type (None: no slot holds it)
-    arg: str | None = None     # value: int, float or bool
+    arg: str | None = None     # value: int, float or bool; pointer: handle
     out: str | None = None     # out: cstr, handle, device_array, pointer, enum, bool, scalar
     written: bool = False      # C writes through this pointer: a read-only buffer is refused
     back: bool = False         # ints: the array is not const, a list given gets the values back
@@ -135,8 +136,10 @@ def param(c: CView, name: str, f: dict, i: int, role: str) -> Param:
         if to["kind"] == "int" and to["name"] == "bool":
             return Param(**base, carrier=carrier, abi=abi, out="bool")
         return Param(**base, carrier=carrier, abi=abi, out="scalar")
-    if role == "pointer":
-        return Param(**base, carrier="void*", abi="void*", written=P.written(name, p, c.td), handle=c.handle_of(t))
+    if role == "pointer":   # a pointer to an opaque struct is a handle: typed by its class (arg "handle")
+        handle = c.handle_of(t)
+        return Param(**base, carrier="void*", abi="void*", written=P.written(name, p, c.td), handle=handle,
+                     arg="handle" if handle else None)
     if role == "ints":
         el = P.int_element(p["type"], c.td)
         abi = _abi(c, el)

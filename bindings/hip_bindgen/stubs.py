@@ -96,6 +96,8 @@ class StubEmitter:
             return p.arg
         if p.role == "record":
             return f"{p.record} | tuple[Any, ...] | int | Buffer"
+        if p.arg == "handle":   # its class, or a raw address
+            return f"{p.handle} | Pointer | int | None"
         if p.role == "handle_ref":
             return "Pointer | int | None"
         return {"pointer": "_Ptr", "string": "_Str", "strings": "_Strs", "pointers": "_Ptrs",

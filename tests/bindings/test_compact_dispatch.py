@@ -119,6 +119,14 @@ out["fill"] = [values, list(memoryview(ba).cast("I"))]
 out["version"] = [x if isinstance(x, int) and not hasattr(x, "name") else x.name for x in r.hiprandGetVersion()]
 out["sig"] = str(inspect.signature(r.hiprandMix))
 out["doc"] = r.hiprandMix.__doc__.splitlines()[-1]
+# a handle parameter takes its own class or a raw address: an object with __index__ (a numpy
+# integer), a Pointer; another handle type, a struct or a bool is refused (below)
+class Address:
+    def __index__(self):
+        return 4242
+from hip._util.types import Pointer
+r.hiprandMix(Address(), 0, 0, 0, 0, 0, 0, (0, 0), b"typed", None, Pointer(9))
+out["typed"] = r.hiprandLastCall()[1].decode()
 errors = []
 for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandMix(0, 200, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
@@ -129,7 +137,10 @@ for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', object(), None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'')",
              "r.hiprandCreateGenerator(generator=0, rng_type=400)",
-             "r.hiprandFill([1, 'x'], 2, [1])"]:
+             "r.hiprandFill([1, 'x'], 2, [1])",
+             "r.hiprandMix(r.hiprandPair(), 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(True, 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', None, gen)"]:
     try:
         eval(call)
         errors.append("no error")
@@ -209,7 +220,11 @@ def test_every_argument_and_result_kind(fake):
         "or a HIP struct, not object",
         "TypeError: hiprandMix() takes exactly 11 positional arguments (9 given)",
         "TypeError: hiprandCreateGenerator() got an unexpected keyword argument 'generator'",
-        "TypeError: values[1]: expected an int, not str"]
+        "TypeError: values[1]: expected an int, not str",
+        "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not hiprandPair",
+        "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not bool",
+        "TypeError: stream: expected ihipStream_t (or an int address, a Pointer or None), not hiprandGenerator_st"]
+    assert out["typed"] == "4242 0 0 0 0 0 0 0 0 typed 9"
 
 
 WRITES = r"""
