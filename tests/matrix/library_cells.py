@@ -267,7 +267,7 @@ try:
         m = mods.get("rccl")
         if m:
             call("ncclGetVersion", lambda: [name(x) for x in m.ncclGetVersion()])
-            call("ncclGetErrorString", lambda: text(m.ncclGetErrorString(m.ncclResult_t.ncclInvalidArgument)[0]))
+            call("ncclGetErrorString", lambda: text(m.ncclGetErrorString(m.ncclResult_t.ncclInvalidArgument)[1]))
         m = mods.get("roctx")
         if m:
             call("roctx_version", lambda: [m.roctx_version_major()[0], m.roctx_version_minor()[0]])
