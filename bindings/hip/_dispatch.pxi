@@ -41,6 +41,7 @@ cdef extern from *:
         uint8_t rtype
         uint8_t nogil
         int16_t rextra
+        int16_t lead        # the enum whose success member leads the tuple (AMD's 10.x), or -1
     const _hp_func _HP_FUNCS[]
     const _hp_param _HP_PARAMS[]
     enum: _HP_NFUNCS
@@ -264,6 +265,12 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
                     a[k].p = &o[k]
                 else:
                     _hp_check_room(x, p)
+        elif code == _ARG_HANDLE:   # extra: handle index * 2 + C writes through it
+            if not _fast_handle(x, p.extra >> 1, &a[k].p):
+                h = _handle_hold(x, p.extra >> 1, _hp_pname(p), _KIND_POINTER_OUT if p.extra & 1 else _KIND_POINTER)
+                a[k].p = (<_Holder>h).ptr
+                if keep is None: keep = [h]
+                else: keep.append(h)
         elif code == _ARG_INT:
             _hp_set_int(&a[k], p.ctype, x, p)
         elif code == _ARG_FLOAT:
@@ -332,24 +339,28 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
     locals are all the dispatcher cleans up per call."""
     cdef int ret = F.ret
     if ret == _RET_ENUM:
-        if nouts == 0:
+        if nouts == 0 and F.lead < 0:
             return _e1(F.rextra, _hp_int(r, F.rtype))
         res = _e(F.rextra, _hp_int(r, F.rtype))
     elif ret == _RET_SCALAR:
-        if nouts == 0 and (F.rtype == _CT_I32 or F.rtype == _CT_U32) and r.u32 < 256:
-            return <tuple>_hp_small1[r.u32]     # AMD returns (value,): a shared tuple, no allocation
+        if nouts == 0 and F.lead < 0 and (F.rtype == _CT_I32 or F.rtype == _CT_U32) and r.u32 < 256:
+            return <tuple>_hp_small1[r.u32]     # roctx returns (value,): a shared tuple, no allocation
         res = _hp_value(r, F.rtype)
     elif ret == _RET_VOID:
         if nouts == 0:
-            return None
+            return None if F.lead < 0 else (_e(F.lead, 0),)   # roctx: None; RCCL: (ncclSuccess,)
     elif ret == _RET_CSTR:
         if nouts == 0:
-            return _cstr1(<const char*>r.p, fi)   # a static string's tuple, reused
+            return _cstr1(<const char*>r.p, fi, F.lead)   # a static string's tuple, reused
         res = _cstr(<const char*>r.p)
     elif ret == _RET_VOIDP:
         res = PyLong_FromVoidPtr(r.p)
     elif ret == _RET_BOOL:
         res = bool(r.b)
+    if F.lead >= 0:   # AMD's (HIPSPARSE_STATUS_SUCCESS, value, *outs) for a result that is no status
+        if nouts == 0:
+            return (_e(F.lead, 0), res)
+        return (_e(F.lead, 0),) + <tuple>_hp_outs(F, o, a, res)
     if nouts == 0:
         return (res,)
     cdef const _hp_param* p = &_HP_PARAMS[F.first]
@@ -385,6 +396,8 @@ cdef object _hp_outs(const _hp_func* F, _hp_slot* o, _hp_slot* a, object res):
         else:
             more.append(v)
         got += 1
+    if got == 1:   # one out after a leading status (the one-out fast path is _hp_result's)
+        return (res, v1)
     if got == 2:
         return (res, v1, v2)
     if got == 3:

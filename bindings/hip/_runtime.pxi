@@ -13,6 +13,7 @@ cdef extern from "Python.h":
 from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
 from hip import _loader
+from hip._util.types import CStr as _CStr
 from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array, new_pointer, int_array
 from hip._util.types cimport as_int
 
@@ -41,7 +42,7 @@ cdef tuple _record_names = ()      # record per record id (sorted names, as the 
 
 
 cdef const char** _str_ptrs = NULL  # per function returning a string: the string last returned
-cdef list _str_tuples = []          # ... and the (bytes,) built for it
+cdef list _str_tuples = []          # ... and (the tuple built for it, its bytes)
 cdef tuple _none1 = (None,)         # what such a function returns for NULL
 
 
@@ -178,27 +179,32 @@ cdef object _index(object o, str name):
 
 
 cdef inline object _cstr(const char* s):
+    """A C string as AMD's ``CStr`` behaves: text with ``.decode()`` and ``bytes()`` (hip._util.types)."""
     if s == NULL:
         return None
-    return PyBytes_FromString(s)
+    return _CStr(PyBytes_FromString(s), "utf-8", "surrogateescape")
 
 
-cdef inline tuple _cstr1(const char* s, Py_ssize_t i):
-    """``(_cstr(s),)`` for function ``i``, which returns a C string.  Those strings are static
-    (``hipGetErrorName``'s names): when the function returns the same address holding the same
-    text as last time, the tuple built then is returned again (immutable, so sharing is safe),
-    and the call allocates nothing: building the bytes and the 1-tuple was what cost the call
-    ~1.4x the hand-written floor.  A function reusing a buffer for other text gets a new tuple."""
+cdef inline tuple _cstr1(const char* s, Py_ssize_t i, Py_ssize_t lead):
+    """``(_cstr(s),)`` for function ``i``, which returns a C string, or ``(success, _cstr(s))``
+    when ``lead`` is the position of the module's status enum (AMD's 10.x shape; -1: none).
+    Those strings are static (``hipGetErrorName``'s names): when the function returns the same
+    address holding the same text as last time, the tuple built then is returned again
+    (immutable, so sharing is safe), and the call allocates nothing: building the string and
+    the tuple was what cost the call ~1.4x the hand-written floor.  A function reusing a buffer
+    for other text gets a new tuple."""
     cdef tuple t
     if s == NULL:
-        return _none1
+        return _none1 if lead < 0 else (_e(lead, 0), None)
     if s == _str_ptrs[i]:
         t = <tuple>_str_tuples[i]
-        if strcmp(s, PyBytes_AS_STRING(t[0])) == 0:
-            return t
-    t = (PyBytes_FromString(s),)
+        if strcmp(s, PyBytes_AS_STRING(t[1])) == 0:
+            return <tuple>t[0]
+    b = PyBytes_FromString(s)
+    text = _CStr(b, "utf-8", "surrogateescape")
+    t = (text,) if lead < 0 else (_e(lead, 0), text)
     _str_ptrs[i] = s
-    _str_tuples[i] = t
+    _str_tuples[i] = (t, b)
     return t
 
 
@@ -221,6 +227,40 @@ cdef inline bint _fast_ptr(object o, void** out):
         out[0] = (<_Struct>o)._ptr
         return True
     return False
+
+
+cdef inline bint _fast_handle(object o, Py_ssize_t i, void** out):
+    """A handle parameter's fast path: None, an int, or a handle of its own class ``i``."""
+    if o is None:
+        out[0] = NULL
+        return True
+    if type(o) is int:
+        out[0] = PyLong_AsVoidPtr(o)
+        return True
+    if type(o) is _handle_classes[i]:
+        out[0] = (<Pointer>o)._ptr
+        return True
+    return False
+
+
+cdef object _handle_hold(object o, Py_ssize_t i, str name, int kind):
+    """A handle parameter's slow path.  A raw address is taken as AMD takes it (an int subclass
+    or anything with ``__index__``, e.g. a numpy integer; a ``Pointer``; a buffer or ctypes
+    pointer, as for any pointer); a handle of another type, a struct, a bool or a float is a
+    TypeError naming the parameter and the class it takes: ``hiprandSetStream(stream,
+    generator)`` with the two swapped, or ``hiprandDestroyGenerator(hip.dim3())``, would hand C
+    the wrong object."""
+    cls = _handle_classes[i]
+    if cls is None:
+        cls = _handle_classes[i] = _record_class(_handle_names[i])
+    if isinstance(o, cls):
+        return _hold(o, name, kind)
+    if isinstance(o, (Handle, _Struct, bool, float)):
+        raise TypeError(f"{name}: expected {cls.__name__} (or an int address, a Pointer or None), "
+                        f"not {type(o).__name__}")
+    if not isinstance(o, Pointer) and hasattr(type(o), "__index__"):
+        o = _index(o, name)
+    return _hold(o, name, kind)
 
 
 cdef inline bint _fast_str(object o, void** out):

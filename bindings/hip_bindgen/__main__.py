@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import coverage, emit, libraries, parse, releases, sources
+from . import coverage, libraries, parse, releases, sources, wheelfiles
 
 
 def _manifest(args) -> dict:
@@ -41,7 +41,8 @@ def main(argv=None) -> int:
         elif args.cmd == "generate":
             out = Path(args.output or ".")
             out.mkdir(parents=True, exist_ok=True)
-            for name, text in emit.generate(_manifest(args)).items():
+            # the generated files of the wheel's hip package (hip_build.wheel.stage adds the static ones)
+            for name, text in wheelfiles.files(_manifest(args), "0.0.0").items():
                 (out / name).write_text(text)
         elif args.libraries or args.library:
             rels = (args.hip or "").split(",") if args.hip else [r["hip"] for r in releases.supported()]

@@ -15,16 +15,14 @@ data plus one line of C:
 
 Two functions share a thunk when their parameters and results are passed alike by the C ABI:
 every pointer is a ``void*``, an enum is its underlying integer (hipBLAS: 1849 functions, a few
-hundred thunks).  Argument conversion rules are ``emit.py``'s, role by role (``params.py``).
+hundred thunks).  Each row spells the call plan (``plan.py``), as ``emit.py``'s ``def``s do.
 """
 from __future__ import annotations
 
+from . import cheader, tables
 from . import contract as C
-from . import emit
-from . import libraries
-from . import params as P
-
-_INT_TYPES = {"int8_t", "char", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t", "_Bool"}
+from . import plan as plan_
+from .cview import CView
 
 
 def c_string(text: str) -> str:
@@ -44,111 +42,74 @@ def c_string(text: str) -> str:
 
 
 class Compact:
+    """The library renderer: the call plan as table rows."""
     def __init__(self, manifest: dict):
         self.m = manifest
-        self.e = emit.Emitter(manifest)
+        self.c = CView(manifest)
+        self.plan = plan_.plan(manifest, self.c)
 
-    # -- C types of the ABI ------------------------------------------------------------
-    def abi(self, ref) -> str:
-        """The type a value is passed as: a fixed-width integer, float/double, ``void*``, or a
-        record's own name (by value)."""
-        t = self.e.resolve(ref)
-        if t["kind"] == "enum":
-            t = self.m["enums"][t["name"]]["underlying"]
-        if t["kind"] == "int":
-            c = self.e.c_base(dict(t, const=False))
-            if c not in _INT_TYPES:
-                raise ValueError(f"no slot for a {c}")
-            return c
-        if t["kind"] == "float":
-            c = self.e.c_base(t)
-            if c not in ("float", "double"):
-                raise ValueError(f"no slot for a {c}")
-            return c
-        if t["kind"] == "void":
-            return "void"
-        if t["kind"] == "record":
-            return t["name"]
-        return "void*"
-
-    def ctype(self, ref) -> int:
-        return C.CTYPES[self.abi(ref)]
+    @staticmethod
+    def ctype(abi: str | None, what: str) -> int:
+        if abi not in C.CTYPES:
+            raise ValueError(f"{what}: no slot for it")
+        return C.CTYPES[abi]
 
     # -- per function ------------------------------------------------------------------------
-    def param_rows(self, name: str, f: dict, roles: list) -> list:
+    def param_rows(self, k: plan_.Call) -> list:
         """(code, ctype, extra, python name) per parameter, as ``emit.Emitter.function`` converts it."""
-        e, A = self.e, C.ARG_CODES
+        c, A = self.c, C.ARG_CODES
         rows = []
-        for p, role in zip(f["params"], roles):
-            pn, ct, extra = e.pyname(p["name"]), 0, 0
-            if role == "value":
-                ct = self.ctype(p["type"])
-                code = A["ARG_BOOL"] if ct == C.CTYPES["_Bool"] else (
-                    A["ARG_FLOAT"] if ct in (C.CTYPES["float"], C.CTYPES["double"]) else A["ARG_INT"])
-            elif role == "handle_ref":
+        for p in k.params:
+            ct, extra = 0, 0
+            if p.role == "value":
+                ct = self.ctype(p.abi, f"{k.name}({p.name})")
+                code = {"bool": A["ARG_BOOL"], "float": A["ARG_FLOAT"], "int": A["ARG_INT"]}[p.arg]
+            elif p.role == "handle_ref":
                 code = A["ARG_HANDLE_REF"]
-            elif role == "out":
-                to = e.resolve(e.resolve(p["type"])["to"])
-                if to["kind"] == "pointer":
-                    inner = e.resolve(to["to"])
-                    handle = e.handle_of(to)
-                    if inner["kind"] == "int" and inner["size"] == 1:
-                        code = A["OUT_CSTR"]
-                    elif handle:
-                        code, extra = A["OUT_HANDLE"], e.handle_index[handle]
-                    elif size := P.device_array_size(name, f["params"]):
-                        code, extra = A["OUT_DEVARRAY"], [q["name"] for q in f["params"]].index(size)
-                    else:
-                        code = A["OUT_VOIDP"]
-                else:
-                    ct = self.ctype(e.resolve(p["type"])["to"])
-                    if to["kind"] == "enum":
-                        code, extra = A["OUT_ENUM"], e.enum_index[to["name"]]
-                    elif ct == C.CTYPES["_Bool"]:
-                        code = A["OUT_BOOL"]
-                    else:
-                        code = A["OUT_SCALAR"]
-            elif role == "record":
-                code, extra = A["ARG_RECORD"], e.record_index[e.resolve(p["type"])["name"]]
-            elif role == "pointer":
+            elif p.role == "out":
+                if p.out in ("scalar", "enum", "bool"):
+                    ct = self.ctype(p.abi, f"{k.name}({p.name})")
+                code = A[{"cstr": "OUT_CSTR", "handle": "OUT_HANDLE", "device_array": "OUT_DEVARRAY",
+                          "pointer": "OUT_VOIDP", "enum": "OUT_ENUM", "bool": "OUT_BOOL", "scalar": "OUT_SCALAR"}[p.out]]
+                extra = (c.handle_index[p.handle] if p.out == "handle" else p.size_param if p.out == "device_array"
+                         else c.enum_index[p.enum] if p.out == "enum" else 0)
+            elif p.role == "record":
+                code, extra = A["ARG_RECORD"], c.record_index[p.record]
+            elif p.arg == "handle":   # typed by its class: extra = handle index * 2 + written
+                code, extra = A["ARG_HANDLE"], 2 * c.handle_index[p.handle] + int(p.written)
+            elif p.role == "pointer":
                 # extra 1: C writes through it (params.written), a read-only buffer is refused
-                code, extra = A["ARG_POINTER"], int(P.written(name, p, e.td))
-            elif role == "ints":
+                code, extra = A["ARG_POINTER"], int(p.written)
+            elif p.role == "ints":
                 # the element's C type; extra bit 0: the C side may write, a list given gets the
                 # values back; bit 1: C writes through it (params.written), a read-only buffer is
                 # refused (as emit.py's _hold(..., written=True))
-                el = P.int_element(p["type"], e.td)
-                ct = self.ctype(el)
-                back = not e.resolve(e.resolve(p["type"])["to"]).get("const", False)
-                code, extra = A["ARG_INTS"], int(back) | 2 * int(P.written(name, p, e.td))
-            elif role == "string":
+                ct = self.ctype(p.element[2], f"{k.name}({p.name})")
+                code, extra = A["ARG_INTS"], int(p.back) | 2 * int(p.written)
+            elif p.role == "string":
                 code = A["ARG_STRING"]
             else:
-                code, extra = A["ARG_HOLDER"], C.KINDS[role]
-            rows.append((code, ct, extra, pn))
+                code, extra = A["ARG_HOLDER"], C.KINDS[p.role]
+            rows.append((code, ct, extra, p.py))
         return rows
 
-    def return_row(self, name: str, f: dict) -> tuple:
+    def return_row(self, k: plan_.Call) -> tuple:
         """(code, ctype, extra, release the GIL) of a function's result."""
-        e, R = self.e, C.RET_CODES
-        ret = e.resolve(f["returns"])
-        if ret["kind"] == "void":
+        r, R = k.result, C.RET_CODES
+        if r.kind == "void":
             return (R["RET_VOID"], 0, 0, 0)
-        if ret["kind"] == "record":
-            return (R["RET_RECORD"], 0, e.record_index[ret["name"]], 0)
-        if ret["kind"] == "pointer":
-            to = e.resolve(ret["to"])
-            return (R["RET_CSTR"] if to["kind"] == "int" and to["size"] == 1 else R["RET_VOIDP"], C.CTYPES["void*"], 0, 0)
-        ct = self.ctype(f["returns"])
-        if ret["kind"] == "enum":
-            status = ret["name"] in emit.ERROR_ENUMS or ret["name"] in libraries.STATUS_ENUMS
-            nogil = status and name not in P.KEEP_GIL
-            return (R["RET_ENUM"], ct, e.enum_index[ret["name"]], int(nogil))
-        return (R["RET_BOOL"] if ct == C.CTYPES["_Bool"] else R["RET_SCALAR"], ct, 0, 0)
+        if r.kind == "record":
+            return (R["RET_RECORD"], 0, self.c.record_index[r.record], 0)
+        if r.kind in ("cstr", "address"):
+            return (R["RET_CSTR"] if r.kind == "cstr" else R["RET_VOIDP"], C.CTYPES["void*"], 0, 0)
+        ct = self.ctype(r.abi, k.name)
+        if r.kind == "enum":
+            return (R["RET_ENUM"], ct, self.c.enum_index[r.enum], int(r.nogil))
+        return (R["RET_BOOL"] if r.kind == "bool" else R["RET_SCALAR"], ct, 0, 0)
 
     def signature(self, f: dict) -> tuple:
         """What a thunk is keyed by: the ABI types of the result and of each parameter."""
-        return (self.abi(f["returns"]), tuple(self.abi(p["type"]) for p in f["params"]))
+        return (self.c.abi(f["returns"]), tuple(self.c.abi(p["type"]) for p in f["params"]))
 
     @staticmethod
     def thunk(index: int, sig: tuple) -> str:
@@ -176,7 +137,7 @@ class Compact:
 
     def header(self) -> str:
         funcs = self.functions()
-        out = self.e.header_types()
+        out = cheader.types(self.c)
         out += ["/* The compact calling convention (hip_bindgen/compact.py, hip/_dispatch.pxi). */",
                 "typedef union { void* p; int64_t i64; uint64_t u64; int32_t i32; uint32_t u32; int16_t i16;",
                 "                uint16_t u16; int8_t i8; uint8_t u8; float f; double d; _Bool b; } _hp_slot;",
@@ -184,41 +145,42 @@ class Compact:
                 "typedef struct { const char* name; uint8_t code; uint8_t ctype; int16_t extra; } _hp_param;",
                 "typedef struct { const char* name; const char* doc; const char* symbol; _hp_thunk thunk;",
                 "                 uint32_t first; uint8_t nparams; uint8_t nin; uint8_t nouts; uint8_t ret;",
-                "                 uint8_t rtype; uint8_t nogil; int16_t rextra; } _hp_func;"]
+                "                 uint8_t rtype; uint8_t nogil; int16_t rextra; int16_t lead; } _hp_func;"]
         thunks: dict[tuple, int] = {}
         params, rows, maxp = [], [], 1
         for name in funcs:
             f = self.m["functions"][name]
             if f["variadic"]:
                 raise ValueError(f"{name}: variadic functions have no compact binding")
-            roles = P.roles(name, f, self.e.td)
+            k = self.plan[name]
             sig = self.signature(f)
             if sig not in thunks:
                 thunks[sig] = len(thunks)
                 out.append(self.thunk(thunks[sig], sig))
-            prow = self.param_rows(name, f, roles)
-            rcode, rct, rextra, nogil = self.return_row(name, f)
-            nouts = sum(1 for r in roles if r == "out")
-            rows.append(f"    {{{c_string(name)}, {c_string(self.e.doc(name, roles))}, "
+            prow = self.param_rows(k)
+            rcode, rct, rextra, nogil = self.return_row(k)
+            lead = self.c.enum_index[k.result.lead] if k.result.lead else -1   # AMD's (SUCCESS, value)
+            nouts = len(k.outs)
+            rows.append(f"    {{{c_string(name)}, {c_string(plan_.doc(self.c, k))}, "
                         f"{c_string(f.get('symbol', name))}, _t{thunks[sig]}, {len(params)}, {len(prow)}, "
-                        f"{len(prow) - nouts}, {nouts}, {rcode}, {rct}, {nogil}, {rextra}}},")
+                        f"{len(prow) - nouts}, {nouts}, {rcode}, {rct}, {nogil}, {rextra}, {lead}}},")
             params += [f"    {{{c_string(pn)}, {code}, {ct}, {extra}}}," for code, ct, extra, pn in prow]
             maxp = max(maxp, len(prow))
         out.append(f"#define _HP_NFUNCS {len(funcs)}")
         out.append(f"#define _HP_MAXP {maxp}")
         out.append("static const _hp_param _HP_PARAMS[] = {\n" + "\n".join(params or ['    {"", 0, 0, 0},']) + "\n};")
-        out.append("static const _hp_func _HP_FUNCS[] = {\n" + "\n".join(rows or ['    {"", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0},']) + "\n};")
+        out.append("static const _hp_func _HP_FUNCS[] = {\n" + "\n".join(rows or ['    {"", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, -1},']) + "\n};")
         return "\n".join(out) + "\n"
 
     def module(self, name: str, api_header: str, doc: str) -> str:
         """The library's ``.pyx``: the tables of ``emit.py``'s module, no function bodies."""
-        m, e = self.m, self.e
+        m = self.m
         v = m["hip_version"]
         funcs = self.functions()
         lines = [
             "# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True",
             "# cython: embedsignature=False, always_allow_keywords=True, binding=False",
-            f"# Generated by hip_bindgen {emit.GENERATOR_VERSION} (compact) from HIP {v['string']} headers "
+            f"# Generated by hip_bindgen {cheader.GENERATOR_VERSION} (compact) from HIP {v['string']} headers "
             f"({', '.join(f'{h} sha256:{d[:16]}' for h, d in sorted(m['headers'].items()))}). Do not edit.",
             '"""' + doc,
             "",
@@ -241,7 +203,7 @@ class Compact:
             f"cdef void* _fp[{max(len(funcs), 1)}]",
             f"_init_runtime({name!r}, {len(funcs)}, _fp, _hp_symbols())",
         ]
-        lines += e.tables(name)
+        lines += tables.lines(self.c, name)
         lines.append("_init_tables(_ENUMS, _RECORDS, _ALIASES, 'hip', _HANDLES)")
         lines.append("_hp_install(globals())")
         for alias, a in sorted(m["aliases"].items()):

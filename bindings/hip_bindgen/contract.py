@@ -66,6 +66,7 @@ ARG_CODES = {
     "ARG_STRING": 7,      # const char* (_fast_str, else _Holder)
     "ARG_HOLDER": 8,      # None or _Holder of kind extra (strings, pointers, launch_extra)
     "ARG_INTS": 9,        # int/enum array (ctype: the element; extra 1: written back into a list)
+    "ARG_HANDLE": 10,     # a handle (typed): extra = handle index * 2 + 1 if C writes through it
     "OUT_CSTR": 16,       # const char** out -> bytes or None
     "OUT_HANDLE": 17,     # handle out; extra: handle index
     "OUT_DEVARRAY": 18,   # void** out -> DeviceArray; extra: the size parameter's position

@@ -1,8 +1,8 @@
 """Emit ``.pyi`` stubs for ``hip.hip`` and ``hiprtc`` from the same manifest as the ``.pyx``.
 
 Each stub states what the generated module really does, read from the emitter's own tables:
-parameter names (``Emitter.pyname``), the accepted argument types of each role
-(``params.py``), the returned tuple (``(result, *out-parameters)``, with the handle class,
+parameter names, the accepted argument types of each role and the returned tuple, as the
+call plan (``plan.py``) decides them: the returned tuple (``(result, *out-parameters)``, with the handle class,
 ``DeviceArray``, enum or struct each role returns), enums as ``IntEnum`` classes with their
 members, structs with their typed fields, and the C prototype as each function's docstring.
 Only what a release has is in its stubs, so a type checker flags code that would fail there.
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import keyword
 
-from . import emit
-from . import params as P
+from . import cheader, tables
+from . import plan as plan_
+from .cview import CView
 
 # What each input role accepts (the runtime's _fast_ptr/_slow_ptr/_Holder/_record_arg paths).
 PRELUDE = '''\
@@ -23,7 +24,7 @@ from typing import Any, Final, Protocol, TypeAlias, overload
 
 from typing_extensions import Buffer, disjoint_base
 
-from hip._util.types import DeviceArray, Handle, Pointer
+from hip._util.types import CStr, DeviceArray, Handle, Pointer
 
 class _CudaArray(Protocol):
     @property
@@ -64,23 +65,14 @@ STRUCT_HELPERS = {"ptr", "getPtr", "from_ptr", "fromObj", "PROPERTIES"}   # _Str
 BUILTIN_TYPES = ("int", "float", "bool", "bytes", "list", "str", "type")
 
 
-class StubEmitter(emit.Emitter):
+class StubEmitter:
     def __init__(self, manifest: dict):
-        super().__init__(manifest)
-        self.aliases = self.runtime_aliases()
+        self.m = manifest
+        self.c = CView(manifest)
+        self.plan = plan_.plan(manifest, self.c)
+        self.aliases = tables.runtime_aliases(self.c)
 
     # -- types -------------------------------------------------------------------------
-    def value_type(self, t: dict) -> str:
-        """The Python type of a resolved scalar as the module returns it."""
-        k = t["kind"]
-        if k == "enum":
-            return t["name"]
-        if k == "int":
-            return "bool" if t["name"] == "bool" else "int"
-        if k == "float":
-            return "float" if t["size"] in (4, 8) else "bytes"
-        return "int"
-
     def field_type(self, spec) -> str:
         code, size, extra = spec
         if code in "iuB":
@@ -99,62 +91,50 @@ class StubEmitter(emit.Emitter):
             return "bytes"
         return f"list[{self.field_type(extra)}]"
 
-    def param_type(self, p: dict, role: str) -> str:
-        t = self.resolve(p["type"])
-        if role == "value":
-            if t["kind"] == "float":
-                return "float"
-            return "bool" if t["kind"] == "int" and t["name"] == "bool" else "int"
-        if role == "record":
-            return f"{t['name']} | tuple[Any, ...] | int | Buffer"
-        if role == "handle_ref":
+    def param_type(self, p: plan_.Param) -> str:
+        if p.role == "value":
+            return p.arg
+        if p.role == "record":
+            return f"{p.record} | tuple[Any, ...] | int | Buffer"
+        if p.arg == "handle":   # its class, or a raw address
+            return f"{p.handle} | Pointer | int | None"
+        if p.role == "handle_ref":
             return "Pointer | int | None"
         return {"pointer": "_Ptr", "string": "_Str", "strings": "_Strs", "pointers": "_Ptrs",
-                "launch_extra": "_Extra", "ints": "_Ints"}[role]
+                "launch_extra": "_Extra", "ints": "_Ints"}[p.role]
 
-    def out_type(self, name: str, p: dict) -> str:
-        to = self.resolve(self.resolve(p["type"])["to"])
-        if to["kind"] == "pointer":
-            inner = self.resolve(to["to"])
-            if inner["kind"] == "int" and inner["size"] == 1:
-                return "bytes | None"
-            if self.handle_of(to):
-                return self.handle_of(to)
-            if P.device_array_size(name, self.m["functions"][name]["params"]):
-                return "DeviceArray"
-            return "Pointer"
-        return self.value_type(to)
+    def out_type(self, p: plan_.Param) -> str:
+        return {"cstr": "CStr | None", "handle": p.handle, "device_array": "DeviceArray", "pointer": "Pointer",
+                "enum": p.enum, "bool": "bool", "scalar": self.scalar_type(p.carrier)}[p.out]
 
-    def result_type(self, f: dict) -> str:
-        ret = self.resolve(f["returns"])
-        if ret["kind"] == "void":
-            return "None"
-        if ret["kind"] == "record":
-            return ret["name"]
-        if ret["kind"] == "pointer":
-            to = self.resolve(ret["to"])
-            return "bytes | None" if to["kind"] == "int" and to["size"] == 1 else "int"
-        return self.value_type(ret)
+    def result_type(self, r: plan_.Result) -> str:
+        return {"void": "None", "record": r.record, "cstr": "CStr | None", "address": "int", "enum": r.enum,
+                "bool": "bool", "scalar": self.scalar_type(r.carrier)}[r.kind]
+
+    @staticmethod
+    def scalar_type(carrier: str) -> str:
+        """A number as the module returns it: long double (and _Float16) as their bytes."""
+        return "float" if carrier in ("float", "double") else "bytes" if carrier == "long double" else "int"
 
     # -- stub text -----------------------------------------------------------------------
     def function_stub(self, name: str) -> list[str]:
-        f = self.m["functions"][name]
-        roles = P.roles(name, f, self.td)
-        args = [f"{self.pyname(p['name'])}: {self.param_type(p, r)}" for p, r in zip(f["params"], roles) if r != "out"]
-        outs = [self.out_type(name, p) for p, r in zip(f["params"], roles) if r == "out"]
-        ret = f"tuple[{', '.join([self.result_type(f)] + outs)}]"
-        c_sig = self.cdecl(f["returns"], f"{name}(" + ", ".join(self.cdecl(p["type"], p["name"]) for p in f["params"]) + ")")
-        doc = f'    """C: {c_sig}"""'
-        if name in P.STRUCT_OUT_OPTIONAL:
+        k = self.plan[name]
+        args = [f"{p.py}: {self.param_type(p)}" for p in k.ins]
+        r = k.result   # AMD's (hipSuccess, value); a void result is no element, (ncclSuccess,), or None (roctx)
+        vals = [r.lead] * bool(r.lead) + [self.result_type(r)] * (r.kind != "void" or not r.lead)
+        vals += [self.out_type(p) for p in k.outs]
+        ret = "None" if r.kind == "void" and not r.lead and not k.outs else f"tuple[{', '.join(vals)}]"
+        doc = f'    """C: {self.c.c_signature(name)}"""'
+        if k.struct_out_optional:
             first, other = args[0], args[1].split(":")[0]
-            rec = self.resolve(self.resolve(f["params"][0]["type"])["to"])["name"]
-            err = self.result_type(f)
+            rec = k.struct_out_optional
+            err = self.result_type(k.result)
             return ["@overload", f"def {name}({first.split(':')[0]}: int) -> tuple[{err}, {rec}]:", doc,
                     "@overload", f"def {name}({first.split(':')[0]}: {rec} | _Ptr, {other}: int) -> tuple[{err}]:", doc]
         return [f"def {name}({', '.join(args)}) -> {ret}:", doc]
 
     def enum_stub(self, name: str) -> list[str]:
-        members = self.enum_members(name) or (("_empty", 0),)
+        members = tables.enum_members(self.c, name) or (("_empty", 0),)
         out = [f"class {name}(enum.IntEnum):"]
         out += [f"    {n} = {v}" for n, v in members]
         return out
@@ -164,7 +144,7 @@ class StubEmitter(emit.Emitter):
         if not r["size"]:
             return [f"class {name}(Handle):", f'    """Handle to an opaque C {name} (int(h) is its value)."""']
         # a name met twice (two anonymous members sharing it) is the later field at run time
-        typed = {n: self.field_type(spec) for n, _, spec in self.record_table(name)}
+        typed = {n: self.field_type(spec) for n, _, spec in tables.record_table(self.c, name)}
         rows = [(n, t) for n, t in typed.items() if not keyword.iskeyword(n)]
         shadow = {n for n, _ in rows} & set(BUILTIN_TYPES)
 
@@ -189,7 +169,7 @@ class StubEmitter(emit.Emitter):
         v = m["hip_version"]
         other = "hiprtc" if module == "hip" else "hip"
         funcs = sorted(n for n, f in m["functions"].items() if f["module"] == module)
-        out = [f"# Generated by hip_bindgen {emit.GENERATOR_VERSION} from HIP {v['string']} headers. Do not edit.",
+        out = [f"# Generated by hip_bindgen {cheader.GENERATOR_VERSION} from HIP {v['string']} headers. Do not edit.",
                f'"""Types of hip.{module} for HIP {v["string"]}: every function returns (result, *out-parameters)."""',
                "import builtins", ""]
         out.append(PRELUDE)
@@ -214,7 +194,7 @@ class StubEmitter(emit.Emitter):
         # every enum's members are also module attributes (hip.hipSuccess), unless a constant
         # of the same name takes the place
         for ename in sorted(m["enums"]):
-            for n, _ in self.enum_members(ename):
+            for n, _ in tables.enum_members(self.c, ename):
                 if n not in consts:
                     out.append(f"{n}: Final = {ename}.{n}")
         out.append("")

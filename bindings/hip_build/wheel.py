@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hip_bindgen import capi, emit, libemit, parse, stubs
+from hip_bindgen import cheader, wheelfiles
 
 from . import project
 from .rocm_layout import STATIC_FILES as ROCM_STATIC_FILES, rocm_layout_files
@@ -81,8 +81,9 @@ picks the right wheel for a machine.
 
 
 GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/libemit.py", "hip_bindgen/compact.py", "hip_bindgen/libraries.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
-                   "hip_bindgen/stubs.py", "hip_bindgen/capi.py", "hip_build/rocm_layout.py",
-                   *(f"rocm/{f}" for f in ROCM_STATIC_FILES))
+                   "hip_bindgen/stubs.py", "hip_bindgen/capi.py", "hip_bindgen/plan.py", "hip_bindgen/cview.py",
+                   "hip_bindgen/cheader.py", "hip_bindgen/tables.py", "hip_bindgen/wheelfiles.py",
+                   "hip_build/rocm_layout.py", *(f"rocm/{f}" for f in ROCM_STATIC_FILES))
 
 
 def generator_digest() -> str:
@@ -108,23 +109,9 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
     for name in STATIC_FILES:
         (pkg / name).parent.mkdir(exist_ok=True)
         shutil.copyfile(STATIC / name, pkg / name)
-    files = emit.generate(manifest)
-    files["chip.pxd"] = files.pop("hip.pxd")
-    files["chiprtc.pxd"] = files.pop("hiprtc.pxd")
-    files.update(stubs.generate(manifest))   # typing: hip.pyi, hiprtc.pyi, py.typed
-    files.update(capi.generate(manifest))    # cimport API: chip.pxd, chiprtc.pxd, _capi.h
-    for name, text in files.items():
+    for name, text in wheelfiles.files(manifest, version).items():
         (pkg / name).write_text(text)
-    libs = manifest.get("libraries", {})
-    for name, lm in sorted(libs.items()):  # hip.hipfft & co: one module, header, manifest each
-        # + its cimport API (capi.py): c<lib>.pxd (AMD's hip.chipblas ...), _capi_<lib>.h
-        for fname, text in {**libemit.generate(lm), **stubs.generate_library(lm), **capi.generate_library(lm)}.items():
-            (pkg / fname).write_text(text)
-        (pkg / f"_manifest_{name}.json").write_text(parse.dumps(lm))
-    (pkg / "_libraries.py").write_text(libemit.libraries_py(libs, manifest["hip_version"]["string"]))
-    (pkg / "_manifest.json").write_text(parse.dumps({k: v for k, v in manifest.items() if k != "libraries"}))
     hip = manifest["hip_version"]["string"]
-    (pkg / "_version.py").write_text(emit.version_py(manifest, version))
     for name, text in rocm_layout_files(manifest).items():   # AMD's 10.x layout: rocm.bindings.hip ...
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         (dest / name).write_text(text)
@@ -143,7 +130,7 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
     (dest / "pyproject.toml").write_text(PYPROJECT.format(
         version=version, hip=hip, requires_python=project.requires_python(),
         requires="[" + ", ".join(f'"{r}"' for r in project.build_requirements()) + "]"))
-    (dest / "README.md").write_text(README.format(version=version, hip=hip, gen=emit.GENERATOR_VERSION))
+    (dest / "README.md").write_text(README.format(version=version, hip=hip, gen=cheader.GENERATOR_VERSION))
     return dest
 
 

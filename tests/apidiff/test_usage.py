@@ -8,7 +8,7 @@ from hip.hip import hipMemcpyKind as Kind
 
 err, n = hip.hipGetDeviceCount()
 err, v = hip.hipRuntimeGetVersion()
-name, = hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice)
+_, name = hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice)
 err, = h2.hipDeviceSynchronize()
 k = Kind.hipMemcpyHostToDevice
 err, prog = hiprtc.hiprtcCreateProgram(b"...", b"k.cpp", 0, [], [])

@@ -2,8 +2,10 @@
 
 Each ``cases/NAME.h`` is parsed (libclang, as for a real release; no Debian download) as a
 release's ``hip/hip_runtime_api.h`` (``hiprtc*.h`` cases as its ``hip/hiprtc.h``) and run
-through the emitter; the manifest and every emitted file must equal ``expected/NAME/``
-byte for byte, so a change to ``parse.py``, ``params.py``, ``emit.py``, ``stubs.py`` or ``capi.py`` shows as a diff here.
+through ``wheelfiles.files``, what a wheel's build writes; every file, and the call plan as
+text (``plan.txt``: how each parameter and result is classified, ``plan.py``), must equal
+``expected/NAME/`` byte for byte, so a change to ``parse.py``, ``params.py``, ``plan.py`` or
+any renderer shows as a diff here.
 They are stored as ``NAME.snap`` (``hip.pyx.snap``): snapshots to read, not sources to build.
 After a deliberate change, rewrite them and review the diff:
 
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from hip_bindgen import capi, emit, libemit, libraries, parse, stubs
+from hip_bindgen import libraries, parse, plan, wheelfiles
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted((HERE / "cases").glob("*.h"))
@@ -31,8 +33,15 @@ MINIMAL_HIP = "typedef enum hipError_t { hipSuccess = 0 } hipError_t;\n"
 LIBRARY_HIP = MINIMAL_HIP + "typedef struct ihipStream_t* hipStream_t;\n"
 
 
+def snapshots(manifest: dict, planned: dict) -> dict[str, str]:
+    """{snapshot name: text}: every generated file of the wheel, and the plan of ``planned``."""
+    files = {n: t for n, t in wheelfiles.files(manifest, "0.0.0").items() if t}   # py.typed is empty
+    files["plan.txt"] = plan.text(plan.plan(planned))
+    return {f"{name}.snap": text for name, text in files.items()}
+
+
 def generated(case: Path, tmp: Path) -> dict[str, str]:
-    """{file name: text}: the manifest and every file the emitter writes for this one header."""
+    """{file name: text}: the plan and every file of the wheel for this one header."""
     hip = tmp / "include" / "hip"
     hip.mkdir(parents=True)
     (hip / "hip_version.h").write_text(VERSION_H)
@@ -42,14 +51,12 @@ def generated(case: Path, tmp: Path) -> dict[str, str]:
     (hip / "hip_runtime_api.h").write_text(MINIMAL_HIP if rtc else case.read_text())
     (hip / "hiprtc.h").write_text(case.read_text() if rtc else "")
     manifest = parse.parse(tmp / "include")
-    files = {"manifest.json": parse.dumps(manifest), **emit.generate(manifest), **capi.generate(manifest),
-             **{n: t for n, t in stubs.generate(manifest).items() if t}}   # py.typed is empty
-    return {f"{name}.snap": text for name, text in files.items()}
+    return snapshots(manifest, manifest)
 
 
 def library_generated(case: Path, tmp: Path) -> dict[str, str]:
     """``library_NAME.h``: the header of ROCm library NAME (beside a tiny HIP header), through
-    libraries.py, the compact backend (libemit.py, compact.py) and its cimport API (capi.py)."""
+    libraries.py into a wheel of that HIP with that library (the plan: the library's)."""
     name = case.stem.split("_", 1)[1]
     include = tmp / "include"
     (include / "hip" / "hip_runtime_api.h").write_text(LIBRARY_HIP)
@@ -60,9 +67,9 @@ def library_generated(case: Path, tmp: Path) -> dict[str, str]:
         (include / header).write_text("#pragma once\n")
     (include / desc["header"]).write_text(case.read_text())
     entry = {"version": "1.2.3", "soname": f"lib{name}.so.0", "package": f"lib{name}0"}
-    manifest = libraries.rehome(libraries.parse_library(include, name, entry), parse.parse(include))
-    files = {"manifest.json": parse.dumps(manifest), **libemit.generate(manifest), **capi.generate_library(manifest)}
-    return {f"{n}.snap": text for n, text in files.items()}
+    hip = parse.parse(include)
+    manifest = libraries.rehome(libraries.parse_library(include, name, entry), hip)
+    return snapshots(dict(hip, libraries={name: manifest}), manifest)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])

@@ -26,14 +26,14 @@ version = hipuser.runtime_version()
 from hip import hip, hiprtc
 maps = [l for l in open("/proc/self/maps") if "libamdhip64" in l]
 print(json.dumps({{"before": before, "version": version, "py": [int(x) for x in hip.hipRuntimeGetVersion()],
-                  "names": [hipuser.error_name(0), hipuser.error_name(1)], "py_name": hip.hipGetErrorName(1)[0],
+                  "names": [hipuser.error_name(0), hipuser.error_name(1)], "py_name": hip.hipGetErrorName(1)[1],
                   "rtc": hipuser.hiprtc_version(), "facts": hipuser.facts(),
                   "py_rtc": [int(x) for x in hiprtc.hiprtcVersion()], "py_size": hip.sizeof(hip.hipDeviceProp_t),
                   "libs": sorted({{l.split()[-1] for l in maps}}), "lib": hip._library().path}}, default=repr))
 """)
     assert out["before"] is False                       # cimporting loaded nothing until the first call
     assert out["version"] == [0, 50221153] == out["py"]
-    assert out["names"] == ["b'hipSuccess'", "b'hipErrorInvalidValue'"] and out["py_name"] == "b'hipErrorInvalidValue'"
+    assert out["names"] == ["b'hipSuccess'", "b'hipErrorInvalidValue'"] and out["py_name"] == "hipErrorInvalidValue"
     assert out["rtc"][:3] == out["py_rtc"] and out["rtc"][0] == 0 and out["rtc"][3] == "b'HIPRTC_SUCCESS'"
     assert out["facts"] == ["b'5.2.21153'", out["py_size"], 2, 1, 0]  # struct layout and enum values as Python's
     assert len(out["libs"]) == 1 and out["libs"][0].endswith(out["lib"].rsplit("/", 1)[-1])  # one library, hip.hip's

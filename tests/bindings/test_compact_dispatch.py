@@ -99,15 +99,17 @@ out["create"] = [e.name, type(gen).__name__, int(gen)]
 out["rng"] = [x.name for x in r.hiprandRngOf(gen)]
 buf = bytearray(8)
 out["mix"] = [r.hiprandMix(gen, -3, 2**40, 2**63, 1.5, 2, True, r.hiprandPair(x=0.5, y=0.25), "név", buf, 7)[0].name,
-              r.hiprandLastCall()[0].decode(), bytes(buf[:3]).decode()]
+              r.hiprandLastCall()[1].decode(), bytes(buf[:3]).decode()]
 # keywords in any order, a struct given as a tuple, bytes, None for a pointer, an IntEnum for an int
 r.hiprandMix(stream=None, buf=None, name=b"kw", g=(1, 2), f=0, e=0.0, d=3, c=0, b=r.HIPRAND_STATUS_NOT_INITIALIZED,
              a=1, generator=0)
-out["kw"] = r.hiprandLastCall()[0].decode()
+out["kw"] = r.hiprandLastCall()[1].decode()
 out["null_name"] = r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), None, None, None)[0].name
 p = r.hiprandMakePair(1.5, 2.5)
-out["pair"] = [type(p[0]).__name__, p[0].x, p[0].y]
+out["pair"] = [type(p[1]).__name__, p[1].x, p[1].y]
 out["nothing"] = [r.hiprandNothing(), r.hiprandNothing(), r.hiprandCount()]
+# AMD's 10.x shape: a result that is not the status comes after the status's success member
+out["lead"] = [x.name for x in (r.hiprandCount()[0], r.hiprandBig()[0], r.hiprandLastCall()[0], p[0])]
 out["big"] = r.hiprandBig()
 values = [7, 7, 7, 7]
 r.hiprandFill(values, 3, [-10])       # int arrays: lists packed at the C width, written back
@@ -123,6 +125,14 @@ out["floats"] = [r.hiprandLastCall()[0].decode(), floats]
 out["version"] = [x if isinstance(x, int) and not hasattr(x, "name") else x.name for x in r.hiprandGetVersion()]
 out["sig"] = str(inspect.signature(r.hiprandMix))
 out["doc"] = r.hiprandMix.__doc__.splitlines()[-1]
+# a handle parameter takes its own class or a raw address: an object with __index__ (a numpy
+# integer), a Pointer; another handle type, a struct or a bool is refused (below)
+class Address:
+    def __index__(self):
+        return 4242
+from hip._util.types import Pointer
+r.hiprandMix(Address(), 0, 0, 0, 0, 0, 0, (0, 0), b"typed", None, Pointer(9))
+out["typed"] = r.hiprandLastCall()[1].decode()
 errors = []
 for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandMix(0, 200, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
@@ -140,7 +150,10 @@ for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandMix(0, 0, 0, __import__('decimal').Decimal(1), 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, 1.0, b'', None, None)",
              "r.hiprandFill([1, 2.5], 2, [1])",
-             "r.hiprandFill([1], 2.5, [1])"]:
+             "r.hiprandFill([1], 2.5, [1])",
+             "r.hiprandMix(r.hiprandPair(), 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(True, 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', None, gen)"]:
     try:
         eval(call)
         errors.append("no error")
@@ -201,8 +214,10 @@ def test_every_argument_and_result_kind(fake):
     assert out["kw"] == "0 1 100 0 3 0 0 1 2 kw 0"
     assert out["null_name"] == "HIPRAND_STATUS_NOT_INITIALIZED"
     assert out["pair"] == ["hiprandPair", 3.0, 5.0]          # a struct returned by value
-    assert out["nothing"] == [None, None, [2]]
-    assert out["big"] == [-5000000000]
+    # a library with a status enum, as AMD's 10.x: void gives (SUCCESS,), a plain int (SUCCESS, value)
+    assert out["nothing"] == [[0], [0], [0, 2]]
+    assert out["lead"] == ["HIPRAND_STATUS_SUCCESS"] * 4
+    assert out["big"] == [0, -5000000000]
     assert out["fill"] == [[0, 4294967286, 4294967276, 7], [0, 5]]
     assert out["version"] == ["HIPRAND_STATUS_SUCCESS", 201009]
     assert out["sig"] == "(generator, a, b, c, d, e, f, g, name, buf, stream)"
@@ -227,7 +242,11 @@ def test_every_argument_and_result_kind(fake):
         # a {float x; double y} struct is never built from one number that is a float
         "TypeError: g: expected a hiprandPair (or a tuple/int to build one), not float",
         "TypeError: values[1] must be an integer; 2.5 is not integral",
-        "TypeError: n must be an integer; 2.5 is not integral"]
+        "TypeError: n must be an integer; 2.5 is not integral",
+        "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not hiprandPair",
+        "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not bool",
+        "TypeError: stream: expected ihipStream_t (or an int address, a Pointer or None), not hiprandGenerator_st"]
+    assert out["typed"] == "4242 0 0 0 0 0 0 0 0 typed 9"
     assert out["floats"] == [f"{0x1000 + 401} -3 1099511627776 9223372036854775808 1.5 2 1 1 2 fl 0",
                              [0, 4294967286, 4294967276]]
 
@@ -259,7 +278,7 @@ def waits(fn, ms):
     flag = bytearray(1)
     t = threading.Thread(target=setter, args=(flag,))
     t.start()
-    res = fn(flag, ms)[0]
+    res = fn(flag, ms)[-1]   # the status, or the plain int after the status's success member
     t.join()
     return res
 

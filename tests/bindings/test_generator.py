@@ -93,7 +93,9 @@ def test_generation_is_byte_identical(tmp_path):
         subprocess.run([sys.executable, "-m", "hip_bindgen", "manifest", "--hip", "6.4.3", "-o",
                         str(out / "manifest.json")], check=True, env=env)
         outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert outs[0].keys() == {"_api.h", "hip.pyx", "hiprtc.pyx", "hip.pxd", "hiprtc.pxd", "manifest.json"}
+    # every generated file of the wheel's package (hip_bindgen.wheelfiles), and the manifest
+    assert outs[0].keys() == {"_api.h", "hip.pyx", "hiprtc.pyx", "hip.pyi", "hiprtc.pyi", "py.typed", "chip.pxd",
+                              "chiprtc.pxd", "_capi.h", "_libraries.py", "_manifest.json", "_version.py", "manifest.json"}
     assert outs[0] == outs[1]
 
 

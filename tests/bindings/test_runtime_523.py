@@ -26,9 +26,12 @@ def test_device_count_without_gpu(run_523):
 def test_error_name_and_string_come_from_the_runtime(run_523):
     name, string, success = run_523(
         "from hip import hip; import json; "
-        "n, = hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice); s, = hip.hipGetErrorString(100); "
-        "ok, = hip.hipGetErrorName(0); print(json.dumps([n.decode(), s.decode(), ok.decode()]))")
-    assert (name, success) == ("hipErrorNoDevice", "hipSuccess")
+        "e, n = hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice); _, s = hip.hipGetErrorString(100); "
+        "_, ok = hip.hipGetErrorName(0); "
+        # AMD's shape (hipSuccess, text), the text usable as AMD's CStr is: decode(), str, bytes
+        "print(json.dumps([[e.name, n.decode(), f'{n}', bytes(n).decode()], s.decode(), str(ok)]))")
+    assert name == ["hipSuccess", "hipErrorNoDevice", "hipErrorNoDevice", "hipErrorNoDevice"]
+    assert success == "hipSuccess"
     assert string  # the runtime's own text (5.2.3 answers with the name)
 
 
@@ -325,3 +328,27 @@ print(json.dumps([hip.sizeof(cls), len(names), values, bytes(memoryview(s)).hex(
     size, count, values, raw = got
     assert size == 4 and count == 17 and values == [1] * count
     assert int.from_bytes(bytes.fromhex(raw), "little") == (1 << count) - 1
+
+
+def test_handle_parameters_take_their_class_or_an_address(run_523):
+    """A handle parameter (hipStream_t) takes a stream, or a raw address: None, an int, an object
+    with __index__ (a numpy integer), a Pointer; another handle type or a struct is a TypeError
+    naming the parameter and the class, before C sees it (issue 27)."""
+    out = run_523(
+        "from hip import hip; import json\n"
+        "from hip._util.types import Pointer\n"
+        "class Address:\n"
+        "    def __index__(self): return 0\n"
+        "got = [hip.hipStreamQuery(x)[0].name for x in (None, 0, Address(), Pointer(0))]\n"
+        "errors = []\n"
+        "for bad in (hip.dim3(), hip.hipEvent_t.fromObj(0), True):\n"
+        "    try:\n"
+        "        hip.hipStreamQuery(bad)\n"
+        "        errors.append('no error')\n"
+        "    except TypeError as e:\n"
+        "        errors.append(str(e))\n"
+        "print(json.dumps([got, errors]))")
+    got, errors = out
+    assert len(set(got)) == 1 and got[0].startswith("hip")   # the same C call for every address
+    assert errors == [f"stream: expected ihipStream_t (or an int address, a Pointer or None), not {t}"
+                      for t in ("dim3", "ihipEvent_t", "bool")]

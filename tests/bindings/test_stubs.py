@@ -116,7 +116,7 @@ from hip import hip, hiprtc
 
 err, count = hip.hipGetDeviceCount()
 if err != hip.hipError_t.hipSuccess:
-    print(hip.hipGetErrorString(err)[0])
+    print(hip.hipGetErrorString(err)[1])
 err, stream = hip.hipStreamCreate()
 err, buf = hip.hipMalloc(1024)
 buf.configure(typestr="float32", shape=(16, 16))
@@ -144,7 +144,7 @@ reveal_type(hip.hipMemcpyKind.hipMemcpyHostToDevice)
 REVEALED = ["hip.hip.hipError_t", "int", "hip.hip.ihipStream_t", "hip._util.types.DeviceArray",
             "hip.hip.hipDeviceProp_t", "bytes", "int", "int",
             "hip.hiprtc.hiprtcResult", "hip.hiprtc._hiprtcProgram", "int",
-            "tuple[bytes | None]", "Literal[hip.hip.hipMemcpyKind.hipMemcpyHostToDevice]?"]
+            "tuple[hip.hip.hipError_t, hip._util.types.CStr | None]", "Literal[hip.hip.hipMemcpyKind.hipMemcpyHostToDevice]?"]
 
 
 def test_mypy_strict_user_script_has_real_types(venv_523, tmp_path):

@@ -85,7 +85,7 @@ def test_the_abi3_wheel_is_audited_and_runs_on_the_real_runtime(index, runtime_5
                         str(abi3)], check=True)
         out = subprocess.run([str(venv / "bin" / "python"), "-c",
                               "from hip import hip; print(hip.__file__.rsplit('/', 1)[1], hip.hipRuntimeGetVersion()[1], "
-                              "hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice)[0].decode())"],
+                              "hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice)[1].decode())"],
                              capture_output=True, text=True, env={"LD_LIBRARY_PATH": str(lib), "PATH": "/usr/bin:/bin"},
                              cwd=str(tmp_path))
         assert out.stdout.split() == ["hip.abi3.so", "50221153", "hipErrorNoDevice"], out.stderr

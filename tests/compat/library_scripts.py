@@ -315,7 +315,7 @@ assert isinstance(version, int)
 descr = hip_check(hipsparse.hipsparseCreateMatDescr())
 hip_check(hipsparse.hipsparseSetMatType(descr, hipsparse.hipsparseMatrixType_t.HIPSPARSE_MATRIX_TYPE_GENERAL))
 hip_check(hipsparse.hipsparseSetMatIndexBase(descr, hipsparse.hipsparseIndexBase_t.HIPSPARSE_INDEX_BASE_ZERO))
-base, = hipsparse.hipsparseGetMatIndexBase(descr)
+base = hip_check(hipsparse.hipsparseGetMatIndexBase(descr))   # (HIPSPARSE_STATUS_SUCCESS, base), as AMD's
 assert isinstance(base, hipsparse.hipsparseIndexBase_t), base
 # a 2x2 identity in CSR times x
 row_ptr = array.array("i", [0, 1, 2]); col_ind = array.array("i", [0, 1]); vals = array.array("f", [1.0, 1.0])

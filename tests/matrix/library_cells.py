@@ -268,7 +268,7 @@ try:
         m = mods.get("rccl")
         if m:
             call("ncclGetVersion", lambda: [name(x) for x in m.ncclGetVersion()])
-            call("ncclGetErrorString", lambda: text(m.ncclGetErrorString(m.ncclResult_t.ncclInvalidArgument)[0]))
+            call("ncclGetErrorString", lambda: text(m.ncclGetErrorString(m.ncclResult_t.ncclInvalidArgument)[1]))
         m = mods.get("roctx")
         if m:
             call("roctx_version", lambda: [m.roctx_version_major()[0], m.roctx_version_minor()[0]])
@@ -277,18 +277,18 @@ try:
         m = mods.get("hipblas")
         if m:
             call("hipblasStatusToString", lambda: text(m.hipblasStatusToString(
-                m.hipblasStatus_t.HIPBLAS_STATUS_NOT_INITIALIZED)[0]))
+                m.hipblasStatus_t.HIPBLAS_STATUS_NOT_INITIALIZED)[1]))   # AMD's (SUCCESS, text)
         m = mods.get("hipsparse")
         if m:
             if hasattr(m, "hipsparseGetErrorName"):
                 call("hipsparseGetErrorName", lambda: text(m.hipsparseGetErrorName(
-                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[0]))
+                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[1]))
                 call("hipsparseGetErrorString", lambda: text(m.hipsparseGetErrorString(
-                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[0]))
+                    m.hipsparseStatus_t.HIPSPARSE_STATUS_INVALID_VALUE)[1]))
             def descr():   # a matrix descriptor is host memory: made, read and freed without a GPU
                 e, d = m.hipsparseCreateMatDescr()
                 base = m.hipsparseGetMatIndexBase(d)
-                return [name(e), name(base[0] if isinstance(base, tuple) else base), name(m.hipsparseDestroyMatDescr(d)[0])]
+                return [name(e), name(base[-1] if isinstance(base, tuple) else base), name(m.hipsparseDestroyMatDescr(d)[0])]
             call("hipsparse MatDescr", descr)
         m = mods.get("hipsolver")
         if m:

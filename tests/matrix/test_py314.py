@@ -22,7 +22,7 @@ from wheels_for_tests import build_wheel  # noqa: E402
 
 CODE = ("import sys; from hip import hip; print(sys.version_info[0], sys.version_info[1], "
         "hip.__file__.rsplit('/', 1)[1], hip.hipRuntimeGetVersion()[1], "
-        "hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice)[0].decode())")
+        "hip.hipGetErrorName(hip.hipError_t.hipErrorNoDevice)[1].decode())")
 
 
 @pytest.fixture(scope="module")

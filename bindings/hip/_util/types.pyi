@@ -12,7 +12,7 @@ class _CudaArray(Protocol):
 _PointerSource: TypeAlias = int | None | Pointer | Buffer | _CudaArray | ctypes.c_void_p
 
 __all__ = ["Pointer", "Handle", "DeviceArray", "ListOfBytes", "ListOfPointer", "ListOfInt",
-           "ListOfUnsigned", "ListOfUnsignedLong"]
+           "ListOfUnsigned", "ListOfUnsignedLong", "CStr"]
 
 @disjoint_base
 class Pointer:
@@ -78,3 +78,8 @@ class ListOfUnsigned(Pointer):
 class ListOfUnsignedLong(Pointer):
     """A C ``unsigned long[]`` from a list/tuple of ints."""
     def __init__(self, pyobj: list[int] | tuple[int, ...] | _PointerSource) -> None: ...
+
+class CStr(str):
+    """A C string a function returned: text, plus AMD's bytes-like ``decode()`` and ``bytes()``."""
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str: ...
+    def __bytes__(self) -> bytes: ...

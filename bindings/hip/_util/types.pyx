@@ -16,7 +16,7 @@ from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView
 from libc.stdint cimport uintptr_t
 
 __all__ = ["Pointer", "Handle", "DeviceArray", "ListOfBytes", "ListOfPointer", "ListOfInt",
-           "ListOfUnsigned", "ListOfUnsignedLong"]
+           "ListOfUnsigned", "ListOfUnsignedLong", "CStr"]
 
 
 cdef void* _cai_address(object o, object cai) except? NULL:
@@ -616,3 +616,20 @@ cdef class ListOfUnsignedLong(Pointer):
 
     def __init__(self, pyobj):
         _int_array(self, pyobj, 8, False, "ListOfUnsignedLong")
+
+
+class CStr(str):
+    """A C string a function returned (``hipGetErrorName``'s name, ``hiprtcGetLoweredName``'s out).
+
+    AMD's HIP Python returns a ``CStr`` there, documented as bytes and behaving as text: ``str()``,
+    f-strings, ``repr`` and indexing give the text, ``.decode()`` and ``bytes()`` the C bytes.  A
+    ``str`` with AMD's two bytes-like calls keeps both kinds of client code working: ``name.decode()``
+    and ``f"{name}"``, ``name == "hipSuccess"``, ``name.startswith("hip")``.  Bytes that are not
+    UTF-8 are kept (surrogateescape), so ``bytes(name)`` is what C returned."""
+    __slots__ = ()
+
+    def decode(self, encoding="utf-8", errors="strict"):
+        return bytes(self).decode(encoding, errors)
+
+    def __bytes__(self):
+        return str.encode(self, "utf-8", "surrogateescape")
