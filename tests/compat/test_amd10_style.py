@@ -19,14 +19,13 @@ from __future__ import annotations
 import os
 import struct
 import subprocess
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from compat_harness import null_runner
 from library_scripts import NO_DEVICE, SCRIPTS as LIBRARY_SCRIPTS
-from test_example_harness import lend_pytest
+from test_example_harness import pytest_examples
 from wheels_for_tests import library_wheel, make_venv
 
 HEAD = '''
@@ -188,19 +187,7 @@ def write_examples(root: Path) -> Path:
 
 
 def run_harness(python: Path, env: dict, tmp: Path) -> tuple[subprocess.CompletedProcess, dict]:
-    root = write_examples(tmp / "examples")
-    env = dict(env, PYTHONPATH=str(lend_pytest(tmp / "lent")), PYTHONDONTWRITEBYTECODE="1")
-    junit = tmp / "junit.xml"
-    p = subprocess.run([str(python), "-m", "pytest", "-p", "no:cacheprovider", "-q", str(root),
-                        f"--junitxml={junit}", "-o", "junit_family=xunit2", "--tb=short"],
-                       capture_output=True, text=True, env=env, cwd=str(tmp))
-    results = {}
-    if junit.exists():
-        for case in ET.parse(junit).iter("testcase"):
-            example = case.get("name").split("[", 1)[1].rstrip("]")
-            bad = case.find("failure") if case.find("failure") is not None else case.find("error")
-            results[example] = None if bad is None else (bad.get("message") or "", bad.text or "")
-    return p, results
+    return pytest_examples(python, env, tmp, write_examples(tmp / "examples"))
 
 
 @pytest.fixture(scope="module")

@@ -93,20 +93,26 @@ def write_examples(root: Path) -> Path:
     return root
 
 
-def run_harness(python: Path, env: dict, tmp: Path) -> tuple[subprocess.CompletedProcess, dict]:
-    root = write_examples(tmp / "examples")
+def pytest_examples(python: Path, env: dict, tmp: Path, root: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    """Run the harness written at ``root`` with pytest inside the wheel's venv (pytest lent to it):
+    the process, and per example None (passed) or (failure message, short traceback)."""
     env = dict(env, PYTHONPATH=str(lend_pytest(tmp / "lent")), PYTHONDONTWRITEBYTECODE="1")
     junit = tmp / "junit.xml"
     p = subprocess.run([str(python), "-m", "pytest", "-p", "no:cacheprovider", "-q", str(root),
-                        f"--junitxml={junit}", "-o", "junit_family=xunit2"],
+                        f"--junitxml={junit}", "-o", "junit_family=xunit2", "--tb=short"],
                        capture_output=True, text=True, env=env, cwd=str(tmp))
     results = {}
     if junit.exists():
         for case in ET.parse(junit).iter("testcase"):
             example = case.get("name").split("[", 1)[1].rstrip("]")
             bad = case.find("failure") if case.find("failure") is not None else case.find("error")
-            results[example] = None if bad is None else (bad.get("message") or "")
+            results[example] = None if bad is None else (bad.get("message") or "", bad.text or "")
     return p, results
+
+
+def run_harness(python: Path, env: dict, tmp: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    p, results = pytest_examples(python, env, tmp, write_examples(tmp / "examples"))
+    return p, {e: None if r is None else r[0] for e, r in results.items()}
 
 
 def test_the_harness_collects_and_every_example_runs_on_the_null_runtime(null_523, tmp_path):

@@ -318,6 +318,7 @@ def cmd_resolve(args) -> int:
 
 
 def cmd_install(args) -> int:
+    from . import cuda_layer
     from .install import FetchError, InstallFailed, install
 
     hip, choice, notes = _resolved(args)
@@ -336,10 +337,19 @@ def cmd_install(args) -> int:
         passthrough += ["--find-links", loc]
     if args.no_index:
         passthrough.append("--no-index")
+    if args.cuda:   # before anything changes: never over NVIDIA's cuda.bindings
+        if getattr(args, "amd", False):
+            raise errors.UsageError("--cuda installs this project's CUDA layer of the release; AMD publishes its "
+                                    "own (hip-python-interop) for its newest ROCm only: pass one of --cuda, --amd")
+        cuda_layer.refuse_beside_nvidia(interp.executable, args.timeout)
     print(f"installing {choice.requirement} ({choice.link.filename}) into {interp.executable}"
+          + (f" and {cuda_layer.requirement(choice.version)}" if args.cuda else "")
           + (" with uv" if use_uv else ""), file=sys.stderr)
     if args.dry_run:
-        _emit(args, {"requirement": choice.requirement, "url": choice.link.url, "uv": use_uv}, choice.requirement)
+        data = {"requirement": choice.requirement, "url": choice.link.url, "uv": use_uv}
+        if args.cuda:
+            data["cuda_layer"] = cuda_layer.requirement(choice.version)
+        _emit(args, data, choice.requirement + (f"\n{data['cuda_layer']}" if args.cuda else ""))
         return OK
     site = (interp.installed or {}).get("location") or interp.purelib
     if not site:
@@ -358,8 +368,14 @@ def cmd_install(args) -> int:
         raise Exit(INSTALL_FAILED, str(e)) from None
     except KeyboardInterrupt:
         raise Exit(INTERRUPTED, "interrupted; the previously installed hip-python (if any) is in place") from None
-    _emit(args, {"installed": choice.requirement, "wheel": choice.link.filename, "python": interp.executable,
-                 "uv": use_uv}, f"installed {choice.requirement}")
+    data = {"installed": choice.requirement, "wheel": choice.link.filename, "python": interp.executable, "uv": use_uv}
+    text = f"installed {choice.requirement}"
+    if args.cuda:
+        cuda_layer.install(interp.executable, str(choice.version), use_uv, passthrough, args.timeout * 6,
+                           pip_stdout=2 if args.json else None)
+        data["cuda_layer"] = cuda_layer.requirement(choice.version)
+        text += f" and {data['cuda_layer']}"
+    _emit(args, data, text)
     return OK
 
 
@@ -738,6 +754,8 @@ def parser() -> argparse.ArgumentParser:
             'hip-python-select install --index-url "file://$PWD/wheels/simple" --python .venv/bin/python')
     wheels(s)
     s.add_argument("--uv", action="store_true", help="install with 'uv pip install' (default in a uv venv without pip)")
+    s.add_argument("--cuda", action="store_true", help="also install the release's CUDA layer (hip-python-interop: "
+                   "cuda.bindings.driver/runtime/nvrtc on HIP) from the same index; refused beside NVIDIA's cuda-python")
     s.add_argument("--dry-run", action="store_true", help="resolve and print, install nothing")
     s = add("check", cmd_check, "compare the installed wheel with the runtime it will load",
             "hip-python-select check --python .venv/bin/python --script app.py")
