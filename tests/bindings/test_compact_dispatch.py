@@ -121,7 +121,7 @@ from fractions import Fraction
 r.hiprandMix(gen, -3.0, 2.0**40, Fraction(2**64, 2), 1.5, 2, True, (1.0, 2), b"fl", None, None)
 floats = [1.0, 2.0, 3.0]
 r.hiprandFill(floats, 3.0, [-10.0])
-out["floats"] = [r.hiprandLastCall()[0].decode(), floats]
+out["floats"] = [r.hiprandLastCall()[1].decode(), floats]
 out["version"] = [x if isinstance(x, int) and not hasattr(x, "name") else x.name for x in r.hiprandGetVersion()]
 out["sig"] = str(inspect.signature(r.hiprandMix))
 out["doc"] = r.hiprandMix.__doc__.splitlines()[-1]
