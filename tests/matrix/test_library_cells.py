@@ -177,12 +177,6 @@ def test_hipsolver_create_without_a_device_fails_cleanly(release):
     assert calls["hipsolverCreate"].startswith("HIPSOLVER_STATUS_") and calls["hipsolverCreate"] != "HIPSOLVER_STATUS_SUCCESS"
 
 
-@pytest.mark.parametrize("release", [r for r in RELEASES if "hipblaslt" in libraries.of_release(r)])
-def test_hipblaslt_create_without_a_device_fails_cleanly(release):
-    calls, _ = _calls(release)
-    assert calls["hipblasLtCreate"].startswith("HIPBLAS_STATUS_") and calls["hipblasLtCreate"] != "HIPBLAS_STATUS_SUCCESS"
-
-
 @pytest.mark.parametrize("release", [r for r in RELEASES if "hipsparselt" in libraries.of_release(r)])
 def test_hipsparselt_answers_its_declared_version(release):
     """hipsparseLtGetProperty(MAJOR_VERSION / MINOR_VERSION / PATCH_LEVEL) needs no GPU."""
