@@ -21,7 +21,20 @@ import pytest
 
 from wheels_for_tests import ROOT, library_wheel, make_venv
 
-AMD_WHEELS = Path("/work/amd-ref/wheels")
+# AMD's real 10.x wheels (PyPI), pinned, downloaded once into the project's cache
+AMD_VERSION = "10.0.0.0.1.2"
+
+
+def amd_wheels() -> list:
+    from hip_bindgen import debian
+
+    dest = debian.cache_dir() / "amd" / f"rocm-bindings-{AMD_VERSION}-cp{sys.version_info[0]}{sys.version_info[1]}"
+    names = ("rocm_bindings_core", "rocm_bindings_hip")
+    if not all(list(dest.glob(f"{n}-*.whl")) for n in names):
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary", ":all:",
+                        "--disable-pip-version-check", "-d", str(dest),
+                        f"rocm-bindings-core=={AMD_VERSION}", f"rocm-bindings-hip=={AMD_VERSION}"], check=True)
+    return [w for n in names for w in sorted(dest.glob(f"{n}-*.whl"))]
 
 
 @pytest.fixture(scope="module")
@@ -287,8 +300,8 @@ def test_mypy_strict_passes_on_a_user_file_of_the_new_path(venv, tmp_path):
 # -- AMD's rocm-bindings-* in the same venv ------------------------------------------------------
 
 def test_amds_distributions_in_the_same_directory_are_reported(wheel, tmp_path):
-    amd = sorted(AMD_WHEELS.glob("rocm_bindings_core-*.whl")) + sorted(AMD_WHEELS.glob("rocm_bindings_hip-*.whl"))
-    assert len(amd) == 2
+    amd = amd_wheels()
+    assert len(amd) == 2, amd
     python = make_venv(tmp_path / "both", wheel)
     clean = run(python, "import json, warnings\nwarnings.simplefilter('error')\n"
                         "from rocm.bindings import hip\nprint(json.dumps(hip.__name__))")
