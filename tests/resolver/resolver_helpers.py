@@ -75,13 +75,17 @@ def make_wheel(directory: Path, version: str, hip: str, tag: str = "py3-none-any
     di = f"hip_python-{version}.dist-info"
     files[f"{di}/METADATA"] = f"Metadata-Version: 2.1\nName: hip-python\nVersion: {version}\n"
     files[f"{di}/WHEEL"] = f"Wheel-Version: {wheel_version}\nGenerator: test\nRoot-Is-Purelib: true\nTag: {tag}\n"
+    return zip_wheel(directory / f"hip_python-{version}-{tag}.whl", di, files)
+
+
+def zip_wheel(path: Path, dist_info: str, files: dict) -> Path:
+    """``files`` (name -> text) as the wheel ``path``, with the RECORD pip checks."""
     record = []
     for name, text in files.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
         record.append(f"{name},sha256={digest},{len(text.encode())}")
-    record.append(f"{di}/RECORD,,")
-    files[f"{di}/RECORD"] = "\n".join(record) + "\n"
-    path = directory / f"hip_python-{version}-{tag}.whl"
+    record.append(f"{dist_info}/RECORD,,")
+    files = {**files, f"{dist_info}/RECORD": "\n".join(record) + "\n"}
     with zipfile.ZipFile(path, "w") as z:
         for name, text in files.items():
             z.writestr(name, text)

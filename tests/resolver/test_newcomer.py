@@ -168,22 +168,14 @@ def test_no_constraint_we_print_admits_an_amd_version():
 def _amd_like_wheel(directory: Path, version: str) -> Path:
     """A wheel shaped as AMD's hip-python metapackage is (a ``hip`` package, no hip/_manifest.json,
     a ROCm-keyed version), so the check is tested where AMD's own wheel is not at hand."""
-    import base64
-    import hashlib
+    from resolver_helpers import zip_wheel
 
     directory.mkdir(parents=True)
     di = f"hip_python-{version}.dist-info"
     files = {"hip/__init__.py": "# the hip.* alias of AMD's rocm.bindings\n",
              f"{di}/METADATA": f"Metadata-Version: 2.4\nName: hip-python\nVersion: {version}\n",
              f"{di}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
-    rows = [f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(t.encode()).digest()).rstrip(b'=').decode()},"
-            f"{len(t.encode())}" for n, t in files.items()] + [f"{di}/RECORD,,"]
-    files[f"{di}/RECORD"] = "\n".join(rows) + "\n"
-    path = directory / f"hip_python-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w") as z:
-        for n, t in files.items():
-            z.writestr(n, t)
-    return path
+    return zip_wheel(directory / f"hip_python-{version}-py3-none-any.whl", di, files)
 
 
 def test_check_reads_amds_installed_wheel_through_the_rocm_table(tmp_path):
