@@ -162,7 +162,8 @@ def render(m: dict, table: dict, hipify_version: str, built_with: str) -> dict:
             _dict("ENUM_CUDA_NAMES", p["enum_cuda_names"])]
     files = {"cuda/bindings/_hip_names.py": "".join(data), "cuda/bindings/_hip_lazy.py": "".join(lazy),
              "cuda/bindings/_hip_layer.py": LAYER_RUNTIME.read_text(),
-             "cuda/bindings/_hip_shapes.py": (LAYER_RUNTIME.parent / "_hip_shapes.py").read_text()}
+             "cuda/bindings/_hip_shapes.py": (LAYER_RUNTIME.parent / "_hip_shapes.py").read_text(),
+             "cuda/bindings/_hip_foreign.py": (LAYER_RUNTIME.parent / "_hip_foreign.py").read_text()}
     for which, what in (("driver", "driver API"), ("runtime", "runtime API"), ("nvrtc", "NVRTC")):
         files[f"cuda/bindings/{which}.py"] = (
             head + f'"""CUDA {what} names on HIP {v}: each is the object of hip.hip/hip.hiprtc it maps to."""\n'

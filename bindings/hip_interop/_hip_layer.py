@@ -24,6 +24,7 @@ import sys
 import hip
 import hip.hip as _hip   # not "from hip import hip": that asks hip.__getattr__ first (imports importlib)
 
+from . import _hip_foreign
 from . import _hip_names as N
 from . import _hip_shapes
 
@@ -35,46 +36,12 @@ if hip.HIP_VERSION_STRING != N.HIP_VERSION_STRING:
 
 # The files this distribution installs (hip_build/interop.py): anything else in these two
 # directories belongs to another distribution of the ``cuda`` package, NVIDIA's cuda-python/
-# cuda-bindings or AMD's hip-python-interop, and the two would shadow each other module by
-# module (an extension module wins over a .py of the same name) and delete each other's files
-# on uninstall. Refused here, so the mix never runs half one and half the other.
-_OURS = {"_hip_layer.py", "_hip_names.py", "_hip_lazy.py", "_hip_shapes.py", "driver.py", "runtime.py", "nvrtc.py", "driver.pyi",
-         "runtime.pyi", "nvrtc.pyi", "py.typed", "__pycache__", "cuda.py", "cudart.py"}
+# cuda-bindings or AMD's hip-python-interop: refused (_hip_foreign.py says why).
+_OURS = {"_hip_layer.py", "_hip_names.py", "_hip_lazy.py", "_hip_shapes.py", "_hip_foreign.py", "driver.py", "runtime.py",
+         "nvrtc.py", "driver.pyi", "runtime.pyi", "nvrtc.pyi", "py.typed", "__pycache__", "cuda.py", "cudart.py"}
 _OLD_STEMS = ("cuda", "cudart", "nvrtc", "__init__")   # cuda/: other cuda.* packages (cuda.core) may stay
-
-
-def _foreign_files() -> list:
-    here = os.path.dirname(os.path.abspath(__file__))
-    found = []
-    for d, judged in ((here, lambda n: True), (os.path.dirname(here), lambda n: n.split(".")[0] in _OLD_STEMS)):
-        try:
-            names = os.listdir(d)
-        except OSError:
-            continue
-        found += [os.path.join(d, n) for n in names if n not in _OURS and judged(n)]
-    return sorted(found)
-
-
-def _owners(paths: list) -> list:
-    """The distributions that installed ``paths`` (only asked when there is a conflict: slow)."""
-    from importlib import metadata
-    wanted, owners = {os.path.realpath(p) for p in paths}, set()
-    for dist in metadata.distributions():
-        for f in dist.files or ():
-            if os.path.realpath(str(dist.locate_file(f))) in wanted:
-                owners.add(f"{dist.metadata['Name']} {dist.version}")
-                break
-    return sorted(owners)
-
-
-_foreign = _foreign_files()
-if _foreign:
-    _who = ", ".join(_owners(_foreign)) or "another distribution"
-    raise ImportError(
-        f"the cuda package here mixes hip-python-interop (the CUDA layer on HIP) with {_who}: "
-        f"{', '.join(_foreign[:4])}{' ...' if len(_foreign) > 4 else ''}. Each would shadow parts "
-        "of the other. Use one per environment: `pip uninstall cuda-python cuda-bindings` for HIP, "
-        "or `pip uninstall hip-python-interop` for NVIDIA's, or separate virtual environments.")
+_hip_foreign.refuse(os.path.dirname(os.path.abspath(__file__)), _OURS, _OLD_STEMS, "cuda", "the CUDA layer on HIP",
+                    "cuda-python cuda-bindings")
 
 _MODULES = ("cuda.bindings.driver", "cuda.bindings.runtime", "cuda.bindings.nvrtc")
 _YES = ("true", "1", "t", "y", "yes")

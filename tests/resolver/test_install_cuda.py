@@ -1,6 +1,7 @@
 """``install --cuda``: the release's CUDA layer (hip-python-interop) beside the hip-python wheel
 install picks, from the same index (the project's own index writer: both projects on it); and
-never into an environment that has NVIDIA's cuda-python, where nothing may change."""
+never into an environment that has NVIDIA's cuda-python, nvidia-ml-py or nvtx (the import names
+the layer's cuda, pynvml and nvtx share), where nothing may change."""
 from __future__ import annotations
 
 import json
@@ -57,21 +58,32 @@ def test_install_cuda_puts_the_release_layer_beside_its_wheel(index, tmp_path, r
     env = {"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": str(runtime_523 / "lib" / "x86_64-linux-gnu")}
     out = subprocess.run([str(py), "-c", code], capture_output=True, text=True, env=env, cwd="/")
     assert out.stdout.split() == ["True", "True"], out.stderr
+    # the shims are there too; bookworm's hip-python has neither AMD SMI nor roctx: each import says so
+    for shim, module in (("pynvml", "amdsmi"), ("nvtx", "roctx")):
+        out = subprocess.run([str(py), "-c", f"import {shim}"], capture_output=True, text=True, env=env, cwd="/")
+        last = out.stderr.strip().splitlines()[-1]
+        assert last.startswith(f"ImportError: {shim} of hip-python-interop ") and f"(hip.{module}), which " \
+            f"hip-python {version} (HIP 5.2.21153, ROCm 5.2.3) lacks: hip-python {version}" in last, out.stderr
 
 
-def test_install_cuda_is_refused_beside_nvidias_bindings_and_changes_nothing(index, tmp_path):
+@pytest.mark.parametrize("dist_info,name,shared", [("cuda_bindings-12.8.0", "cuda-bindings", "cuda.bindings"),
+                                                   ("nvidia_ml_py-12.560.30", "nvidia-ml-py", "pynvml"),
+                                                   ("nvtx-0.2.10", "nvtx", "nvtx")])
+def test_install_cuda_is_refused_beside_nvidias_bindings_and_changes_nothing(index, tmp_path, dist_info, name, shared):
     version, url = index
     py = _venv(tmp_path / "v")
     # NVIDIA's distribution as pip records it (its metadata is what the check reads)
     site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True).stdout.strip()
-    dist = tmp_path / "v" / site.split(str(tmp_path / "v") + "/", 1)[1] / "cuda_bindings-12.8.0.dist-info"
+    dist = tmp_path / "v" / site.split(str(tmp_path / "v") + "/", 1)[1] / f"{dist_info}.dist-info"
     dist.mkdir(parents=True)
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: cuda-bindings\nVersion: 12.8.0\n")
+    release = dist_info.split("-")[1]
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {release}\n")
     (dist / "RECORD").write_text("")
     proc = _install(py, url)
     assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "NVIDIA's cuda-bindings 12.8.0" in proc.stderr and "Nothing was changed" in proc.stderr
+    assert f"NVIDIA's {name} {release}, which installs {shared} too" in proc.stderr, proc.stderr
+    assert f"pip uninstall {name}'" in proc.stderr and "Nothing was changed" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert _versions(py) == {}
 

@@ -4,10 +4,11 @@ The layer is a wheel of its own per release (``cuda.bindings.driver/runtime/nvrt
 ``hip.hip``), versioned exactly as that release's hip-python and requiring it, so the one version
 ``install`` chose names it; it comes from the same index or find-links location.
 
-NVIDIA's ``cuda-python``/``cuda-bindings`` own the same ``cuda/bindings`` directory: pip would
-install one over the other without a word, and NVIDIA's compiled modules would shadow ours (or
-ours theirs). So a target environment that has either is refused before anything changes, with
-the way out (a venv of its own for HIP). The layer is installed after hip-python has been
+NVIDIA's ``cuda-python``/``cuda-bindings`` own the same ``cuda/bindings`` directory, and its
+``nvidia-ml-py`` (or the older ``pynvml``) and ``nvtx`` the import names of the layer's ``pynvml``
+and ``nvtx`` shims: pip would install one over the other without a word, and one's modules would
+shadow the other's. So a target environment that has any of them is refused before anything
+changes, with the way out (a venv of its own for HIP). The layer is installed after hip-python has been
 switched and verified: a failure there leaves the new hip-python in place and says so.
 """
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import List, Optional
 from . import errors
 
 DIST = "hip-python-interop"
-# distributions that install NVIDIA's cuda.bindings (cuda-python is the metapackage of cuda-bindings)
-NVIDIA = ("cuda-bindings", "cuda-python")
+# NVIDIA's distributions -> the import name they share with the layer (cuda-python is the
+# metapackage of cuda-bindings; nvidia-ml-py installs pynvml.py, pynvml before 12 a pynvml package)
+NVIDIA = {"cuda-bindings": "cuda.bindings", "cuda-python": "cuda.bindings", "nvidia-ml-py": "pynvml",
+          "pynvml": "pynvml", "nvtx": "nvtx"}
 
 _PROBE = ("import importlib.metadata as m, json\n"
           "found = {}\n"
@@ -36,7 +39,7 @@ _PROBE = ("import importlib.metadata as m, json\n"
 def nvidia_installed(python: str, timeout: float = 60.0) -> dict:
     """NVIDIA's CUDA Python distributions installed in ``python``'s environment (name -> version)."""
     try:
-        proc = subprocess.run([python, "-c", _PROBE % (NVIDIA,)], capture_output=True, text=True, timeout=timeout,
+        proc = subprocess.run([python, "-c", _PROBE % (tuple(NVIDIA),)], capture_output=True, text=True, timeout=timeout,
                               stdin=subprocess.DEVNULL)
         return json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {}
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
@@ -48,8 +51,9 @@ def refuse_beside_nvidia(python: str, timeout: float = 60.0) -> None:
     found = nvidia_installed(python, timeout)
     if found:
         have = ", ".join(f"{n} {v}" for n, v in sorted(found.items()))
+        names = " and ".join(sorted({NVIDIA[n] for n in found}))
         raise errors.UsageError(
-            f"{python} has NVIDIA's {have}, which installs cuda.bindings too: {DIST} would silently "
+            f"{python} has NVIDIA's {have}, which installs {names} too: {DIST} would silently "
             f"replace its files (or be shadowed by them). Install the HIP CUDA layer into a venv of its own "
             f"(python3 -m venv hip-venv; hip-python-select install --cuda --python hip-venv/bin/python ...), "
             f"or 'pip uninstall {' '.join(sorted(found))}' there first. Nothing was changed.")
