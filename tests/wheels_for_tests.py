@@ -44,6 +44,12 @@ def library_wheel(release: str, python: str = "current") -> Path:
     return build_wheel(release, python, libraries="all", out=LIBRARY_WHEELS)
 
 
+def interop_wheel(wheel: Path) -> Path | None:
+    """The hip-python-interop wheel the build wrote beside ``wheel`` (same version), if any."""
+    layer = wheel.parent / f"hip_python_interop-{wheel.name.split('-')[1]}-py3-none-any.whl"
+    return layer if layer.is_file() else None
+
+
 def make_venv(path: Path, *wheels: Path) -> Path:
     venv.EnvBuilder(with_pip=True, clear=True).create(path)
     py = path / "bin" / "python"

@@ -62,18 +62,20 @@ def nvmlErrorString(result):
 
 class NVMLError(Exception):
     """An NVML failure: ``.value`` is the ``NVML_ERROR_*`` code; ``NVMLError(code)`` is an
-    instance of that code's subclass (``NVMLError_DriverNotLoaded``), as NVIDIA's module makes it."""
+    instance of that code's subclass (``NVMLError_DriverNotLoaded``), as NVIDIA's module makes it,
+    and a subclass needs no code (``NVMLError_NotSupported()``)."""
     _by_value: dict = {}
+    _code = NVML_ERROR_UNKNOWN
 
-    def __new__(cls, value, detail=None):
+    def __new__(cls, value=None, detail=None):
         if cls is NVMLError:
             cls = NVMLError._by_value.get(value, cls)
         return Exception.__new__(cls)
 
-    def __init__(self, value, detail=None):
-        self.value = value
+    def __init__(self, value=None, detail=None):
+        self.value = self._code if value is None else value
         self.detail = detail   # the AMD SMI call and status behind it
-        super().__init__(value)
+        super().__init__(self.value)
 
     def __str__(self):
         return nvmlErrorString(self.value) + (f" ({self.detail})" if self.detail else "")
@@ -89,7 +91,7 @@ class NVMLError(Exception):
 for _i, _c in [*enumerate(_CODES), (NVML_ERROR_UNKNOWN, "UNKNOWN")]:
     if _i:
         _name = "NVMLError_" + "".join(w.capitalize() for w in _c.split("_"))
-        NVMLError._by_value[_i] = globals()[_name] = type(_name, (NVMLError,), {"__module__": __name__})
+        NVMLError._by_value[_i] = globals()[_name] = type(_name, (NVMLError,), {"__module__": __name__, "_code": _i})
 
 # AMD SMI status (member name without AMDSMI_STATUS_/AMDSMI_) -> the nearest NVML code
 _FROM_STATUS = {

@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(Path(__file__).resolve().parent)]
+sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "tests"), str(Path(__file__).resolve().parent)]
 
 import rootfs  # noqa: E402
+from wheels_for_tests import interop_wheel  # noqa: E402
 from hip_bindgen import debian, libraries, releases  # noqa: E402
 
 IN_ROOT = "/opt/hip-library-cells"
@@ -180,8 +181,13 @@ def library_env(release: str, wheel: Path, say: Callable[[str], None] = log) -> 
         (overlay.upper / inside.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(wheel, overlay.upper / inside.lstrip("/"))
         rootfs.run(env.path, ["python3", "-m", "venv", f"{IN_ROOT}/venv"], "python3 -m venv", overlay=overlay)
+        wheels = [inside]
+        layer = interop_wheel(wheel)
+        if layer is not None:   # the release's hip-python-interop: its pynvml and nvtx run here too
+            wheels.append(f"{IN_ROOT}/wheels/{layer.name}")
+            shutil.copy(layer, overlay.upper / wheels[-1].lstrip("/"))
         rootfs.run(env.path, [f"{IN_ROOT}/venv/bin/pip", "install", "-q", "--no-index", "--no-deps",
-                              "--disable-pip-version-check", inside], f"pip install {wheel.name}", overlay=overlay)
+                              "--disable-pip-version-check", *wheels], f"pip install {wheel.name}", overlay=overlay)
         facts["timings"]["venv + wheel"] = round(time.perf_counter() - t, 1)
         facts["upper_bytes"] = _du(overlay.upper)
         say(f"[{suite}] libraries installed: {facts['upper_bytes'] / 1e9:.2f} GB unpacked in the overlay, "
@@ -340,6 +346,59 @@ print(json.dumps(out))
 '''
 
 
+# The pynvml and nvtx of hip-python-interop on the real AMD SMI and roctx (no GPU, no amdgpu driver):
+# what nvmlInit answers, and the roctx depth the nvtx ranges leave (asked of roctx itself).
+SHIM_CODE = r'''
+import json, sys
+libs, out = json.loads(sys.argv[1]), {}
+for shim, lib in (("pynvml", "amdsmi"), ("nvtx", "roctx")):
+    if lib not in libs:   # the release has no such library: the import says so
+        try:
+            __import__(shim)
+            out[shim] = {"import": "imported"}
+        except ImportError as e:
+            out[shim] = {"import": str(e)}
+if "amdsmi" in libs:
+    import pynvml
+    r = out["pynvml"] = {}
+    try:
+        pynvml.nvmlInit()
+        r["init"] = ["ok", pynvml.nvmlDeviceGetCount()]
+        pynvml.nvmlShutdown()
+    except pynvml.NVMLError as e:
+        r["init"] = [type(e).__name__, e.value, str(e), isinstance(e, pynvml.NVMLError)]
+    try:
+        pynvml.nvmlDeviceGetCount()
+    except pynvml.NVMLError as e:
+        r["count before init"] = [type(e).__name__, e.value]
+if "roctx" in libs:
+    import nvtx
+    from hip import roctx
+    r = out["nvtx"] = {"enabled": nvtx.enabled()}
+    nvtx.push_range("outer", color="red")
+    with nvtx.annotate(b"inner", domain="cells"):
+        nvtx.mark("here")
+        r["depth inside"] = roctx.roctxRangePushA(b"probe")[0]   # two open below it: 2
+        roctx.roctxRangePop()
+    nvtx.pop_range()
+
+    @nvtx.annotate()
+    def work():
+        return roctx.roctxRangePushA(b"probe")[0], roctx.roctxRangePop()
+    r["depth in decorated"] = work()[0]
+    r["depth after"] = roctx.roctxRangePushA(b"probe")[0]
+    roctx.roctxRangePop()
+    rid = nvtx.start_range("async")
+    nvtx.end_range(rid)
+    r["start_range"] = [type(rid).__name__, len(rid), type(rid[0]).__name__]
+    try:
+        nvtx.mark(5)
+    except TypeError as e:
+        r["mark(5)"] = str(e)
+print(json.dumps(out))
+'''
+
+
 def last_json(text: str):
     for line in reversed(text.strip().splitlines()):
         if line.strip().startswith("{"):
@@ -445,6 +504,9 @@ def run_release(release: str, wheel: Path, say: Callable[[str], None] = log, scr
                        env={**base_env, var: case["file"]})
         result["missing"] = {**case, "variable": var, **(last_json(proc.stdout) or {}),
                              "exit": proc.returncode, "stderr": proc.stderr[-2000:]}
+        if interop_wheel(wheel) is not None:
+            proc = env.run([env.python, "-c", SHIM_CODE, json.dumps(libs)], env=base_env)
+            result["shims"] = {**(last_json(proc.stdout) or {}), "exit": proc.returncode, "stderr": proc.stderr[-3000:]}
         if scripts is not None:
             result["scripts"] = run_scripts(env, base_env, scripts.for_release(libs))
         result["installed"] = env.installed

@@ -204,6 +204,34 @@ def test_amdsmi_answers_its_declared_version(release):
     assert calls["amdsmi_init"].startswith("AMDSMI_STATUS_"), calls["amdsmi_init"]
 
 
+# -- hip-python-interop's pynvml and nvtx on the real libraries ------------------------------------
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_pynvml_and_nvtx_on_the_real_libraries(release):
+    """pynvml's nvmlInit on the real AMD SMI without an amdgpu driver raises NVML's "driver not
+    loaded" (never a crash); nvtx's ranges are roctx's own (roctx answers the depth they leave);
+    a release without the library makes the import an ImportError naming what it lacks."""
+    r = cell(release)
+    s = r["shims"]
+    assert s["exit"] == 0, s["stderr"]
+    libs = libraries.of_release(release)
+    hip = releases.find(release)["hip"]
+    for shim, lib in (("pynvml", "amdsmi"), ("nvtx", "roctx")):
+        if lib not in libs:
+            assert f"{shim} of hip-python-interop" in s[shim]["import"] and f"(HIP {hip}, ROCm {release}) lacks" \
+                in s[shim]["import"] and f"has no {lib} module" in s[shim]["import"], s[shim]
+    if "amdsmi" in libs:
+        name, value, text, is_nvml = s["pynvml"]["init"]
+        assert (name, value, is_nvml) == ("NVMLError_DriverNotLoaded", 9, True), s["pynvml"]
+        assert text.startswith("Driver Not Loaded (amdsmi_init: AMDSMI_STATUS_"), text
+        assert s["pynvml"]["count before init"] == ["NVMLError_Uninitialized", 1]
+    if "roctx" in libs:
+        n = s["nvtx"]
+        assert n["enabled"] is True
+        assert (n["depth inside"], n["depth in decorated"], n["depth after"]) == (2, 1, 0), n
+        assert n["start_range"] == ["tuple", 2, "int"] and n["mark(5)"].startswith("nvtx: a message is a str"), n
+
+
 # -- a function the library file lacks ------------------------------------------------------------
 
 @pytest.mark.parametrize("release", RELEASES)

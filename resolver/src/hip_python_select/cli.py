@@ -755,7 +755,8 @@ def parser() -> argparse.ArgumentParser:
     wheels(s)
     s.add_argument("--uv", action="store_true", help="install with 'uv pip install' (default in a uv venv without pip)")
     s.add_argument("--cuda", action="store_true", help="also install the release's CUDA layer (hip-python-interop: "
-                   "cuda.bindings.driver/runtime/nvrtc on HIP) from the same index; refused beside NVIDIA's cuda-python")
+                   "cuda.bindings.driver/runtime/nvrtc, pynvml, nvtx on HIP) from the same index; refused beside "
+                   "NVIDIA's cuda-python, nvidia-ml-py or nvtx")
     s.add_argument("--dry-run", action="store_true", help="resolve and print, install nothing")
     s = add("check", cmd_check, "compare the installed wheel with the runtime it will load",
             "hip-python-select check --python .venv/bin/python --script app.py")
