@@ -28,10 +28,8 @@ _hip_foreign.refuse(os.path.dirname(os.path.abspath(__file__)), {"__init__.py", 
 try:
     from hip import roctx as _roctx
 except ImportError as _e:
-    import hip as _hip
-    raise ImportError(
-        f"nvtx of hip-python-interop records through roctx (hip.roctx), which hip-python {_hip.__version__} "
-        f"(HIP {_hip.HIP_VERSION_STRING}, ROCm {_hip.ROCM_VERSION_NAME}) lacks: {_e}", name="nvtx") from _e
+    # hip's own message names the release (hip-python, HIP and ROCm versions) and what it lacks
+    raise ImportError(f"nvtx of hip-python-interop records through roctx (hip.roctx): {_e}", name="nvtx") from _e
 
 
 def _loads() -> bool:

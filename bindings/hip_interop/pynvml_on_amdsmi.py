@@ -26,10 +26,8 @@ _hip_foreign.refuse(os.path.dirname(os.path.abspath(__file__)), {"__init__.py", 
 try:
     from hip import amdsmi as _smi
 except ImportError as _e:
-    import hip as _hip
-    raise ImportError(
-        f"pynvml of hip-python-interop answers through AMD SMI (hip.amdsmi), which hip-python {_hip.__version__} "
-        f"(HIP {_hip.HIP_VERSION_STRING}, ROCm {_hip.ROCM_VERSION_NAME}) lacks: {_e}", name="pynvml") from _e
+    # hip's own message names the release (hip-python, HIP and ROCm versions) and what it lacks
+    raise ImportError(f"pynvml of hip-python-interop answers through AMD SMI (hip.amdsmi): {_e}", name="pynvml") from _e
 
 from hip import RocmLibraryNotFoundError as _NoLibrary  # noqa: E402
 

@@ -20,9 +20,9 @@ HANDLE = OUT_BASE + 0x4200   # a processor handle AMD SMI could have given
 
 @pytest.fixture(scope="module")
 def wheels() -> list:
-    """5.7.1's hip-python with amdsmi and roctx (half the compile of every module), and its
+    """5.7.1's stable-ABI hip-python with amdsmi and roctx (a fraction of every module's compile), and its
     hip-python-interop (the build writes both)."""
-    wheel = build_wheel("5.7.1", libraries="amdsmi,roctx", out=ROOT / "build" / "test-wheels-shims")
+    wheel = build_wheel("5.7.1", python="abi3", libraries="amdsmi,roctx", out=ROOT / "build" / "test-wheels-shims")
     layer = interop_wheel(wheel)
     assert layer is not None, f"the build wrote no hip-python-interop wheel beside {wheel.name}"
     return [wheel, layer]
