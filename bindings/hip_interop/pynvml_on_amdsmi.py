@@ -8,7 +8,8 @@ utilization keeps working unchanged on ROCm:
   (sockets, then their processors of type AMD GPU); the count is reference-counted as NVML's.
 - Every failure is an ``NVMLError`` whose ``.value`` is the NVML code (``NVML_ERROR_*``, nvml.h's
   values) nearest to AMD SMI's status, raised as the per-code subclass NVIDIA's module raises
-  (``NVMLError_DriverNotLoaded`` ...); its text is NVML's, then the AMD SMI call and status.
+  (``NVMLError_DriverNotLoaded`` ...); its text is the code's name in words, then the AMD SMI call
+  and status.
 - Units are NVML's: bytes (AMD SMI answers VRAM in MB), milliwatts (AMD SMI: W), ``str`` names.
 - ROCm has no MIG: the MIG queries answer "disabled", "no MIG devices".
 
@@ -35,17 +36,17 @@ from hip import RocmLibraryNotFoundError as _NoLibrary  # noqa: E402
 _CODES = ("SUCCESS", "UNINITIALIZED", "INVALID_ARGUMENT", "NOT_SUPPORTED", "NO_PERMISSION", "ALREADY_INITIALIZED",
           "NOT_FOUND", "INSUFFICIENT_SIZE", "INSUFFICIENT_POWER", "DRIVER_NOT_LOADED", "TIMEOUT", "IRQ_ISSUE",
           "LIBRARY_NOT_FOUND", "FUNCTION_NOT_FOUND", "CORRUPTED_INFOROM", "GPU_IS_LOST", "RESET_REQUIRED",
-          "OPERATING_SYSTEM", "LIB_RM_VERSION_MISMATCH", "IN_USE", "MEMORY", "NO_DATA", "VGPU_ECC_NOT_ENABLED",
+          "OPERATING_SYSTEM", "LIB_RM_VERSION_MISMATCH", "IN_USE", "MEMORY", "NO_DATA", "VGPU_ECC_NOT_SUPPORTED",
           "INSUFFICIENT_RESOURCES", "FREQ_NOT_SUPPORTED", "ARGUMENT_VERSION_MISMATCH", "DEPRECATED", "NOT_READY",
-          "GPU_NOT_FOUND", "INVALID_STATE")
+          "GPU_NOT_FOUND", "INVALID_STATE", "RESET_TYPE_NOT_SUPPORTED")
 NVML_SUCCESS = 0
 for _i, _c in enumerate(_CODES[1:], 1):
     globals()[f"NVML_ERROR_{_c}"] = _i
 NVML_ERROR_UNKNOWN = 999
 NVML_TEMPERATURE_GPU = 0
 NVML_DEVICE_MIG_DISABLE, NVML_DEVICE_MIG_ENABLE = 0, 1
-NVML_DEVICE_NAME_BUFFER_SIZE = NVML_DEVICE_NAME_V2_BUFFER_SIZE = 96
-NVML_DEVICE_UUID_BUFFER_SIZE = NVML_DEVICE_UUID_V2_BUFFER_SIZE = 96
+NVML_DEVICE_NAME_BUFFER_SIZE, NVML_DEVICE_NAME_V2_BUFFER_SIZE = 64, 96
+NVML_DEVICE_UUID_BUFFER_SIZE, NVML_DEVICE_UUID_V2_BUFFER_SIZE = 80, 96
 NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE = 80
 
 
