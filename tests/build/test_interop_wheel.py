@@ -16,7 +16,14 @@ def test_interop_wheel_is_locked_to_its_hip_python_and_byte_identical(tmp_path, 
         meta = z.read("hip_python_interop-5.2.21153.7.dist-info/METADATA").decode()
     assert "Requires-Dist: hip-python==5.2.21153.7\n" in meta and f"hipify-perl {hipify.version('5.2.3')}" in meta
     assert {"cuda/bindings/driver.py", "cuda/bindings/runtime.py", "cuda/bindings/nvrtc.py", "cuda/cuda.py",
-            "cuda/cudart.py", "cuda/nvrtc.py", "cuda/bindings/driver.pyi"} <= names
+            "cuda/cudart.py", "cuda/nvrtc.py", "cuda/bindings/driver.pyi", "cuda/bindings/_hip_foreign.py"} <= names
+    # the shims, in every release's wheel (on 5.2.3 their import says what the release lacks), each
+    # with its own copy of the foreign-files check; nothing else of theirs
+    assert {n for n in names if n.startswith(("pynvml/", "nvtx/"))} == \
+        {"pynvml/__init__.py", "pynvml/_hip_foreign.py", "nvtx/__init__.py", "nvtx/_hip_foreign.py"}
+    with zipfile.ZipFile(a) as z:
+        assert z.read("hip_python_interop-5.2.21153.7.dist-info/top_level.txt") == b"cuda\nnvtx\npynvml\n"
+        assert z.read("pynvml/_hip_foreign.py") == z.read("cuda/bindings/_hip_foreign.py")
     # no file NVIDIA's cuda-bindings also installs: uninstalling one never deletes the other's
     assert not names & {"cuda/__init__.py", "cuda/bindings/__init__.py", "cuda/bindings/_version.py"}
 
