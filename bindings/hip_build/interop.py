@@ -6,22 +6,18 @@ pure Python (every name is an object of ``hip.hip``), one ``py3-none-any`` wheel
 with the version of that release's ``hip-python`` wheels and ``Requires-Dist: hip-python==<it>``:
 the layer's names come from that release's headers and hipify table, so only that pair is right.
 
-The wheel is written directly (a zip with fixed timestamps): nothing to compile, byte for byte
-the same for the same inputs.
+The wheel is written directly (``purewheel.py``): nothing to compile, byte for byte the same for
+the same inputs.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import time
-import zipfile
 from pathlib import Path
 
 from hip_bindgen import cudalayer, hipify
+from hip_python_select.distributions import INTEROP as NAME
 
-from . import project
+from . import project, purewheel
 
-NAME = "hip-python-interop"
 DIST = NAME.replace("-", "_")
 
 
@@ -37,38 +33,16 @@ def _metadata(version: str, hip: str, hipify_version: str) -> str:
             "(use another environment); it refuses to import where it finds their files.\n")
 
 
-def _record_line(name: str, data: bytes) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return f"{name},sha256={digest},{len(data)}"
-
-
 def files(manifest: dict, version: str, table: dict, hipify_version: str) -> dict:
     """``{path in the wheel: bytes}`` including the dist-info (RECORD last)."""
     hip = manifest["hip_version"]["string"]
     out = {k: v.encode() for k, v in sorted(cudalayer.render(manifest, table, hipify_version, version).items())}
     out["cuda/bindings/py.typed"] = b""
-    info = f"{DIST}-{version}.dist-info"
-    out[f"{info}/METADATA"] = _metadata(version, hip, hipify_version).encode()
-    out[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: hip_build.interop\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    out[f"{info}/top_level.txt"] = b"cuda\n"
-    record = [_record_line(n, d) for n, d in out.items()] + [f"{info}/RECORD,,"]
-    out[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
-    return out
+    return purewheel.with_dist_info(out, DIST, version, _metadata(version, hip, hipify_version), "interop", "cuda\n")
 
 
 def build(manifest: dict, version: str, out_dir: Path, release: str | None = None) -> Path:
     """Write the interop wheel of ``manifest``'s release into ``out_dir``; returns its path."""
     release = release or manifest["hip_version"]["string"]
     content = files(manifest, version, hipify.table(release), hipify.version(release))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{DIST}-{version}-py3-none-any.whl"
-    stamp = time.gmtime(max(int(project.source_date_epoch()), 315532800))[:6]   # zip's epoch is 1980
-    tmp = target.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in content.items():
-            info = zipfile.ZipInfo(name, stamp)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-    tmp.replace(target)
-    return target
+    return purewheel.write(out_dir / f"{DIST}-{version}-py3-none-any.whl", content)
