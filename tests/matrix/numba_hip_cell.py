@@ -7,14 +7,16 @@ pinned HIP runtime, its hiprtc and comgr), puts there the release's wheels with 
 ``hip_build``) and the constraints ``hip-python-select constraints`` prints, and runs, in the
 suite's own Python: ``pip install numba-hip==<pin>`` with our index as ``--index-url`` and PyPI
 as ``--extra-index-url`` (numba, llvmlite, numpy and numba-hip itself are PyPI's; PyPI also
-has AMD's ``rocm-bindings-*`` 10.x, which the constraints keep out), pip's ``--report`` saying
-where each distribution came from; the same resolution without the constraints (``--dry-run``);
+has AMD's ``rocm-bindings-*`` 10.x, which the constraints keep out), resolved (``--dry-run``)
+with and without the constraints, pip's ``--report`` saying where each distribution comes from;
+then installed;
 then :data:`PROBE`: every import numba-hip's own sources make of ``rocm``/``cuda``/``clang``
 (read from the installed files, never a list kept here), each tried, and ``import numba.hip``.
 
-numba-hip is read and run, never vendored or patched.  Its wheels and those of its PyPI
-dependencies are pinned (:data:`PYPI_PINS`) and downloaded once into the project's cache
-(``~/.cache/hip-python-dist/pypi``), found there by pip (``--find-links``) on later runs.
+numba-hip is read and run, never vendored or patched.  It and its PyPI dependencies are pinned
+(:data:`PYPI_PINS`, in the constraints file): the resolution reads PyPI (metadata), the install
+takes PyPI's files from the project's download cache (``~/.cache/hip-python-dist/pypi``,
+downloaded once), byte for byte those PyPI serves (pip's reports give both sha256).
 """
 from __future__ import annotations
 
@@ -116,7 +118,8 @@ def log(msg: str) -> None:
 
 def pypi_wheels(python: str) -> Path:
     """:data:`PYPI_PINS`' wheels for CPython ``python`` (``3.14``) on x86_64 Linux, downloaded
-    from PyPI once into the project's cache (the directory pip finds them in afterwards)."""
+    from PyPI once into the project's cache.  (pip's own HTTP cache would not do: behind this
+    machine's proxy pip stores nothing.)"""
     dest = debian.cache_dir() / "pypi" / f"numba-hip-cp{python.replace('.', '')}"
     names = [p.split("==")[0].replace("-", "_") for p in PYPI_PINS]
     if not all(list(dest.glob(f"{n}-*.whl")) for n in names):
@@ -160,7 +163,6 @@ def run(release: str, wheel: Path, say=log) -> dict:
     env = rootfs.provision(rel["hip"], log=say)
     py = env.stamp["python"]
     out: dict = {"release": rel["hip"], "suite": env.suite, "python": py, "steps": {}}
-    cache = pypi_wheels(py)
     work = rootfs.root_dir() / "numba-hip" / str(os.getpid())
     if work.exists():
         rootfs.remove(work)
@@ -168,7 +170,7 @@ def run(release: str, wheel: Path, say=log) -> dict:
     try:
         base = overlay.upper / IN_ROOT.lstrip("/")
         index_of(release_wheels(wheel), base / "wheels")
-        shutil.copytree(cache, base / "pypi")
+        shutil.copytree(pypi_wheels(py), base / "pypi")
         constraints = subprocess.run([sys.executable, "-m", "hip_python_select", "constraints", "--hip-version",
                                       rel["hip"]], capture_output=True, text=True, check=True,
                                      env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "resolver" / "src")}).stdout
@@ -187,22 +189,26 @@ def run(release: str, wheel: Path, say=log) -> dict:
 
         venv = f"{IN_ROOT}/venv"
         step("venv", ["python3", "-m", "venv", venv])
-        pip = [f"{venv}/bin/pip", "install", "--disable-pip-version-check", "--index-url",
-               f"file://{IN_ROOT}/wheels/simple", "--extra-index-url", PYPI, "--find-links", f"{IN_ROOT}/pypi"]
-        # without the constraints: what pip alone picks for AMD's names (PyPI's newest, AMD's)
-        step("resolve without constraints", [*pip, "--dry-run", "--quiet", "--report", f"{IN_ROOT}/free.json",
+        pip = [f"{venv}/bin/pip", "install", "--disable-pip-version-check", "--index-url", f"file://{IN_ROOT}/wheels/simple"]
+        with_pypi = [*pip, "--extra-index-url", PYPI]   # where AMD's rocm-bindings-* 10.x are too
+        # resolved against our index and PyPI (metadata only): without the constraints pip picks
+        # AMD's newest for AMD's names; with them, ours
+        step("resolve without constraints", [*with_pypi, "--dry-run", "--quiet", "--report", f"{IN_ROOT}/free.json",
                                              "numba-hip==0.2.1"])
-        step("install", [*pip, "-c", f"{IN_ROOT}/constraints.txt", "--report", f"{IN_ROOT}/report.json",
-                         "numba-hip==0.2.1"])
-        for name, path in (("free", "free.json"), ("installed", "report.json")):
-            f = base / path
+        step("resolve", [*with_pypi, "--dry-run", "--quiet", "-c", f"{IN_ROOT}/constraints.txt",
+                         "--report", f"{IN_ROOT}/resolved.json", "numba-hip==0.2.1"])
+        # installed: the same, PyPI's files taken from the project's cache (no 77 MB download a run)
+        step("install", [*pip, "--find-links", f"{IN_ROOT}/pypi", "-c", f"{IN_ROOT}/constraints.txt",
+                         "--report", f"{IN_ROOT}/installed.json", "numba-hip==0.2.1"])
+        for name in ("free", "resolved", "installed"):
+            f = base / f"{name}.json"
             report = json.loads(f.read_text()) if f.is_file() else {"install": []}
-            out[name] = {i["metadata"]["name"]: {"version": i["metadata"]["version"],
-                                                 "url": i["download_info"]["url"]} for i in report["install"]}
+            out[name] = {i["metadata"]["name"]: {"version": i["metadata"]["version"], "url": i["download_info"]["url"],
+                                                 "sha256": i["download_info"].get("archive_info", {}).get("hashes", {}).get("sha256")}
+                         for i in report["install"]}
         probe = step("probe", [f"{venv}/bin/python", "-c", PROBE], timeout=300)
         lines = probe.stdout.strip().splitlines()
         out["probe"] = json.loads(lines[-1]) if probe.returncode == 0 and lines else None
-        out["in_root"] = {"wheels": f"file://{IN_ROOT}/wheels/", "pypi_cache": f"file://{IN_ROOT}/pypi/"}
         return out
     finally:
         rootfs.remove(work)

@@ -4,7 +4,8 @@
 ``hip-python-select constraints`` prints installs our wheels of the release under AMD's names
 (``rocm-bindings-hip``/``-compiler`` metapackages, ``hip-python-interop``, ``hip-python``), never
 AMD's 10.x from PyPI, which pip takes without the constraints; numba, llvmlite, numpy and
-numba-hip itself come from PyPI (pinned, cached).  Then every ``rocm``/``cuda`` import numba-hip's
+numba-hip itself come from PyPI (pinned; resolved from PyPI, installed from the project's
+download cache of PyPI's files).  Then every ``rocm``/``cuda`` import numba-hip's
 sources make is tried in the suite's Python: those of the bindings we build work; the ones that
 fail are the compiler bindings (``rocm.comgr``, ``rocm.bindings.llvm.c.*``, ``clang.cindex``)
 this project does not build yet, and ``import numba.hip`` stops at one of them
@@ -30,7 +31,7 @@ COMPILER = ("rocm.comgr", "rocm.bindings.amd_comgr", "rocm.bindings.llvm", "rocm
 # names numba-hip reads from cuda.bindings.runtime that AMD's superset has and our CUDA layer lacks
 # (docs/compatibility.md); a new gap fails the test
 RUNTIME_GAPS = {"CUdevice", "CUdeviceptr", "CUstreamCallback"}
-PYPI_HOSTS = ("https://files.pythonhosted.org/", f"file://{nh.IN_ROOT}/pypi/")
+PYPI_FILES = "https://files.pythonhosted.org/"
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +46,11 @@ def _compiler(module: str) -> bool:
     return any(module == c or module.startswith(c + ".") for c in COMPILER)
 
 
-def test_install_takes_our_wheels_under_amds_names(cell):
-    step = cell["steps"]["install"]
+@pytest.mark.parametrize("what", ["resolved", "installed"])
+def test_install_takes_our_wheels_under_amds_names(cell, what):
+    step = cell["steps"]["resolve" if what == "resolved" else "install"]
     assert step["returncode"] == 0, step["stdout"][-3000:] + step["stderr"][-3000:]
-    ours = {n: d for n, d in cell["installed"].items() if n in distributions.PINNED}
+    ours = {n: d for n, d in cell[what].items() if n in distributions.PINNED}
     # numba-hip's own requirements by AMD's names, and the hip-python they require
     assert set(ours) == {"hip-python", "hip-python-interop", "rocm-bindings-hip", "rocm-bindings-compiler"}
     versions = {d["version"] for d in ours.values()}
@@ -60,9 +62,14 @@ def test_install_takes_our_wheels_under_amds_names(cell):
 
 def test_numba_and_llvmlite_come_from_pypi(cell):
     pins = dict(p.split("==") for p in nh.PYPI_PINS)
-    theirs = {n: d for n, d in cell["installed"].items() if n not in distributions.PINNED}
-    assert {n: d["version"] for n, d in theirs.items()} == pins
-    assert all(d["url"].startswith(PYPI_HOSTS) for d in theirs.values()), theirs
+    resolved = {n: d for n, d in cell["resolved"].items() if n not in distributions.PINNED}
+    installed = {n: d for n, d in cell["installed"].items() if n not in distributions.PINNED}
+    assert {n: d["version"] for n, d in resolved.items()} == pins
+    assert all(d["url"].startswith(PYPI_FILES) for d in resolved.values()), resolved
+    # installed from the project's cache of PyPI's files: the very files PyPI serves
+    assert all(d["url"].startswith(f"file://{nh.IN_ROOT}/pypi/") for d in installed.values()), installed
+    assert {n: (d["version"], d["sha256"]) for n, d in installed.items()} == \
+        {n: (d["version"], d["sha256"]) for n, d in resolved.items()}
 
 
 def test_without_the_constraints_pip_takes_amds_newest_bindings(cell):
