@@ -626,8 +626,10 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_constraints(args) -> int:
-    """One constraint line; every answer is one AMD's ROCm-keyed versions cannot meet (resolve.py),
-    and a pin no wheel of this project can meet is refused (exit 4), never printed with exit 0."""
+    """The constraint lines of a release: one range, for hip-python and every other name it
+    publishes (``distributions.PINNED``); every answer is one AMD's ROCm-keyed versions cannot
+    meet (resolve.py), and a pin no wheel of this project can meet is refused (exit 4), never
+    printed with exit 0."""
     from . import rocm
     from .resolve import constraint, every_name, minor_constraint, rocm_constraint
     from .version import InvalidHipVersion, parse
