@@ -22,7 +22,7 @@ from typing import Callable, Optional
 
 from hip_bindgen import libraries, parse, sources
 
-from . import interop, project, publish, pythons, wheel
+from . import amd_names, interop, project, publish, pythons, wheel
 
 BUILD = project.ROOT / "build"
 LOGS = BUILD / "logs"
@@ -61,6 +61,7 @@ class Report:
     index: Optional[Path] = None
     seconds: float = 0.0
     interop: dict = field(default_factory=dict)   # {hip: the hip-python-interop wheel of the release}
+    amd_names: dict = field(default_factory=dict)   # {hip: [the rocm-bindings-* metapackages of the release]}
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -81,7 +82,8 @@ class Report:
         return {"ok": self.ok, "index": str(self.index) if self.index else None, "seconds": self.seconds,
                 "built": self.count("built"), "cached": self.count("cached"), "failed": len(self.failed),
                 "results": [r.as_dict() for r in self.results],
-                "interop": {h: str(p) for h, p in sorted(self.interop.items())}}
+                "interop": {h: str(p) for h, p in sorted(self.interop.items())},
+                "amd_names": {h: [str(p) for p in ps] for h, ps in sorted(self.amd_names.items())}}
 
 
 def manifest_for(rel: dict, libs: "set[str] | None" = None) -> dict:
@@ -180,6 +182,10 @@ def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, sele
             m = next(m for m in manifests.values() if m["hip_version"]["string"] == hip)
             report.interop[hip] = interop.build(m, revision.version(hip), out, hip)
             log(f"[interop] HIP {hip}: {report.interop[hip].name}")
+    # AMD's distribution names of each release built here: metapackages of its hip-python (amd_names.py)
+    for hip in sorted({r.hip for r in report.results if r.wheel}):
+        report.amd_names[hip] = amd_names.build(revision.version(hip), hip, out)
+        log(f"[amd names] HIP {hip}: {', '.join(p.name for p in report.amd_names[hip])}")
     publish.write_index(out)
     report.index = out / "simple"
     report.seconds = round(time.perf_counter() - t0, 1)

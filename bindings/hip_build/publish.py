@@ -12,8 +12,7 @@ from packaging.utils import parse_wheel_filename
 
 from . import project, variants
 
-PROJECT = "hip-python"
-INTEROP = "hip-python-interop"
+from hip_python_select.distributions import AMD_NAMES, INTEROP, MAIN as PROJECT
 CACHE = ".build-cache.json"
 _lock = threading.Lock()
 
@@ -97,14 +96,18 @@ def write_index(out: Path, data: dict | None = None) -> None:
         from hip_bindgen import releases
         data = releases.load()
     rows = entries(out, data)
-    # the CUDA layer (hip_build/interop.py) is a project of its own on the same index
-    interop = entries(out, data, INTEROP)
+    # the CUDA layer (hip_build/interop.py) and AMD's names (hip_build/amd_names.py, metapackages
+    # of hip-python) are projects of their own on the same index
+    others = {name: entries(out, data, name) for name in (INTEROP, *AMD_NAMES)}
     requires = html.escape(project.requires_python())
     links = "".join(link(f"../../{r['filename']}", r["filename"], r["sha256"], requires) for r in rows)
-    links += variants.publish(out, rows, requires, interop)   # the variant wheels, per-release indexes
-    write_pages(out / "simple", {PROJECT: links, INTEROP: "".join(
-        link(f"../../{r['filename']}", r["filename"], r["sha256"], requires) for r in interop)})
+    links += variants.publish(out, rows, requires, others)   # the variant wheels, per-release indexes
+    write_pages(out / "simple", {PROJECT: links, **{name: "".join(
+        link(f"../../{r['filename']}", r["filename"], r["sha256"], requires) for r in rs) for name, rs in others.items()}})
     index = {"project": PROJECT, "wheels": rows}
-    if interop:
-        index["interop"] = {"project": INTEROP, "wheels": interop}
+    if others[INTEROP]:
+        index["interop"] = {"project": INTEROP, "wheels": others[INTEROP]}
+    names = {name: rs for name, rs in others.items() if name in AMD_NAMES and rs}
+    if names:
+        index["amd_names"] = {name: {"project": name, "wheels": rs} for name, rs in names.items()}
     (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")

@@ -131,12 +131,12 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def publish(out: Path, rows: list, requires: str, interop: list = ()) -> str:
+def publish(out: Path, rows: list, requires: str, others: "dict | None" = None) -> str:
     """Make the variants of the wheels in ``rows`` (``publish.entries``), write the combined
-    index's ``-variants.json`` files and every per-release index (with the release's CUDA layer,
-    ``interop``, beside it); return the links the combined page adds (``requires``: the pages'
-    data-requires-python)."""
-    from .publish import INTEROP, PROJECT, link, write_pages   # publish calls this: both loaded
+    index's ``-variants.json`` files and every per-release index (with the release's wheels of
+    the other projects, ``others``: name -> rows, the CUDA layer and AMD's names, beside it);
+    return the links the combined page adds (``requires``: the pages' data-requires-python)."""
+    from .publish import PROJECT, link, write_pages   # publish calls this: both loaded
 
     # what belonged to a plain wheel that is gone goes with it; nothing else is removed, and every
     # write replaces a whole file, so two builds publishing into one directory at once (two test
@@ -168,7 +168,7 @@ def publish(out: Path, rows: list, requires: str, interop: list = ()) -> str:
                 links += [link(f"../../../{plain}", plain, psha, requires),
                           link(f"../../../{DIR}/{variant}", variant, vsha, requires)]
                 combined.append(link(f"../../{DIR}/{variant}", variant, vsha, requires))
-        layer = "".join(link(f"../../../{r['filename']}", r["filename"], r["sha256"], requires)
-                        for r in interop if r["hip_version"] == hip)
-        write_pages(root / "simple", {PROJECT: "".join(links), INTEROP: layer})
+        write_pages(root / "simple", {PROJECT: "".join(links), **{name: "".join(
+            link(f"../../../{r['filename']}", r["filename"], r["sha256"], requires)
+            for r in rs if r["hip_version"] == hip) for name, rs in (others or {}).items()}})
     return "".join(combined)

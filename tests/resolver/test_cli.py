@@ -75,7 +75,8 @@ def test_hanging_hipconfig_times_out_with_a_message(cli, tmp_path):
 ])
 def test_constraints_without_rocm(cli, args, line, tmp_path):
     env = clean_env(PATH="/usr/bin:/bin")
-    assert cli("constraints", *args, env=env, check=0).stdout.strip() == line
+    # hip-python's line first; then the same range for the release's other names (test_amd_names.py)
+    assert cli("constraints", *args, env=env, check=0).stdout.splitlines()[0] == line
 
 
 def test_constraints_refuses_unknown_input(cli):

@@ -11,6 +11,8 @@ import venv
 
 import pytest
 from resolver_helpers import clean_env
+
+from hip_python_select.distributions import AMD_NAMES, PINNED
 from test_help_examples import _wheel_523, as_final
 
 CLI = [sys.executable, "-m", "hip_python_select"]
@@ -18,12 +20,13 @@ CLI = [sys.executable, "-m", "hip_python_select"]
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory, manifests):
-    from hip_build import interop, publish
+    from hip_build import amd_names, interop, publish
 
     root = tmp_path_factory.mktemp("cuda-index")
     wheel = as_final(_wheel_523(), root)
     version = wheel.name.split("-")[1]
     interop.build(manifests["5.2.3"], version, root, "5.2.3")
+    amd_names.build(version, "5.2.21153", root)   # as the build writes them beside (--amd-names)
     publish.write_index(root)
     return version, (root / "simple").as_uri()
 
@@ -34,7 +37,7 @@ def _venv(path):
 
 
 def _versions(py) -> dict:
-    code = ("import importlib.metadata as m, json\nout = {}\nfor n in ('hip-python', 'hip-python-interop'):\n"
+    code = ("import importlib.metadata as m, json\nout = {}\nfor n in %r:\n" % (PINNED,) +
             "    try: out[n] = m.version(n)\n    except m.PackageNotFoundError: pass\nprint(json.dumps(out))")
     return json.loads(subprocess.run([str(py), "-c", code], capture_output=True, text=True).stdout)
 
@@ -95,3 +98,17 @@ def test_install_cuda_dry_run_names_both(index, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == [f"hip-python=={version}", f"hip-python-interop=={version}"]
     assert _versions(py) == {}
+
+
+def test_install_amd_names_puts_the_releases_names_beside_its_wheel(index, tmp_path, runtime_523):
+    """``--amd-names``: the release's rocm-bindings-* metapackages, each == the version installed,
+    so that a later ``pip install`` of something requiring AMD's names finds them satisfied."""
+    version, url = index
+    py = _venv(tmp_path / "v")
+    proc = _install(py, url, "--amd-names")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "installed " + " and ".join(
+        f"{n}=={version}" for n in ("hip-python", "hip-python-interop", *AMD_NAMES))
+    assert _versions(py) == {n: version for n in PINNED}
+    check = subprocess.run([str(py), "-m", "pip", "check", "--disable-pip-version-check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout   # every name's Requires-Dist: hip-python==<it> is met

@@ -318,7 +318,7 @@ def cmd_resolve(args) -> int:
 
 
 def cmd_install(args) -> int:
-    from . import cuda_layer
+    from . import cuda_layer, distributions
     from .install import FetchError, InstallFailed, install
 
     hip, choice, notes = _resolved(args)
@@ -342,14 +342,21 @@ def cmd_install(args) -> int:
             raise errors.UsageError("--cuda installs this project's CUDA layer of the release; AMD publishes its "
                                     "own (hip-python-interop) for its newest ROCm only: pass one of --cuda, --amd")
         cuda_layer.refuse_beside_nvidia(interp.executable, args.timeout)
+    if args.amd_names and getattr(args, "amd", False):
+        raise errors.UsageError("--amd-names installs this project's metapackages of AMD's names for the release; "
+                                "--amd installs AMD's own wheels, which are those names: pass one of --amd-names, --amd")
+    # the release's other distributions, each pinned to the version just chosen (distributions.py)
+    companions = distributions.pins(choice.version, ((distributions.INTEROP,) if args.cuda else ())
+                                    + (tuple(distributions.AMD_NAMES) if args.amd_names else ()))
     print(f"installing {choice.requirement} ({choice.link.filename}) into {interp.executable}"
-          + (f" and {cuda_layer.requirement(choice.version)}" if args.cuda else "")
-          + (" with uv" if use_uv else ""), file=sys.stderr)
+          + "".join(f" and {c}" for c in companions) + (" with uv" if use_uv else ""), file=sys.stderr)
     if args.dry_run:
         data = {"requirement": choice.requirement, "url": choice.link.url, "uv": use_uv}
         if args.cuda:
             data["cuda_layer"] = cuda_layer.requirement(choice.version)
-        _emit(args, data, choice.requirement + (f"\n{data['cuda_layer']}" if args.cuda else ""))
+        if companions:
+            data["companions"] = companions
+        _emit(args, data, "\n".join([choice.requirement, *companions]))
         return OK
     site = (interp.installed or {}).get("location") or interp.purelib
     if not site:
@@ -370,11 +377,13 @@ def cmd_install(args) -> int:
         raise Exit(INTERRUPTED, "interrupted; the previously installed hip-python (if any) is in place") from None
     data = {"installed": choice.requirement, "wheel": choice.link.filename, "python": interp.executable, "uv": use_uv}
     text = f"installed {choice.requirement}"
-    if args.cuda:
+    if companions:
         cuda_layer.install(interp.executable, str(choice.version), use_uv, passthrough, args.timeout * 6,
-                           pip_stdout=2 if args.json else None)
-        data["cuda_layer"] = cuda_layer.requirement(choice.version)
-        text += f" and {data['cuda_layer']}"
+                           pip_stdout=2 if args.json else None, requirements=companions)
+        if args.cuda:
+            data["cuda_layer"] = cuda_layer.requirement(choice.version)
+        data["companions"] = companions
+        text += "".join(f" and {c}" for c in companions)
     _emit(args, data, text)
     return OK
 
@@ -617,10 +626,12 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_constraints(args) -> int:
-    """One constraint line; every answer is one AMD's ROCm-keyed versions cannot meet (resolve.py),
-    and a pin no wheel of this project can meet is refused (exit 4), never printed with exit 0."""
+    """The constraint lines of a release: one range, for hip-python and every other name it
+    publishes (``distributions.PINNED``); every answer is one AMD's ROCm-keyed versions cannot
+    meet (resolve.py), and a pin no wheel of this project can meet is refused (exit 4), never
+    printed with exit 0."""
     from . import rocm
-    from .resolve import constraint, minor_constraint, rocm_constraint
+    from .resolve import constraint, every_name, minor_constraint, rocm_constraint
     from .version import InvalidHipVersion, parse
 
     try:
@@ -632,9 +643,10 @@ def cmd_constraints(args) -> int:
             rv = rocm.typed(args.rocm_version)
             if rv.major < 1:   # AMD publishes releases for ROCm versions the table may not know, never for 0.x
                 raise errors.UsageError(f"ROCm {rv} does not exist (ROCm versions start at 1.0)")
-            line = rocm_constraint(str(rv))
+            lines = every_name(rocm_constraint, str(rv))
             hip = rocm.hip_for_rocm(rv)
-            _emit(args, {"constraint": line, "hip_version": str(hip) if hip else None}, line)
+            _emit(args, {"constraint": lines[0], "constraints": lines, "hip_version": str(hip) if hip else None},
+                  "\n".join(lines))
             return OK
         rel = rocm.require_release(args.rocm_version) if args.rocm_version is not None else None
         hip = parse(args.hip_version) if args.hip_version is not None else None
@@ -649,18 +661,20 @@ def cmd_constraints(args) -> int:
         built = [s["hip"] for s in rocm.supported() if tuple(map(int, s["hip"].split(".")[:2])) == rel.major_minor]
         data = {"rocm": rel.rocm, "hip_version": None, "hip_major_minor": ".".join(map(str, rel.major_minor)),
                 "exact": False, "sources": rel.as_dict()["sources"]}
-        data["constraint"] = line = minor_constraint(*rel.major_minor)
+        data["constraints"] = lines = every_name(minor_constraint, *rel.major_minor)
+        data["constraint"] = lines[0]
         data["warning"] = rel.warning() + ("" if built else " " + _not_built(rel.hip_text, rel.rocm))
         print(f"warning: {data['warning']}", file=sys.stderr)
         # pip and uv accept an inline comment: a constraints file written from stdout says it too
-        _emit(args, data, f"{line}  # HIP {rel.hip_text}: patch unknown for ROCm {rel.rocm}")
+        lines = [f"{lines[0]}  # HIP {rel.hip_text}: patch unknown for ROCm {rel.rocm}", *lines[1:]]
+        _emit(args, data, "\n".join(lines))
         return OK
     if hip is None and rel is not None:
         hip = rel.hip
     if hip is None:
         hip, _ = _target_hip(args, quick=True)
-    line = constraint(hip)
-    data = {"constraint": line, "hip_version": str(hip)}
+    lines = every_name(constraint, hip)
+    data = {"constraint": lines[0], "constraints": lines, "hip_version": str(hip)}
     note = _require_known(hip)
     if note:
         data["warning"] = note
@@ -668,7 +682,7 @@ def cmd_constraints(args) -> int:
     if rel is not None:
         data.update(rocm=rel.rocm, hip_major_minor=".".join(map(str, rel.major_minor)), exact=True,
                     sources=rel.as_dict()["sources"])
-    _emit(args, data, line)
+    _emit(args, data, "\n".join(lines))
     return OK
 
 
@@ -757,6 +771,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--cuda", action="store_true", help="also install the release's CUDA layer (hip-python-interop: "
                    "cuda.bindings.driver/runtime/nvrtc, pynvml, nvtx on HIP) from the same index; refused beside "
                    "NVIDIA's cuda-python, nvidia-ml-py or nvtx")
+    s.add_argument("--amd-names", action="store_true", help="also install the release's rocm-bindings-* "
+                   "(core, hip, libraries, compiler, systems): metapackages of hip-python of the same version, so "
+                   "that what requires AMD's names (numba-hip) finds them installed at this release")
     s.add_argument("--dry-run", action="store_true", help="resolve and print, install nothing")
     s = add("check", cmd_check, "compare the installed wheel with the runtime it will load",
             "hip-python-select check --python .venv/bin/python --script app.py")
@@ -779,7 +796,8 @@ def parser() -> argparse.ArgumentParser:
     s = add("doctor", cmd_doctor, "detect + check + /dev/kfd, /dev/dri, video/render groups",
             "hip-python-select doctor")
     s.add_argument("--python", metavar="EXE", type=_path, help="target interpreter (default: this one)")
-    s = add("constraints", cmd_constraints, "print a pip/uv constraints line (works without ROCm)",
+    s = add("constraints", cmd_constraints, "print pip/uv constraint lines: hip-python and every other name of "
+            "the release (hip-python-interop, AMD's rocm-bindings-*), one range (works without ROCm)",
             "hip-python-select constraints --rocm-version 6.4.3   # hip-python>=6.4.43484.0,<6.4.43485")
     s.add_argument("--hip-version", metavar="X")
     s.add_argument("--rocm-version", metavar="Y")

@@ -19,8 +19,7 @@ import subprocess
 from typing import List, Optional
 
 from . import errors
-
-DIST = "hip-python-interop"
+from .distributions import INTEROP as DIST
 # NVIDIA's distributions -> the import name they share with the layer (cuda-python is the
 # metapackage of cuda-bindings; nvidia-ml-py installs pynvml.py, pynvml before 12 a pynvml package)
 NVIDIA = {"cuda-bindings": "cuda.bindings", "cuda-python": "cuda.bindings", "nvidia-ml-py": "pynvml",
@@ -63,21 +62,24 @@ def requirement(version: str) -> str:
     return f"{DIST}=={version}"
 
 
-def command(python: str, version: str, use_uv: bool, passthrough: List[str]) -> List[str]:
-    """pip/uv installing the layer of ``version`` from the same locations (``passthrough``); no
-    dependencies: its one dependency is the hip-python ``install`` just put there."""
+def command(python: str, version: str, use_uv: bool, passthrough: List[str],
+            requirements: Optional[List[str]] = None) -> List[str]:
+    """pip/uv installing the layer of ``version`` (or ``requirements``: the release's other
+    distributions, ``install --amd-names``) from the same locations (``passthrough``); no
+    dependencies: their one dependency is the hip-python ``install`` just put there."""
+    reqs = requirements or [requirement(version)]
     if use_uv:
         uv = shutil.which("uv")
         if uv is None:
             raise errors.InstallFailed("--uv was asked for (or the environment is a uv one) but 'uv' is not on PATH")
-        return [uv, "pip", "install", "--python", python, "--no-deps", *passthrough, requirement(version)]
-    return [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-deps", *passthrough,
-            requirement(version)]
+        return [uv, "pip", "install", "--python", python, "--no-deps", *passthrough, *reqs]
+    return [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-deps", *passthrough, *reqs]
 
 
 def install(python: str, version: str, use_uv: bool, passthrough: List[str], timeout: float,
-            pip_stdout: Optional[int] = None) -> None:
-    cmd = command(python, version, use_uv, passthrough)
+            pip_stdout: Optional[int] = None, requirements: Optional[List[str]] = None) -> None:
+    reqs = requirements or [requirement(version)]
+    cmd = command(python, version, use_uv, passthrough, reqs)
     try:
         code = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=pip_stdout, timeout=timeout).returncode
     except subprocess.TimeoutExpired:
@@ -86,6 +88,6 @@ def install(python: str, version: str, use_uv: bool, passthrough: List[str], tim
         code = str(e)
     if code != 0:
         raise errors.InstallFailed(
-            f"hip-python {version} is installed, but installing its CUDA layer ({requirement(version)}) failed "
+            f"hip-python {version} is installed, but installing {' '.join(reqs)} beside it failed "
             f"({code if not isinstance(code, int) else f'exit status {code}'}): does the index have it? "
             f"('./dev build' writes it beside the hip-python wheels). Run the same command again once it does.")

@@ -26,6 +26,7 @@ import re
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import _hipfacts
+from .distributions import MAIN, PINNED
 from .index import Link
 from .version import ROCM_KEYED_MAX_PATCH, HipVersion, grade
 
@@ -207,23 +208,31 @@ def _next_step(hip: HipVersion, rocm_table: Dict[str, str]) -> str:
 # constraints for releases this project builds no wheel of, which covers those today.)
 
 
-def constraint(hip: HipVersion) -> str:
+def constraint(hip: HipVersion, name: str = MAIN) -> str:
     """The pip/uv constraint admitting exactly the wheels of ``hip`` (this project's scheme):
-    ``hip-python>=6.4.43484.0,<6.4.43485`` admits 6.4.43484.N and nothing of 6.4.43485 or 6.5."""
-    return f"hip-python>={hip}.0,<{hip.next_patch()}"
+    ``hip-python>=6.4.43484.0,<6.4.43485`` admits 6.4.43484.N and nothing of 6.4.43485 or 6.5.
+    Every distribution of a release has its hip-python's version, so ``name`` takes the same range."""
+    return f"{name}>={hip}.0,<{hip.next_patch()}"
 
 
-def minor_constraint(major: int, minor: int) -> str:
+def every_name(rule, *args) -> List[str]:
+    """``rule`` (``constraint``, ``minor_constraint``, ``rocm_constraint``) for every name of a
+    release (``distributions.PINNED``, hip-python first): a constraints file pins the whole set,
+    AMD's names included, with the one range of the rule."""
+    return [rule(*args, name=name) for name in PINNED]
+
+
+def minor_constraint(major: int, minor: int, name: str = MAIN) -> str:
     """The constraint admitting every wheel of HIP ``major.minor`` (when the patch is unknown):
     from patch ROCM_KEYED_MAX_PATCH up, so that AMD's ``major.minor.x.y.z`` is never admitted.
     From HIP 7.15 on (ROCm 10.0) the patch restarts at 0 and no ROCm release is numbered
     7.15 or later (ROCm went from 7.14 to 10.0), so AMD's ROCm-keyed versions cannot collide
     there and the range starts at 0: a real HIP 7.16.3 wheel must be admitted."""
     low = 0 if (major, minor) >= (7, 15) else ROCM_KEYED_MAX_PATCH
-    return f"hip-python>={major}.{minor}.{low},<{major}.{minor + 1}"
+    return f"{name}>={major}.{minor}.{low},<{major}.{minor + 1}"
 
 
-def rocm_constraint(rocm: str) -> str:
+def rocm_constraint(rocm: str, name: str = MAIN) -> str:
     """The constraint for AMD's ROCm-keyed releases of one ROCm version."""
     a, b, c = (int(x) for x in rocm.split(".")[:3])
-    return f"hip-python>={a}.{b}.{c}.0,<{a}.{b}.{c + 1}"
+    return f"{name}>={a}.{b}.{c}.0,<{a}.{b}.{c + 1}"
