@@ -326,7 +326,6 @@ print(json.dumps([[x.category.__name__, str(x.message), x.filename] for x in w])
 def test_the_abi3_tree_stages_the_same_layout(wheel, tmp_path):
     """Every wheel of a release is staged by one ``wheel.stage``: the stable-ABI tree (built by
     tests/build/test_abi3.py) gets the same ``rocm`` files, and setuptools is told to package them."""
-    sys.path.insert(0, str(ROOT / "bindings"))
     from hip_build import wheel as wheel_mod
     with zipfile.ZipFile(wheel) as z:
         manifest = json.loads(z.read("hip/_manifest.json"))

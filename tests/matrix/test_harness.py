@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bindings"))
-
 import rootfs  # noqa: E402
 import runtime_matrix as rm  # noqa: E402
 from hip_bindgen import releases  # noqa: E402

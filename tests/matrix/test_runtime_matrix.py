@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bindings"))
 from hip_bindgen import releases  # noqa: E402
 
 RELEASES = releases.short_names()      # releases.json: 5.2.3, 5.7.1, 6.4.3, 7.2.4
