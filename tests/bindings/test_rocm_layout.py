@@ -302,7 +302,7 @@ def test_mypy_strict_passes_on_a_user_file_of_the_new_path(venv, tmp_path):
 def test_amds_distributions_in_the_same_directory_are_reported(wheel, tmp_path):
     amd = amd_wheels()
     assert len(amd) == 2, amd
-    python = make_venv(tmp_path / "both", wheel)
+    python = make_venv(tmp_path / "both", wheel, pip=True)   # AMD's wheels go in by its own pip below
     clean = run(python, "import json, warnings\nwarnings.simplefilter('error')\n"
                         "from rocm.bindings import hip\nprint(json.dumps(hip.__name__))")
     assert clean == "hip.hip"                               # ours alone: no warning

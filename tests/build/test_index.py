@@ -35,7 +35,7 @@ def _installed(py):
 
 @pytest.mark.parametrize("release, hip", [("5.7.1", "5.7.31921"), ("5.2.3", "5.2.21153")])
 def test_pip_installs_each_release_from_the_simple_index(index_dir, tmp_path, release, hip):
-    py = make_venv(tmp_path / "v")
+    py = make_venv(tmp_path / "v", pip=True)
     subprocess.run([str(py), "-m", "pip", "install", "-q", "--pre", "--disable-pip-version-check", "--index-url",
                     (index_dir / "simple").as_uri(), f"hip-python=={hip}.*"], check=True)
     version, reported = _installed(py)
@@ -43,7 +43,7 @@ def test_pip_installs_each_release_from_the_simple_index(index_dir, tmp_path, re
 
 
 def test_find_links_and_uv(index_dir, tmp_path):
-    py = make_venv(tmp_path / "v")
+    py = make_venv(tmp_path / "v", pip=True)
     subprocess.run([str(py), "-m", "pip", "install", "-q", "--pre", "--no-index", "--find-links", str(index_dir),
                     "hip-python>=5.2.21153.0,<5.2.21154"], check=True)
     assert _installed(py)[1] == "5.2.21153"
