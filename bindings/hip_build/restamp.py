@@ -106,6 +106,7 @@ def restamp(wheel: Path, version: str, out_dir: Path) -> Path:
             else:
                 raise RestampError(f"{wheel.name}: RECORD names {row[0]}, which the wheel lacks")
         entries[-1] = (entries[-1][0], buf.getvalue().encode())
+    out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".{target.name}.{os.getpid()}.tmp"
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for info, data in entries:
