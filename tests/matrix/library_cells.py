@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(Path(__file__).resolve().parent)]
+sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "harness")]
 
 import rootfs  # noqa: E402
 from hip_bindgen import debian, libraries, releases  # noqa: E402

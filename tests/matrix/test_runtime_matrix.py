@@ -1,6 +1,6 @@
 """Every wheel against every real HIP runtime (4 x 4), and the user path on each, as root.
 
-One run of ``tests/matrix/runtime_matrix.py`` (the command the README shows) provisions the four
+One run of ``harness/runtime_matrix.py`` (the command the README shows) provisions the four
 Debian root filesystems (cached in ~/.cache/hip-python-dist/rootfs), builds the wheels for
 each suite's Python, runs the sixteen cells and the four user paths, and writes JSON; the
 tests below read that JSON, so every cell and every environment is its own test result.
@@ -54,7 +54,7 @@ def matrix(tmp_path_factory, request) -> dict:
     capture = request.config.pluginmanager.getplugin("capturemanager")
     start = time.monotonic()
     with open(logfile, "w") as log, subprocess.Popen(
-            [sys.executable, "-u", str(ROOT / "tests" / "matrix" / "runtime_matrix.py"), "--json", str(out)],
+            [sys.executable, "-u", str(ROOT / "harness" / "runtime_matrix.py"), "--json", str(out)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
         for line in proc.stdout:
             log.write(line)
