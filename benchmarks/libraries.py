@@ -46,7 +46,7 @@ import nullrt  # noqa: E402
 from _common import CACHE, RESULTS, ROOT, cython_module, log, run, venv_with  # noqa: E402
 from callgrind import per_call  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "harness"))
 
 NULL_RELEASE = "6.4.3"
 # (library, function, arguments as Python source, the floor's function of that C shape)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "bindings"))
 
 def c_source(manifest: dict, strings: bool = False) -> str:
     """The recording null runtime's generator with recording off: one generator for both."""
-    sys.path.insert(0, str(ROOT / "tests" / "compat"))
+    sys.path.insert(0, str(ROOT / "harness"))
     import nullrt_recorder
 
     src = nullrt_recorder.c_source(manifest, record=False)

@@ -10,8 +10,8 @@
   ./dev build --list | --dry-run | --check-tools | --github-matrix
 
 Releases come from releases.json (the one data file); headers from Debian's archives,
-pinned by sha256.  A build whose headers, generator and version are unchanged is not
-rebuilt.  The build itself is the library ``bindings/hip_build/matrix.py``; this is its
+pinned by sha256.  A build whose headers, generator and build pins are unchanged is not
+rebuilt; when only the version moved (a new commit), the cached wheel is restamped.  The build itself is the library ``bindings/hip_build/matrix.py``; this is its
 command line.  Exit codes: 0 built, 1 a build failed, 2 bad selection or input, 3 version
 (git) problem, 4 a tool the build needs is missing.
 """

@@ -16,6 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bindings"))
+sys.path.insert(0, str(ROOT / "harness"))   # the tools the tests share with ./dev matrix and benchmarks/
 
 from hip_bindgen import debian  # noqa: E402
 

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 WHEEL_FACTS = ROOT / "bindings" / "hip" / "_hipfacts.py"
 RESOLVER_FACTS = ROOT / "resolver" / "src" / "hip_python_select" / "_hipfacts.py"
-CODE = [p for d in ("bindings", "resolver/src", "scripts", "benchmarks", "tests/matrix")
+CODE = [p for d in ("bindings", "resolver/src", "scripts", "benchmarks", "harness", "tests/matrix")
         for p in (ROOT / d).rglob("*") if p.suffix in (".py", ".pxi") and p.is_file()]
 
 

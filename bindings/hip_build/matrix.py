@@ -22,7 +22,7 @@ from typing import Callable, Optional
 
 from hip_bindgen import libraries, parse, sources
 
-from . import amd_names, interop, project, publish, pythons, wheel
+from . import amd_names, interop, project, publish, pythons, restamp, wheel
 
 BUILD = project.ROOT / "build"
 LOGS = BUILD / "logs"
@@ -39,7 +39,8 @@ def selected(name: str, patterns) -> bool:
 
 @dataclass
 class Result:
-    """One build: its identifier, what happened (built / cached / failed), the wheel or the error."""
+    """One build: its identifier, what happened (built / cached / stamped: the cached wheel under
+    this version / failed), the wheel or the error."""
     ident: str
     hip: str
     python: str
@@ -80,7 +81,7 @@ class Report:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "index": str(self.index) if self.index else None, "seconds": self.seconds,
-                "built": self.count("built"), "cached": self.count("cached"), "failed": len(self.failed),
+                "built": self.count("built"), "cached": self.count("cached"), "stamped": self.count("stamped"), "failed": len(self.failed),
                 "results": [r.as_dict() for r in self.results],
                 "interop": {h: str(p) for h, p in sorted(self.interop.items())},
                 "amd_names": {h: [str(p) for p in ps] for h, ps in sorted(self.amd_names.items())}}
@@ -96,14 +97,34 @@ def manifest_for(rel: dict, libs: "set[str] | None" = None) -> dict:
     return manifest
 
 
+def content_key(manifest: dict, py_version: str) -> str:
+    """The build cache's key: everything that shapes the wheel's bytes except its version
+    (the headers' manifest, the generator and static files, the build pins, the Python)."""
+    parts = [parse.dumps(manifest), wheel.generator_digest(), py_version, project.requires_python(),
+             project.source_date_epoch(), *project.build_requirements()]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def build_one(manifest: dict, version: str, py_version: str, interpreter: str, out: Path,
               jobs: int) -> tuple[Path, str]:
-    """(wheel, 'built' | 'cached') for one release and one Python."""
+    """(wheel, 'built' | 'cached' | 'stamped') for one release and one Python.
+
+    The cache is keyed on what shapes the compiled wheel, not on its version (which counts
+    commits): a wheel whose version alone is stale is restamped ('stamped', well under a
+    second), giving the bytes a fresh build of that version gives."""
     hip = manifest["hip_version"]["string"]
-    key = hashlib.sha256((parse.dumps(manifest) + wheel.generator_digest() + version + py_version).encode()).hexdigest()
+    key = content_key(manifest, py_version)
     cached = publish.cached_wheel(out, key)
-    if cached:
+    if cached and restamp.version_of(cached) == restamp.normalized(version):
         return cached, "cached"
+    if cached:
+        try:
+            final = restamp.restamp(cached, version, out)
+        except restamp.RestampError:
+            pass   # a wheel of another shape (an older generator): built afresh below
+        else:
+            publish.remember(out, key, final)
+            return final, "stamped"
     # one staging tree per output index and process: two builds of one wheel at once (two test
     # runs into build/test-wheels) never write or delete each other's tree
     slot = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:8] + f"-{os.getpid()}"
@@ -194,7 +215,8 @@ def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, sele
 
 def summary(report: Report, retry: list) -> list[str]:
     """The closing lines: counts, the index, and (on failure) the command that retries the failed builds."""
-    lines = [f"{report.count('built')} built, {report.count('cached')} cached, {len(report.failed)} failed "
+    stamped = f"{report.count('stamped')} restamped, " if report.count("stamped") else ""
+    lines = [f"{report.count('built')} built, {report.count('cached')} cached, {stamped}{len(report.failed)} failed "
              f"of {len(report.results)} in {report.seconds:.1f}s; index: {report.index}"]
     if report.failed:
         ids = ",".join(r.ident for r in report.failed)

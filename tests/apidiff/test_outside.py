@@ -6,15 +6,12 @@ import os
 import re
 import shlex
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "resolver" / "src"))
-
 from hip_python_select import manifests as M  # noqa: E402
 from hip_python_select import rocm  # noqa: E402
 

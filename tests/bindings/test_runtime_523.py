@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-import hiprtc_sample  # tests/: the sample the runtime matrix's user path runs too
+import hiprtc_sample  # harness/: the sample the runtime matrix's user path runs too
 
 
 def test_runtime_version(run_523):

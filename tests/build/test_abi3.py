@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "tests")]
 from hip_build import publish, pythons, wheel  # noqa: E402
 from wheels_for_tests import build_wheels  # noqa: E402
 

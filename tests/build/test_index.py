@@ -1,10 +1,12 @@
 """wheels/ as an index: pip, uv and --find-links install from it; wheels are audited and reproducible."""
+import base64
 import hashlib
 import json
 import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +35,7 @@ def _installed(py):
 
 @pytest.mark.parametrize("release, hip", [("5.7.1", "5.7.31921"), ("5.2.3", "5.2.21153")])
 def test_pip_installs_each_release_from_the_simple_index(index_dir, tmp_path, release, hip):
-    py = make_venv(tmp_path / "v")
+    py = make_venv(tmp_path / "v", pip=True)
     subprocess.run([str(py), "-m", "pip", "install", "-q", "--pre", "--disable-pip-version-check", "--index-url",
                     (index_dir / "simple").as_uri(), f"hip-python=={hip}.*"], check=True)
     version, reported = _installed(py)
@@ -41,7 +43,7 @@ def test_pip_installs_each_release_from_the_simple_index(index_dir, tmp_path, re
 
 
 def test_find_links_and_uv(index_dir, tmp_path):
-    py = make_venv(tmp_path / "v")
+    py = make_venv(tmp_path / "v", pip=True)
     subprocess.run([str(py), "-m", "pip", "install", "-q", "--pre", "--no-index", "--find-links", str(index_dir),
                     "hip-python>=5.2.21153.0,<5.2.21154"], check=True)
     assert _installed(py)[1] == "5.2.21153"
@@ -74,15 +76,49 @@ def test_auditwheel_names_a_manylinux_tag_and_nothing_is_grafted(index_dir):
 
 
 def test_rebuild_gives_identical_bytes(tmp_path):
-    """Same commit, same headers: the wheel's sha256 does not change (SOURCE_DATE_EPOCH, fixed paths)."""
+    """Same headers and generator: a fresh build of another revision is, byte for byte, the cached
+    wheel restamped with that version (SOURCE_DATE_EPOCH, fixed paths; only the version differs,
+    which is what lets the build cache skip the compiler when only the commit count moved)."""
+    from hip_build import restamp
+
     first = build_wheel("5.2.3")
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/build_matrix.py"), "--hip", "5.2.3", "--python",
-                           "current", "--allow-dirty", "--no-cache", "--out", str(tmp_path)],
+                           "current", "--libraries", "none", "--revision", "1", "--no-cache", "--out", str(tmp_path)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (second,) = tmp_path.glob(f"*-{TAG}-*.whl")
-    assert second.name == first.name
-    assert hashlib.sha256(second.read_bytes()).digest() == hashlib.sha256(first.read_bytes()).digest()
+    assert restamp.version_of(second) == "5.2.21153.1" != restamp.version_of(first)
+    stamped = restamp.restamp(first, "5.2.21153.1", tmp_path / "stamped")
+    assert stamped.name == second.name
+    assert hashlib.sha256(stamped.read_bytes()).digest() == hashlib.sha256(second.read_bytes()).digest()
+    back = restamp.restamp(second, restamp.version_of(first), tmp_path / "back")
+    assert back.name == first.name and back.read_bytes() == first.read_bytes()
+
+
+def test_a_new_revision_restamps_the_cached_wheel_instead_of_compiling(tmp_path):
+    """The build cache's key leaves the version out: with the cache of build_wheel's build at hand,
+    another revision is 'stamped' (no compiler), and the wheel says its new version when imported."""
+    first = build_wheel("5.2.3")
+    shutil.copy(first, tmp_path)
+    shutil.copy(TEST_WHEELS / ".build-cache.json", tmp_path)
+    results = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/build_matrix.py"), "--hip", "5.2.3", "--python",
+                           "current", "--revision", "2", "--libraries", "none", "--out", str(tmp_path),
+                           "--json", str(results)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (build,) = json.loads(results.read_text())["results"]
+    assert build["status"] == "stamped", build
+    assert "1 restamped" in proc.stdout
+    py = make_venv(tmp_path / "venv", Path(build["wheel"]))
+    assert _installed(py) == ["5.2.21153.2", "5.2.21153"]
+    with zipfile.ZipFile(build["wheel"]) as z:   # RECORD names every file with its hash, itself last
+        rows = [r.split(",") for r in z.read("hip_python-5.2.21153.2.dist-info/RECORD").decode().split()]
+        files = [n for n in z.namelist() if not n.endswith("/")]
+        assert [r[0] for r in rows] == files and rows[-1] == ["hip_python-5.2.21153.2.dist-info/RECORD", "", ""]
+        for name, digest, size in rows[:-1]:
+            data = z.read(name)
+            assert digest == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert int(size) == len(data)
 
 
 def test_selection_errors_are_clear():

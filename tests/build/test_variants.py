@@ -19,7 +19,6 @@ import pytest
 
 from conftest import ROOT, build_wheel
 
-sys.path.insert(0, str(ROOT / "bindings"))
 from hip_build import variants  # noqa: E402
 
 SCHEMAS = Path(__file__).parent / "data" / "variants-schema"

@@ -14,11 +14,7 @@ and the exception type it must raise (``"accept"``: the call must reach C).
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings"))
-from hip_bindgen import params as P  # noqa: E402
+from hip_bindgen import params as P
 
 T, V, O = "TypeError", "ValueError", "OverflowError"
 MODULES = ("hip", "hiprtc")   # the runtime's modules; a ROCm library's manifest: its own module

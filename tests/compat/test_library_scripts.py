@@ -54,9 +54,6 @@ def test_on_the_null_libraries_every_script_runs_to_ok(nulls, release, name):
 
 
 def test_the_wheels_have_the_libraries_of_their_release(nulls):
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings"))
     from hip_bindgen import libraries
     for release, libs in RELEASE_LIBRARIES.items():
         assert sorted(libraries.of_release(release)) == sorted(libs) == sorted(nulls[release].libraries)

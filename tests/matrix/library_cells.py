@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "tests"), str(Path(__file__).resolve().parent)]
+sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "harness")]
 
 import rootfs  # noqa: E402
 from wheels_for_tests import interop_wheel  # noqa: E402

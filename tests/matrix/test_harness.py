@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bindings"))
-
 import rootfs  # noqa: E402
 import runtime_matrix as rm  # noqa: E402
 from hip_bindgen import releases  # noqa: E402
@@ -48,7 +46,7 @@ def test_table_marks_a_cell_that_differs():
 
 
 def test_expected_table_needs_no_root():
-    out = subprocess.run([sys.executable, str(ROOT / "tests" / "matrix" / "runtime_matrix.py"), "--expected"],
+    out = subprocess.run([sys.executable, str(ROOT / "harness" / "runtime_matrix.py"), "--expected"],
                          capture_output=True, text=True, check=True).stdout
     rows = [r for r in out.splitlines() if r.startswith("| wheel")]
     assert len(rows) == 4 and all(r.count("| ok ") == 1 for r in rows)

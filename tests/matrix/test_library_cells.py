@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "tests"), str(ROOT / "tests" / "matrix"),
-                str(ROOT / "tests" / "compat")]
+sys.path.insert(0, str(ROOT / "tests" / "compat"))   # library_scripts, beside the null-runtime tests
 import library_cells as lc  # noqa: E402
 import library_scripts  # noqa: E402
 from hip_bindgen import libraries, releases  # noqa: E402

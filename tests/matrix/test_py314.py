@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "tests"), str(ROOT / "tests" / "matrix")]
 import rootfs  # noqa: E402
 from hip_build import publish  # noqa: E402
 from wheels_for_tests import build_wheel  # noqa: E402

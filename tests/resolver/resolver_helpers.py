@@ -16,10 +16,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "resolver" / "src"
 DATA = Path(__file__).with_name("data")
-if str(SRC) not in sys.path:
-    sys.path.insert(0, str(SRC))
-if str(ROOT / "bindings") not in sys.path:
-    sys.path.insert(0, str(ROOT / "bindings"))
 
 
 def clean_env(**extra) -> dict:

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Every hip-python wheel against every real HIP runtime: the 4 x 4 matrix, one command (as root).
 
-  python tests/matrix/runtime_matrix.py                 # provision, build, run; table + build/runtime-matrix.json
-  python tests/matrix/runtime_matrix.py --expected      # the expected table only (no root needed)
-  python tests/matrix/runtime_matrix.py --releases 5.2.3,7.2.4 --json out.json
+  python harness/runtime_matrix.py                 # provision, build, run; table + build/runtime-matrix.json
+  python harness/runtime_matrix.py --expected      # the expected table only (no root needed)
+  python harness/runtime_matrix.py --releases 5.2.3,7.2.4 --json out.json
 
 Each supported release gets a root filesystem of its Debian suite holding its real runtime,
 hiprtc and hipconfig (``rootfs.py`` beside this file, cached in
@@ -45,10 +45,8 @@ import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bindings"))
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import hiprtc_sample  # noqa: E402
 import rootfs  # noqa: E402
@@ -57,7 +55,7 @@ from hip_bindgen import debian, parse, releases  # noqa: E402
 from hip_build import gitversion, matrix, project, publish, pythons  # noqa: E402
 
 WORK = ROOT / "build" / "runtime-matrix"
-HOST_WHEELS = ROOT / "build" / "test-wheels"        # shared with tests/wheels_for_tests.py
+HOST_WHEELS = ROOT / "build" / "test-wheels"        # shared with harness/wheels_for_tests.py
 DEFAULT_JSON = ROOT / "build" / "runtime-matrix.json"
 IN_ROOT = "/opt/hip-matrix"               # the harness's files inside each root filesystem
 RUN = f"{IN_ROOT}/run-{os.getpid()}"     # this run's workspace there (concurrent runs never collide)
@@ -248,7 +246,7 @@ _host_builds = threading.Lock()
 
 
 # The cells test hip and hiprtc against each runtime: their wheels carry no ROCm library module,
-# as the other tests' wheels (tests/wheels_for_tests.py), so a wheel built by either is reused
+# as the other tests' wheels (harness/wheels_for_tests.py), so a wheel built by either is reused
 NO_LIBRARIES: set = set()
 
 

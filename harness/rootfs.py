@@ -46,7 +46,7 @@ from typing import Callable, Iterator, NamedTuple, Optional
 
 if __name__ == "__main__":   # ./dev clean --cache runs this file
     import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bindings"))
 
 from hip_bindgen import debian, releases  # noqa: E402
 

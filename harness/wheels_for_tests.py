@@ -50,11 +50,15 @@ def interop_wheel(wheel: Path) -> Path | None:
     return layer if layer.is_file() else None
 
 
-def make_venv(path: Path, *wheels: Path) -> Path:
-    venv.EnvBuilder(with_pip=True, clear=True).create(path)
+def make_venv(path: Path, *wheels: Path, pip: bool = False) -> Path:
+    """A fresh venv at ``path`` with ``wheels`` installed by pip; ``pip=True``: with its own pip,
+    for a test that runs ``python -m pip`` in it.  Without, this suite's pip installs into it
+    (``pip --python``): a venv's own pip costs ~4 s of CPU (ensurepip) and most never use it."""
+    venv.EnvBuilder(with_pip=pip, clear=True).create(path)
     py = path / "bin" / "python"
     if wheels:
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-index", "--disable-pip-version-check",
+        installer = [str(py), "-m", "pip"] if pip else [sys.executable, "-m", "pip", "--python", str(py)]
+        subprocess.run([*installer, "install", "-q", "--no-index", "--disable-pip-version-check",
                         *map(str, wheels)], check=True)
     return py
 

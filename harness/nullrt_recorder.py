@@ -81,8 +81,6 @@ static void nullrt_extra(FILE* f, void** extra) {
 def c_source(manifest: dict, record: bool = True) -> str:
     """C of a null runtime for ``manifest``: with ``record``, each call logs as above; without,
     it does nothing at all (``benchmarks/nullrt.py``: a timed call must not do I/O)."""
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings"))
     from hip_bindgen import emit
     from hip_bindgen import params as P
 
