@@ -353,6 +353,8 @@ def prepare_workspace(env: rootfs.Rootfs, wheels: dict) -> Path:
     for whl in wheels.values():
         shutil.copyfile(whl, run_dir / "wheels" / whl.name)
     publish.write_index(run_dir / "wheels")
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    shutil.copy2(uv, run_dir / "uv")     # the pinned uv of requirements-dev.txt (runs on every suite's libc)
     shutil.copytree(ROOT / "resolver", run_dir / "resolver",
                     ignore=shutil.ignore_patterns("*.egg-info", "build", "dist", "__pycache__", ".*"))
     return run_dir
@@ -376,11 +378,24 @@ def user_path(env: rootfs.Rootfs, wheels: dict) -> dict:
     steps["install"] = run_in(root, [sel, "install", "--index-url", index, *pre])
     steps["import silent"] = run_in(root, [f"{venv}/bin/python", "-c", "import hip, hip.hip, hip.hiprtc"])
     steps["calls"] = run_in(root, [f"{venv}/bin/python", "-c", USER_CODE], timeout=CELL_TIMEOUT)
+    # The installer alone: `config --for uv` (detecting this root's runtime) names the per-release
+    # index, whose static property lets uv's wheel-variants preview take the variant wheel without a
+    # plugin; the provider plugin, asked directly, answers what detect answers.
+    steps["config --for uv"] = run_in(root, [sel, "config", "--for", "uv", "--index", f"{RUN}/wheels",
+                                             "--write", f"{RUN}/uv.toml"])
+    uv = [f"{RUN}/uv"]
+    steps["uv venv"] = run_in(root, uv + ["venv", "-q", "--python", "python3", f"{RUN}/uvenv"], env=UV_ENV)
+    steps["uv install"] = run_in(root, uv + ["pip", "install", "--config-file", f"{RUN}/uv.toml", "--python",
+                                             f"{RUN}/uvenv/bin/python", "--prerelease", "allow", "hip-python"],
+                                 env=UV_ENV)
+    steps["uv installed"] = run_in(root, [f"{RUN}/uvenv/bin/python", "-c", VARIANT_CODE])
+    steps["provider"] = run_in(root, [f"{venv}/bin/python", "-c", PROVIDER_CODE])
     for s in steps.values():
         s.pop("argv", None)
 
     problems = []
-    for name in ("venv", "pip install resolver", "detect", "install", "calls"):
+    for name in ("venv", "pip install resolver", "detect", "install", "calls", "config --for uv", "uv venv",
+                 "uv install", "uv installed", "provider"):
         if steps[name]["returncode"] != 0:
             problems.append(f"{name}: exit {steps[name]['returncode']}: {(steps[name]['stderr'] or steps[name]['stdout'])[-800:].strip()}")
     detect = _json_blob(steps["detect"]["stdout"])
@@ -394,6 +409,13 @@ def user_path(env: rootfs.Rootfs, wheels: dict) -> dict:
     res["installed"] = installed.get("version")
     if installed.get("hip") != hip:
         problems.append(f"install: the installed wheel is HIP {installed.get('hip')}, not {hip}")
+    res["uv"] = by_uv = last_json(steps["uv installed"]["stdout"]) or {}
+    if by_uv != {"hip": hip, "variant": True, "warnings": []}:
+        problems.append(f"uv with wheel variants: installed {by_uv}, want the variant wheel of HIP {hip}, silent")
+    res["provider"] = provided = (last_json(steps["provider"]["stdout"]) or {}).get("supported")
+    detected = (detect or {}).get("hip_version")
+    if provided != [["version", [detected]]]:
+        problems.append(f"variant provider: supports {provided}, detect finds {detected}")
     silent = steps["import silent"]
     if silent["returncode"] != 0 or silent["stdout"] or silent["stderr"]:
         problems.append(f"import hip is not silent: exit {silent['returncode']}, output {silent['stdout'] + silent['stderr']!r}")
@@ -410,6 +432,19 @@ def user_path(env: rootfs.Rootfs, wheels: dict) -> dict:
     res["problems"] = problems
     res["ok"] = not problems
     return res
+
+
+# uv in the root: no network, no managed Python, no cache shared with the host
+UV_ENV = {"UV_OFFLINE": "1", "UV_PYTHON_DOWNLOADS": "never", "UV_NO_CACHE": "1"}
+VARIANT_CODE = """import json, warnings, importlib.metadata as m
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always"); import hip
+files = [str(f) for f in m.distribution("hip-python").files]
+print(json.dumps({"hip": hip.HIP_VERSION_STRING, "variant": any(f.endswith(".dist-info/variant.json") for f in files),
+                  "warnings": [str(x.message) for x in w]}))"""
+PROVIDER_CODE = """import json
+from hip_python_select import variant_provider as p
+print(json.dumps({"supported": [[c.name, c.values] for c in p.get_supported_configs()]}))"""
 
 
 def _json_blob(text: str):

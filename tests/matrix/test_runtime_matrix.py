@@ -129,6 +129,19 @@ def test_user_path(matrix, release):
     assert u["ok"], u["problems"]
 
 
+@pytest.mark.parametrize("release", RELEASES)
+def test_the_installer_alone_picks_the_variant(matrix, release):
+    """On each suite's real runtime: uv's wheel-variants preview, pointed by `config --for uv` at the
+    per-release index, installs the variant wheel of the machine's release with no plugin, and the
+    provider plugin supports exactly the version detect reads."""
+    (u,) = [x for x in matrix["user_path"] if x["release"] == HIP[release]]
+    for name in ("config --for uv", "uv venv", "uv install", "uv installed", "provider"):
+        step = u["steps"][name]
+        assert step["returncode"] == 0, f"{name}: {step['stdout'][-1500:]}{step['stderr'][-1500:]}"
+    assert u["uv"] == {"hip": HIP[release], "variant": True, "warnings": []}, u["uv"]
+    assert u["provider"] == [["version", [HIP[release]]]], u["provider"]
+
+
 def test_one_command_reports_every_cell(matrix):
     assert len(matrix["cells"]) == 16 and len(matrix["user_path"]) == 4
     assert matrix["returncode"] == (0 if all(c["ok"] for c in matrix["cells"] + matrix["user_path"]) else 1)
