@@ -89,6 +89,9 @@ OVERRIDES: dict[tuple[str, str], str] = {
     # inputs declared non-const (AMD's amdsmi takes them in)
     ("amdsmi_set_cpu_pwr_efficiency_mode", "utilization"): "pointer",
     ("amdsmi_set_cpu_pwr_efficiency_mode", "ppt_limit"): "pointer",
+    # comgr: a metadata map's or list's size is an out (every other size_t* size is in/out)
+    ("amd_comgr_get_metadata_map_size", "size"): "out",
+    ("amd_comgr_get_metadata_list_size", "size"): "out",
     # hipFFT Xt: one work-area size per GPU of the plan
     ("hipfftXtMakePlanMany", "workSize"): "pointer",
     ("hipfftXtGetSizeMany", "workSize"): "pointer",
@@ -100,7 +103,7 @@ OVERRIDES: dict[tuple[str, str], str] = {
 LIBRARY_PREFIXES = {"hipblas": ("hipblas",), "hipfft": ("hipfft",), "hiprand": ("hiprand",),
                     "hipsparse": ("hipsparse",), "hipsolver": ("hipsolver",), "rccl": ("nccl", "pnccl"),
                     "roctx": ("roctx",), "hipblaslt": ("hipblasLt",), "hipsparselt": ("hipsparseLt",),
-                    "amdsmi": ("amdsmi_",)}
+                    "amdsmi": ("amdsmi_",), "amd_comgr": ("amd_comgr_",)}
 LIBRARY_SCALAR_OUTS = {
     "hipblas": frozenset({"mode", "atomics_mode", "math_mode"}),
     "hipfft": frozenset({"version", "value", "workSize"}),
@@ -119,6 +122,9 @@ LIBRARY_SCALAR_OUTS = {
                          "power_efficiency_mode", "ppower", "ppt_limit", "processor_type", "revision",
                          "sdps_limit", "sensor_count", "tdelta", "temp", "threshold", "utilization",
                          "vcn_busy_percent"}),
+    # counts, the interface version, and the enums a query answers (AMD's returns these; every
+    # size_t* size is an in/out length of the caller's buffer)
+    "amd_comgr": frozenset({"count", "major", "minor", "kind", "language", "logging"}),
 }
 # A pointer parameter whose pointee is not const is written by C, so the wrapper wants a
 # writable buffer there (``bytes``, a read-only memoryview or a read-only CUDA array is a
