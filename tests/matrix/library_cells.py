@@ -231,6 +231,86 @@ def name(x):
     return getattr(x, "name", x)
 def text(b):
     return b.decode() if isinstance(b, bytes) else b
+def comgr_round_trip(m):
+    """The real comgr, no GPU: a HIP kernel compiled for gfx90a (source -> bitcode with the device
+    libraries -> linked -> relocatable -> executable code object), then its metadata read back.
+    Each step's status is recorded; a failing action's log is kept (why, in the suite's words)."""
+    K, S = m.amd_comgr_data_kind_t, m.amd_comgr_status_t
+    steps = {}
+    def ok(label, res):
+        st = res[0] if isinstance(res, tuple) else res
+        steps[label] = name(st)
+        if st != S.AMD_COMGR_STATUS_SUCCESS:
+            raise RuntimeError(f"{label}: {name(st)}")
+        return res
+    def data_set():
+        s = m.amd_comgr_data_set_t()
+        ok("create_data_set", m.amd_comgr_create_data_set(s))
+        return s
+    def contents(d, getter=m.amd_comgr_get_data):
+        size = ctypes.c_size_t(0)     # in/out: the size, then the bytes
+        ok("size", getter(d, ctypes.addressof(size), None))
+        buf = ctypes.create_string_buffer(size.value)
+        ok("read", getter(d, ctypes.addressof(size), buf))
+        return buf.raw[:size.value]
+    def md_string(node):
+        size = ctypes.c_size_t(0)
+        ok("metadata size", m.amd_comgr_get_metadata_string(node, ctypes.addressof(size), None))
+        buf = ctypes.create_string_buffer(size.value)
+        ok("metadata string", m.amd_comgr_get_metadata_string(node, ctypes.addressof(size), buf))
+        return buf.value.decode()
+    src = (b'#define __global__ __attribute__((global))\n'
+           b'extern "C" __global__ void hip_python_probe(float *a) { a[0] = 42.0f; }\n')
+    source = data_set()
+    d = m.amd_comgr_data_t()
+    ok("create_data", m.amd_comgr_create_data(K.AMD_COMGR_DATA_KIND_SOURCE, d))
+    ok("set_data", m.amd_comgr_set_data(d, len(src), src))
+    ok("set_data_name", m.amd_comgr_set_data_name(d, b"probe.hip"))
+    ok("data_set_add", m.amd_comgr_data_set_add(source, d))
+    info = m.amd_comgr_action_info_t()
+    ok("create_action_info", m.amd_comgr_create_action_info(info))
+    ok("set_isa_name", m.amd_comgr_action_info_set_isa_name(info, b"amdgcn-amd-amdhsa--gfx90a"))
+    ok("set_language", m.amd_comgr_action_info_set_language(info, m.amd_comgr_language_t.AMD_COMGR_LANGUAGE_HIP))
+    # no HIP headers: the kernel spells __global__ itself (-nogpuinc: no wrapper headers either)
+    ok("set_option_list", m.amd_comgr_action_info_set_option_list(info, [b"-O2", b"-nogpuinc"], 2))
+    done, prev = [], source
+    for action in ("COMPILE_SOURCE_WITH_DEVICE_LIBS_TO_BC", "LINK_BC_TO_BC", "CODEGEN_BC_TO_RELOCATABLE",
+                   "LINK_RELOCATABLE_TO_EXECUTABLE"):
+        nxt = data_set()
+        r = m.amd_comgr_do_action(getattr(m.amd_comgr_action_kind_t, "AMD_COMGR_ACTION_" + action), info, prev, nxt)
+        st = r[0] if isinstance(r, tuple) else r
+        if st != S.AMD_COMGR_STATUS_SUCCESS:
+            n = m.amd_comgr_action_data_count(nxt, K.AMD_COMGR_DATA_KIND_LOG)[1]
+            logs = []
+            for i in range(n):
+                ld = m.amd_comgr_data_t()
+                m.amd_comgr_action_data_get_data(nxt, K.AMD_COMGR_DATA_KIND_LOG, i, ld)
+                logs.append(contents(ld).decode(errors="replace")[-1500:])
+            return {"actions": done, "failed": [action, name(st), logs]}
+        done.append(action)
+        prev = nxt
+    st, n = m.amd_comgr_action_data_count(prev, K.AMD_COMGR_DATA_KIND_EXECUTABLE)
+    exe = m.amd_comgr_data_t()
+    ok("get executable", m.amd_comgr_action_data_get_data(prev, K.AMD_COMGR_DATA_KIND_EXECUTABLE, 0, exe))
+    elf = contents(exe)
+    isa = contents(exe, m.amd_comgr_get_data_isa_name).rstrip(b"\0").decode()
+    md = m.amd_comgr_metadata_node_t()
+    ok("get_data_metadata", m.amd_comgr_get_data_metadata(exe, md))
+    kernels = m.amd_comgr_metadata_node_t()
+    ok("lookup amdhsa.kernels", m.amd_comgr_metadata_lookup(md, b"amdhsa.kernels", kernels))
+    count = ok("list size", m.amd_comgr_get_metadata_list_size(kernels))[1]
+    names = []
+    for i in range(count):
+        k, nm = m.amd_comgr_metadata_node_t(), m.amd_comgr_metadata_node_t()
+        ok("index", m.amd_comgr_index_list_metadata(kernels, i, k))
+        ok("lookup .name", m.amd_comgr_metadata_lookup(k, b".name", nm))
+        names.append(md_string(nm))
+    for node in (md, kernels):
+        ok("destroy_metadata", m.amd_comgr_destroy_metadata(node))
+    ok("release_data", m.amd_comgr_release_data(exe))
+    ok("destroy_action_info", m.amd_comgr_destroy_action_info(info))
+    return {"actions": done, "executables": n, "elf": elf[:4].hex(), "elf_bytes": len(elf), "isa": isa,
+            "kernels": names, "steps": sorted(set(steps.values()))}
 try:
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
@@ -309,6 +389,19 @@ try:
             call("amdsmi_status_code_to_string", lambda: [text(x) if isinstance(x, bytes) else name(x) for x in
                                                           m.amdsmi_status_code_to_string(m.amdsmi_status_t.AMDSMI_STATUS_INVAL)])
             call("amdsmi_init", lambda: name(m.amdsmi_init(m.amdsmi_init_flags_t.AMDSMI_INIT_AMD_GPUS)[0]))
+        m = mods.get("amd_comgr")
+        if m:
+            call("amd_comgr_get_version", lambda: [name(x) for x in m.amd_comgr_get_version()])
+            call("amd_comgr_status_string", lambda: [text(x) if isinstance(x, bytes) else name(x) for x in
+                                                     m.amd_comgr_status_string(m.amd_comgr_status_t.AMD_COMGR_STATUS_ERROR)])
+            def isas():   # the targets this comgr knows, by index
+                e, n = m.amd_comgr_get_isa_count()
+                found = []
+                for i in range(n):
+                    found.append(text(m.amd_comgr_get_isa_name(i)[1]))   # a const char** out: AMD's (status, name)
+                return [name(e), n, found]
+            call("amd_comgr isas", isas)
+            call("comgr round trip", lambda: comgr_round_trip(m))
         out["loaded"] = _loader.report()
         with open("/proc/self/maps") as f:
             maps = f.read().split("\n")
