@@ -349,6 +349,8 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
     elif ret == _RET_VOID:
         if nouts == 0:
             return None if F.lead < 0 else (_e(F.lead, 0),)   # roctx: None; RCCL: (ncclSuccess,)
+        if F.lead >= 0:   # AMD's (SUCCESS, *outs): a void result is no element (amd_comgr_get_version)
+            return _hp_outs(F, o, a, _e(F.lead, 0))
     elif ret == _RET_CSTR:
         if nouts == 0:
             return _cstr1(<const char*>r.p, fi, F.lead)   # a static string's tuple, reused

@@ -54,7 +54,7 @@ MISSING_STATUS = {"hipblasStatus_t": ("HIPBLAS_STATUS_NOT_SUPPORTED", "HIPBLAS_S
                   "hipsolverStatus_t": ("HIPSOLVER_STATUS_NOT_SUPPORTED", "HIPSOLVER_STATUS_INTERNAL_ERROR"),
                   "ncclResult_t": ("ncclSystemError", "ncclInternalError"),
                   "amdsmi_status_t": ("AMDSMI_STATUS_NOT_SUPPORTED", "AMDSMI_STATUS_INTERNAL_EXCEPTION"),
-                  "amd_comgr_status_t": ("AMD_COMGR_STATUS_ERROR",)}
+                  "amd_comgr_status_s": ("AMD_COMGR_STATUS_ERROR",)}
 ERROR_ON_MISSING.update(MISSING_STATUS)
 
 

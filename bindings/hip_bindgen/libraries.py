@@ -82,7 +82,7 @@ VERSION_CALLS = {"hiprand": ("hiprand", ("hiprandGetVersion",)), "rccl": ("nccl"
 # returning it releases the GIL (it may block on the device or on other ranks), as hip's
 # hipError_t calls do, unless ``params.KEEP_GIL`` lists it.  roctx returns ints: it keeps the GIL.
 STATUS_ENUMS = frozenset({"hipblasStatus_t", "hipfftResult_t", "hiprandStatus", "hipsparseStatus_t",
-                          "hipsolverStatus_t", "ncclResult_t", "amdsmi_status_t", "amd_comgr_status_t"})
+                          "hipsolverStatus_t", "ncclResult_t", "amdsmi_status_t", "amd_comgr_status_s"})
 # Headers a library's header includes from another -dev package of the same release.
 EXTRA_DEV = {"hiprand": "librocrand-dev"}
 

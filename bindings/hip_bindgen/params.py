@@ -92,6 +92,9 @@ OVERRIDES: dict[tuple[str, str], str] = {
     # comgr: a metadata map's or list's size is an out (every other size_t* size is in/out)
     ("amd_comgr_get_metadata_map_size", "size"): "out",
     ("amd_comgr_get_metadata_list_size", "size"): "out",
+    # comgr: option lists, a const char *x[] with its count
+    ("amd_comgr_action_info_set_option_list", "options"): "strings",
+    ("amd_comgr_action_info_set_bundle_entry_ids", "bundle_entry_ids"): "strings",
     # hipFFT Xt: one work-area size per GPU of the plan
     ("hipfftXtMakePlanMany", "workSize"): "pointer",
     ("hipfftXtGetSizeMany", "workSize"): "pointer",
@@ -228,7 +231,9 @@ KEEP_GIL = frozenset({"hipGetLastError", "hipPeekAtLastError", "hipExtGetLastErr
                       "hiprandGetVersion", "hipfftGetVersion", "ncclGetVersion", "pncclGetVersion",
                       "hipsparseLtGetProperty", "amdsmi_get_lib_version",
                       # and a status's name from a table
-                      "amdsmi_status_code_to_string"})
+                      "amdsmi_status_code_to_string", "amd_comgr_status_string",
+                      # comgr's version and its table of targets
+                      "amd_comgr_get_isa_count", "amd_comgr_get_isa_name"})
 
 
 def resolve(ref: dict, typedefs: dict) -> dict:

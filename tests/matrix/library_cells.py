@@ -170,7 +170,9 @@ def library_env(release: str, wheel: Path, say: Callable[[str], None] = log) -> 
         facts["timings"]["install libraries"] = round(time.perf_counter() - t, 1)
         facts["downloaded_bytes"] = _du(rootfs.debs_dir(cache)) - before
         facts["dependency_debs_bytes"] = _du(rootfs.debs_dir(cache))
-        have = rootfs.installed(overlay.upper)
+        # the upper layer's dpkg status once apt changed anything; else the root's own (comgr: the
+        # pinned package is the one the runtime already depends on, nothing new to install)
+        have = rootfs.installed(overlay.upper) or rootfs.installed(env.path)
         wrong = [f"{p['package']}: {have.get(p['package'], 'not installed')} (pinned {p['version']})"
                  for p in want if have.get(p["package"]) != p["version"]]
         if wrong:
