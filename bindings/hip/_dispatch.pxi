@@ -422,5 +422,9 @@ cdef object _hp_out(const _hp_param* p, _hp_slot* o, _hp_slot* a):
         return new_pointer(o.p)
     if code == _OUT_BOOL:
         return bool(o.b)
+    if code == _OUT_RECORD:   # a handle struct (8 bytes, in the out slot): a new struct holding it
+        rec = _new_record(_record_names[p.extra])
+        memcpy((<_Struct>rec)._ptr, o, 8)
+        return rec
     # _OUT_DEVARRAY: the size argument as converted for the call
     return new_device_array(o.p, <Py_ssize_t>a[p.extra].u64)

@@ -129,6 +129,13 @@ LIBRARY_SCALAR_OUTS = {
     # size_t* size is an in/out length of the caller's buffer)
     "amd_comgr": frozenset({"count", "major", "minor", "kind", "language", "logging"}),
 }
+# Structs that are a library's handles by value (comgr's ``typedef struct { uint64_t handle; }
+# amd_comgr_data_t``): a pointer to one is the handle a call creates or finds, returned as a new
+# struct, as AMD's ``amd_comgr_create_data(kind)`` -> ``(status, data)`` (8 bytes: the dispatcher's
+# own out slot holds it)
+RECORD_OUTS = frozenset({"amd_comgr_data_s", "amd_comgr_data_set_s", "amd_comgr_action_info_s",
+                         "amd_comgr_metadata_node_s", "amd_comgr_symbol_s", "amd_comgr_disassembly_info_s",
+                         "amd_comgr_symbolizer_info_s"})
 # A pointer parameter whose pointee is not const is written by C, so the wrapper wants a
 # writable buffer there (``bytes``, a read-only memoryview or a read-only CUDA array is a
 # TypeError: C would overwrite an immutable object).  Some headers declare inputs non-const;
@@ -316,6 +323,8 @@ def _role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
         lib = _library_of(func)
         if lib is not None and name not in LIBRARY_SCALAR_OUTS[lib]:
             return "pointer"
+        return "out"
+    if to["kind"] == "record" and to["name"] in RECORD_OUTS:
         return "out"
     return "pointer"
 

@@ -234,43 +234,31 @@ def name(x):
 def text(b):
     return b.decode() if isinstance(b, bytes) else b
 def comgr_round_trip(m):
-    """The real comgr, no GPU: a HIP kernel compiled for gfx90a (source -> bitcode with the device
-    libraries -> linked -> relocatable -> executable code object), then its metadata read back.
-    Each step's status is recorded; a failing action's log is kept (why, in the suite's words)."""
+    """The real comgr, no GPU, called as AMD's bindings are: a HIP kernel compiled for gfx90a
+    (source -> bitcode with the device libraries -> linked -> relocatable -> executable code
+    object), then its metadata read back.  A failing action's log is kept (why, in comgr's words)."""
     K, S = m.amd_comgr_data_kind_t, m.amd_comgr_status_t
-    steps = {}
     def ok(label, res):
         st = res[0] if isinstance(res, tuple) else res
-        steps[label] = name(st)
         if st != S.AMD_COMGR_STATUS_SUCCESS:
             raise RuntimeError(f"{label}: {name(st)}")
-        return res
-    def data_set():
-        s = m.amd_comgr_data_set_t()
-        ok("create_data_set", m.amd_comgr_create_data_set(s))
-        return s
+        return res[1] if isinstance(res, tuple) and len(res) == 2 else res
     def contents(d, getter=m.amd_comgr_get_data):
         size = ctypes.c_size_t(0)     # in/out: the size, then the bytes
         ok("size", getter(d, ctypes.addressof(size), None))
         buf = ctypes.create_string_buffer(size.value)
         ok("read", getter(d, ctypes.addressof(size), buf))
         return buf.raw[:size.value]
-    def md_string(node):
-        size = ctypes.c_size_t(0)
-        ok("metadata size", m.amd_comgr_get_metadata_string(node, ctypes.addressof(size), None))
-        buf = ctypes.create_string_buffer(size.value)
-        ok("metadata string", m.amd_comgr_get_metadata_string(node, ctypes.addressof(size), buf))
-        return buf.value.decode()
+    def string(node):
+        return contents(node, m.amd_comgr_get_metadata_string).rstrip(b"\0").decode()
     src = (b'#define __global__ __attribute__((global))\n'
            b'extern "C" __global__ void hip_python_probe(float *a) { a[0] = 42.0f; }\n')
-    source = data_set()
-    d = m.amd_comgr_data_t()
-    ok("create_data", m.amd_comgr_create_data(K.AMD_COMGR_DATA_KIND_SOURCE, d))
+    source = ok("create_data_set", m.amd_comgr_create_data_set())
+    d = ok("create_data", m.amd_comgr_create_data(K.AMD_COMGR_DATA_KIND_SOURCE))
     ok("set_data", m.amd_comgr_set_data(d, len(src), src))
     ok("set_data_name", m.amd_comgr_set_data_name(d, b"probe.hip"))
     ok("data_set_add", m.amd_comgr_data_set_add(source, d))
-    info = m.amd_comgr_action_info_t()
-    ok("create_action_info", m.amd_comgr_create_action_info(info))
+    info = ok("create_action_info", m.amd_comgr_create_action_info())
     ok("set_isa_name", m.amd_comgr_action_info_set_isa_name(info, b"amdgcn-amd-amdhsa--gfx90a"))
     ok("set_language", m.amd_comgr_action_info_set_language(info, m.amd_comgr_language_t.AMD_COMGR_LANGUAGE_HIP))
     # no HIP headers: the kernel spells __global__ itself (-nogpuinc: no wrapper headers either)
@@ -278,41 +266,36 @@ def comgr_round_trip(m):
     done, prev = [], source
     for action in ("COMPILE_SOURCE_WITH_DEVICE_LIBS_TO_BC", "LINK_BC_TO_BC", "CODEGEN_BC_TO_RELOCATABLE",
                    "LINK_RELOCATABLE_TO_EXECUTABLE"):
-        nxt = data_set()
-        r = m.amd_comgr_do_action(getattr(m.amd_comgr_action_kind_t, "AMD_COMGR_ACTION_" + action), info, prev, nxt)
-        st = r[0] if isinstance(r, tuple) else r
+        nxt = ok("create_data_set", m.amd_comgr_create_data_set())
+        st = m.amd_comgr_do_action(getattr(m.amd_comgr_action_kind_t, "AMD_COMGR_ACTION_" + action), info, prev, nxt)
+        st = st[0] if isinstance(st, tuple) else st
         if st != S.AMD_COMGR_STATUS_SUCCESS:
-            n = m.amd_comgr_action_data_count(nxt, K.AMD_COMGR_DATA_KIND_LOG)[1]
-            logs = []
-            for i in range(n):
-                ld = m.amd_comgr_data_t()
-                m.amd_comgr_action_data_get_data(nxt, K.AMD_COMGR_DATA_KIND_LOG, i, ld)
-                logs.append(contents(ld).decode(errors="replace")[-1500:])
+            logs = [contents(ok("log", m.amd_comgr_action_data_get_data(nxt, K.AMD_COMGR_DATA_KIND_LOG, i)))
+                    .decode(errors="replace")[-1500:]
+                    for i in range(ok("count", m.amd_comgr_action_data_count(nxt, K.AMD_COMGR_DATA_KIND_LOG)))]
             return {"actions": done, "failed": [action, name(st), logs]}
         done.append(action)
         prev = nxt
-    st, n = m.amd_comgr_action_data_count(prev, K.AMD_COMGR_DATA_KIND_EXECUTABLE)
-    exe = m.amd_comgr_data_t()
-    ok("get executable", m.amd_comgr_action_data_get_data(prev, K.AMD_COMGR_DATA_KIND_EXECUTABLE, 0, exe))
+    n = ok("count", m.amd_comgr_action_data_count(prev, K.AMD_COMGR_DATA_KIND_EXECUTABLE))
+    exe = ok("get executable", m.amd_comgr_action_data_get_data(prev, K.AMD_COMGR_DATA_KIND_EXECUTABLE, 0))
     elf = contents(exe)
     isa = contents(exe, m.amd_comgr_get_data_isa_name).rstrip(b"\0").decode()
-    md = m.amd_comgr_metadata_node_t()
-    ok("get_data_metadata", m.amd_comgr_get_data_metadata(exe, md))
-    kernels = m.amd_comgr_metadata_node_t()
-    ok("lookup amdhsa.kernels", m.amd_comgr_metadata_lookup(md, b"amdhsa.kernels", kernels))
-    count = ok("list size", m.amd_comgr_get_metadata_list_size(kernels))[1]
-    names = []
-    for i in range(count):
-        k, nm = m.amd_comgr_metadata_node_t(), m.amd_comgr_metadata_node_t()
-        ok("index", m.amd_comgr_index_list_metadata(kernels, i, k))
-        ok("lookup .name", m.amd_comgr_metadata_lookup(k, b".name", nm))
-        names.append(md_string(nm))
-    for node in (md, kernels):
+    md = ok("get_data_metadata", m.amd_comgr_get_data_metadata(exe))
+    kernels = ok("lookup amdhsa.kernels", m.amd_comgr_metadata_lookup(md, b"amdhsa.kernels"))
+    found = []
+    for i in range(ok("list size", m.amd_comgr_get_metadata_list_size(kernels))):
+        k = ok("index", m.amd_comgr_index_list_metadata(kernels, i))
+        found.append([string(ok("lookup", m.amd_comgr_metadata_lookup(k, key))) for key in (b".name", b".symbol")])
+        ok("destroy_metadata", m.amd_comgr_destroy_metadata(k))
+    for node in (kernels, md):
         ok("destroy_metadata", m.amd_comgr_destroy_metadata(node))
-    ok("release_data", m.amd_comgr_release_data(exe))
+    for data in (exe, d):
+        ok("release_data", m.amd_comgr_release_data(data))
     ok("destroy_action_info", m.amd_comgr_destroy_action_info(info))
     return {"actions": done, "executables": n, "elf": elf[:4].hex(), "elf_bytes": len(elf), "isa": isa,
-            "kernels": names, "steps": sorted(set(steps.values()))}
+            "kernels": found, "handle_type": type(d).__name__}
+
+
 try:
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
