@@ -105,8 +105,10 @@ class LibraryEnv(NamedTuple):
     facts: dict                 # timings and sizes
 
     def path(self, inside: str) -> Path:
-        """A file the libraries installed, seen from here (the upper layer holds every new file)."""
-        return self.overlay.upper / inside.lstrip("/")
+        """A file the libraries installed, seen from here (the upper layer holds every new file),
+        or one the root already had (comgr: the HIP runtime's own dependency, which apt leaves)."""
+        upper, lower = self.overlay.upper / inside.lstrip("/"), self.lower / inside.lstrip("/")
+        return lower if not upper.exists() and lower.is_file() else upper
 
     def run(self, argv: list, env: dict | None = None, timeout: float = CELL_TIMEOUT) -> subprocess.CompletedProcess:
         return subprocess.run(rootfs.chroot_cmd(self.lower, argv, env, overlay=self.overlay), capture_output=True,
