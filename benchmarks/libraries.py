@@ -14,7 +14,10 @@ hipSOLVER, RCCL, hipBLASLt, hipSPARSELt and AMD SMI cannot load here (glibc >= 2
 backends of several GB).  hipBLASLt's row is ``hipblasLtDestroy(0)`` (its GPU-free calls need a
 handle), hipSPARSELt's ``hipsparseLtGetProperty`` (an ``int*`` out beside an enum in), AMD SMI's
 ``amdsmi_status_code_to_string`` (a ``const char**`` out: the null twin leaves it NULL, both sides
-return None for it).
+return None for it), comgr's ``amd_comgr_get_version`` (a void call with two ``size_t*`` outs:
+ours returns ``(SUCCESS, major, minor)`` as AMD's, the floor the bare pair) and
+``amd_comgr_status_string`` (the shape of AMD SMI's).  comgr also runs ``real``: bookworm's
+libamd_comgr.so.2 (5.2.3) loads on this host (its libLLVM-15 is bookworm's).
 
 hipSOLVER has no GPU-free call on the real library: its row is ``hipsolverDestroy(0)``, the
 cheapest shape it has (a handle in, a status out; the status return releases the GIL, as every
@@ -63,12 +66,14 @@ CASES = [
     ("hipblaslt", "hipblasLtDestroy", "0", "handle_nogil"),
     ("hipsparselt", "hipsparseLtGetProperty", "0", "prop_int"),
     ("amdsmi", "amdsmi_status_code_to_string", "0", "status_cstr"),
+    ("amd_comgr", "amd_comgr_get_version", "", "size_pair"),
+    ("amd_comgr", "amd_comgr_status_string", "0", "status_cstr"),
 ]
 # the release whose wheel and manifest a library's null twin comes from, where not 6.4.3: the three
 # libraries beyond the seven from 7.2.4, the one release with all of them
-NULL_RELEASE_OF = {"hipblaslt": "7.2.4", "hipsparselt": "7.2.4", "amdsmi": "7.2.4"}
+NULL_RELEASE_OF = {"hipblaslt": "7.2.4", "hipsparselt": "7.2.4", "amdsmi": "7.2.4", "amd_comgr": "7.2.4"}
 # the libraries that load on this host: (release whose wheel and library are used, library)
-REAL = [("5.2.3", "hiprand"), ("5.7.1", "roctx")]
+REAL = [("5.2.3", "hiprand"), ("5.7.1", "roctx"), ("5.2.3", "amd_comgr")]
 
 FLOOR = r'''
 # cython: language_level=3
@@ -82,6 +87,7 @@ ctypedef unsigned (*unsigned_fn)() noexcept nogil
 ctypedef void (*mark_fn)(const char*) noexcept nogil
 ctypedef int (*prop_fn)(int, int*) noexcept nogil
 ctypedef int (*status_cstr_fn)(int, const char**) noexcept nogil
+ctypedef void (*size_pair_fn)(size_t*, size_t*) noexcept nogil
 cdef void* _f = NULL
 
 def load(bytes path, bytes symbol):
@@ -126,6 +132,11 @@ def status_cstr(int e):
     cdef const char* s = NULL
     cdef int r = (<status_cstr_fn>_f)(e, &s)
     return r, (None if s == NULL else PyBytes_FromString(s))
+
+def size_pair():
+    cdef size_t a = 0, b = 0
+    (<size_pair_fn>_f)(&a, &b)
+    return a, b
 '''
 
 SETUP = '''

@@ -145,6 +145,11 @@ def _library_answers(e, P, name: str, f: dict) -> list:
             if to["kind"] == "pointer" and e.resolve(to["to"]).get("name") == "char":
                 # a string out (AMD SMI's const char** status_string): a real string, as the library's
                 out.append(f'if (a{i}) {{ *(const char**)a{i} = "{name}"; fprintf(_f, " out=str"); }}')
+            elif to["kind"] == "record":
+                # a handle struct out (comgr's {uint64_t handle}): a fresh handle, as a pointer out's
+                value = f"(uint64_t)({OUT_BASE:#x} + 0x100 * nullrt_next++)"
+                out.append(f"if (a{i}) {{ uint64_t _v = {value}; memcpy(a{i}, &_v, sizeof *a{i} < 8 ? sizeof *a{i} : 8); "
+                           f'fprintf(_f, " out=%llx", (unsigned long long)_v); }}')
             elif to["kind"] == "pointer":
                 value = f"(uintptr_t)({OUT_BASE:#x} + 0x100 * nullrt_next++)"
                 out.append(f"if (a{i}) {{ *(void**)a{i} = (void*){value}; "

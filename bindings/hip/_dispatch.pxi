@@ -349,6 +349,8 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
     elif ret == _RET_VOID:
         if nouts == 0:
             return None if F.lead < 0 else (_e(F.lead, 0),)   # roctx: None; RCCL: (ncclSuccess,)
+        if F.lead >= 0:   # AMD's (SUCCESS, *outs): a void result is no element (amd_comgr_get_version)
+            return _hp_outs(F, o, a, _e(F.lead, 0))
     elif ret == _RET_CSTR:
         if nouts == 0:
             return _cstr1(<const char*>r.p, fi, F.lead)   # a static string's tuple, reused
@@ -420,5 +422,9 @@ cdef object _hp_out(const _hp_param* p, _hp_slot* o, _hp_slot* a):
         return new_pointer(o.p)
     if code == _OUT_BOOL:
         return bool(o.b)
+    if code == _OUT_RECORD:   # a handle struct (8 bytes, in the out slot): a new struct holding it
+        rec = _new_record(_record_names[p.extra])
+        memcpy((<_Struct>rec)._ptr, o, 8)
+        return rec
     # _OUT_DEVARRAY: the size argument as converted for the call
     return new_device_array(o.p, <Py_ssize_t>a[p.extra].u64)

@@ -93,7 +93,7 @@ cdef _open_library():
 
 cdef _check_library_version():
     """A ROCm library's own answer to "which version are you" (when it can give one without a
-    GPU: hipRAND, RCCL, roctx), checked against the headers this module was generated from."""
+    GPU: hipRAND, RCCL, roctx, comgr), checked against the headers this module was generated from."""
     from hip import _libraries
     call = _libraries.VERSION_CALLS.get(_MODULE)
     if call is None:
@@ -101,6 +101,8 @@ cdef _check_library_version():
         return
     cdef int (*get)(int*) noexcept nogil
     cdef unsigned (*get_u)() noexcept nogil
+    cdef void (*get_outs)(size_t*, size_t*) noexcept nogil
+    cdef size_t major = 0, minor = 0
     cdef void* p
     cdef int v
     values = []
@@ -108,7 +110,11 @@ cdef _check_library_version():
         p = dlsym(_handle, symbol.encode())
         if p == NULL:
             return
-        if call[0] == "pair":
+        if call[0] == "outs":   # comgr: void f(size_t *major, size_t *minor), always answers
+            get_outs = <void (*)(size_t*, size_t*) noexcept nogil>p
+            get_outs(&major, &minor)
+            values += [major, minor]
+        elif call[0] == "pair":
             get_u = <unsigned (*)() noexcept nogil>p
             values.append(get_u())
         else:

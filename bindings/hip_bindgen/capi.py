@@ -53,7 +53,8 @@ MISSING_STATUS = {"hipblasStatus_t": ("HIPBLAS_STATUS_NOT_SUPPORTED", "HIPBLAS_S
                   "hipsparseStatus_t": ("HIPSPARSE_STATUS_NOT_SUPPORTED", "HIPSPARSE_STATUS_INTERNAL_ERROR"),
                   "hipsolverStatus_t": ("HIPSOLVER_STATUS_NOT_SUPPORTED", "HIPSOLVER_STATUS_INTERNAL_ERROR"),
                   "ncclResult_t": ("ncclSystemError", "ncclInternalError"),
-                  "amdsmi_status_t": ("AMDSMI_STATUS_NOT_SUPPORTED", "AMDSMI_STATUS_INTERNAL_EXCEPTION")}
+                  "amdsmi_status_t": ("AMDSMI_STATUS_NOT_SUPPORTED", "AMDSMI_STATUS_INTERNAL_EXCEPTION"),
+                  "amd_comgr_status_s": ("AMD_COMGR_STATUS_ERROR",)}
 ERROR_ON_MISSING.update(MISSING_STATUS)
 
 

@@ -70,9 +70,11 @@ class Compact:
                 if p.out in ("scalar", "enum", "bool"):
                     ct = self.ctype(p.abi, f"{k.name}({p.name})")
                 code = A[{"cstr": "OUT_CSTR", "handle": "OUT_HANDLE", "device_array": "OUT_DEVARRAY",
-                          "pointer": "OUT_VOIDP", "enum": "OUT_ENUM", "bool": "OUT_BOOL", "scalar": "OUT_SCALAR"}[p.out]]
+                          "pointer": "OUT_VOIDP", "enum": "OUT_ENUM", "bool": "OUT_BOOL", "scalar": "OUT_SCALAR",
+                          "record": "OUT_RECORD"}[p.out]]
                 extra = (c.handle_index[p.handle] if p.out == "handle" else p.size_param if p.out == "device_array"
-                         else c.enum_index[p.enum] if p.out == "enum" else 0)
+                         else c.enum_index[p.enum] if p.out == "enum" else c.record_index[p.record] if p.out == "record"
+                         else 0)
             elif p.role == "record":
                 code, extra = A["ARG_RECORD"], c.record_index[p.record]
             elif p.arg == "handle":   # typed by its class: extra = handle index * 2 + written

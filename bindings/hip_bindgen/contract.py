@@ -74,6 +74,7 @@ ARG_CODES = {
     "OUT_SCALAR": 20,     # number out (ctype)
     "OUT_ENUM": 21,       # enum out; extra: enum position
     "OUT_BOOL": 22,       # bool out
+    "OUT_RECORD": 23,     # a struct of one 8-byte handle out (comgr's amd_comgr_data_t): a new struct; extra: record id
 }
 RET_CODES = {"RET_VOID": 0, "RET_ENUM": 1, "RET_RECORD": 2, "RET_CSTR": 3, "RET_VOIDP": 4,
              "RET_BOOL": 5, "RET_SCALAR": 6}

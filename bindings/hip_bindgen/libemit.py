@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import compact
 
-KNOWN = ("amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver", "hipsparse", "hipsparselt", "rccl",
+KNOWN = ("amd_comgr", "amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver", "hipsparse", "hipsparselt", "rccl",
          "roctx")
 
 

@@ -62,18 +62,27 @@ LIBRARIES: dict[str, dict] = {
                # libc's struct, a field of amdsmi_fabric_telemetry_dataset_t: the C header includes
                # its header instead of declaring it again (AMD's module has a timespec class too)
                "system_records": {"timespec": "time.h"}},
+    # the code-object manager every HIP runtime compiles through (libamd_comgr.so.2 / .3); its
+    # headers declare the interface version (2.4 on bookworm's 5.2.3, 3.0 from 7.0), not the
+    # package's.  bookworm's -dev ships the header at include/amd_comgr.h, later ones under
+    # amd_comgr/ (trixie's keeps a copy at the old place too)
+    "amd_comgr": {"title": "comgr", "header": "amd_comgr/amd_comgr.h", "old_header": "amd_comgr.h",
+                  "own": ("amd_comgr", "amd_comgr.h"), "prefixes": ("amd_comgr_",),
+                  "version": ("AMD_COMGR_INTERFACE_VERSION_MAJOR", "AMD_COMGR_INTERFACE_VERSION_MINOR")},
 }
 # How a loaded library tells its own version without a GPU: (scheme, functions); the import
 # warns when it is another MAJOR.MINOR than its headers declare (hip/_loader.py decodes the
 # scheme).  hipFFT's GetVersion answers rocFFT's version and hipBLAS, hipSOLVER and hipSPARSE
 # need a handle (a GPU) to answer: those are not checked.
 VERSION_CALLS = {"hiprand": ("hiprand", ("hiprandGetVersion",)), "rccl": ("nccl", ("ncclGetVersion",)),
-                 "roctx": ("pair", ("roctx_version_major", "roctx_version_minor"))}
+                 "roctx": ("pair", ("roctx_version_major", "roctx_version_minor")),
+                 # void amd_comgr_get_version(size_t *major, size_t *minor): the interface version
+                 "amd_comgr": ("outs", ("amd_comgr_get_version",))}
 # The status enum each library's functions return (as the manifest resolves it): a call
 # returning it releases the GIL (it may block on the device or on other ranks), as hip's
 # hipError_t calls do, unless ``params.KEEP_GIL`` lists it.  roctx returns ints: it keeps the GIL.
 STATUS_ENUMS = frozenset({"hipblasStatus_t", "hipfftResult_t", "hiprandStatus", "hipsparseStatus_t",
-                          "hipsolverStatus_t", "ncclResult_t", "amdsmi_status_t"})
+                          "hipsolverStatus_t", "ncclResult_t", "amdsmi_status_t", "amd_comgr_status_s"})
 # Headers a library's header includes from another -dev package of the same release.
 EXTRA_DEV = {"hiprand": "librocrand-dev"}
 
@@ -108,7 +117,7 @@ def answers_version(include: Path, name: str) -> str:
 def declared_version(include: Path, dirs, want, name: str) -> str:
     """MAJOR.MINOR.PATCH from the ``want`` macros of the headers below ``include/<dirs>``."""
     text = "".join(p.read_text(errors="replace") for d in dirs
-                   for p in sorted((include / d).rglob("*.h")))
+                   for p in ([include / d] if (include / d).is_file() else sorted((include / d).rglob("*.h"))))
     values = []
     for macro in want:
         m = re.search(rf"#define\s+{macro}\s+(\d+)", text)
@@ -139,7 +148,7 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
     index = ci.Index.create()
     opts = ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD | ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES
     prefixes = desc["prefixes"]
-    for header in (desc["header"], *desc.get("extra_headers", ())):
+    for header in (main_header(include, desc), *desc.get("extra_headers", ())):
         path = include / header
         if not path.exists():
             raise parse.ParseError(f"{path} not found")
@@ -164,10 +173,18 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
     return manifest
 
 
+def main_header(include: Path, desc: dict) -> str:
+    """The library's header, where this release's -dev package puts it (``old_header``: where
+    an older one did, used when the current place is absent)."""
+    if not (include / desc["header"]).exists() and "old_header" in desc and (include / desc["old_header"]).exists():
+        return desc["old_header"]
+    return desc["header"]
+
+
 def _defines(include: Path, desc: dict) -> list[str]:
     """``-D`` for each of the library's optional macros (``defines``: macro -> the header it then
     includes) whose header is in the tree or which the library's header does not include."""
-    text = (include / desc["header"]).read_text(errors="replace")
+    text = (include / main_header(include, desc)).read_text(errors="replace")
     return [f"-D{macro}" for macro, needs in sorted(desc.get("defines", {}).items())
             if (include / needs).exists() or needs not in text]
 

@@ -89,6 +89,12 @@ OVERRIDES: dict[tuple[str, str], str] = {
     # inputs declared non-const (AMD's amdsmi takes them in)
     ("amdsmi_set_cpu_pwr_efficiency_mode", "utilization"): "pointer",
     ("amdsmi_set_cpu_pwr_efficiency_mode", "ppt_limit"): "pointer",
+    # comgr: a metadata map's or list's size is an out (every other size_t* size is in/out)
+    ("amd_comgr_get_metadata_map_size", "size"): "out",
+    ("amd_comgr_get_metadata_list_size", "size"): "out",
+    # comgr: option lists, a const char *x[] with its count
+    ("amd_comgr_action_info_set_option_list", "options"): "strings",
+    ("amd_comgr_action_info_set_bundle_entry_ids", "bundle_entry_ids"): "strings",
     # hipFFT Xt: one work-area size per GPU of the plan
     ("hipfftXtMakePlanMany", "workSize"): "pointer",
     ("hipfftXtGetSizeMany", "workSize"): "pointer",
@@ -100,7 +106,7 @@ OVERRIDES: dict[tuple[str, str], str] = {
 LIBRARY_PREFIXES = {"hipblas": ("hipblas",), "hipfft": ("hipfft",), "hiprand": ("hiprand",),
                     "hipsparse": ("hipsparse",), "hipsolver": ("hipsolver",), "rccl": ("nccl", "pnccl"),
                     "roctx": ("roctx",), "hipblaslt": ("hipblasLt",), "hipsparselt": ("hipsparseLt",),
-                    "amdsmi": ("amdsmi_",)}
+                    "amdsmi": ("amdsmi_",), "amd_comgr": ("amd_comgr_",)}
 LIBRARY_SCALAR_OUTS = {
     "hipblas": frozenset({"mode", "atomics_mode", "math_mode"}),
     "hipfft": frozenset({"version", "value", "workSize"}),
@@ -119,7 +125,17 @@ LIBRARY_SCALAR_OUTS = {
                          "power_efficiency_mode", "ppower", "ppt_limit", "processor_type", "revision",
                          "sdps_limit", "sensor_count", "tdelta", "temp", "threshold", "utilization",
                          "vcn_busy_percent"}),
+    # counts, the interface version, and the enums a query answers (AMD's returns these; every
+    # size_t* size is an in/out length of the caller's buffer)
+    "amd_comgr": frozenset({"count", "major", "minor", "kind", "language", "logging"}),
 }
+# Structs that are a library's handles by value (comgr's ``typedef struct { uint64_t handle; }
+# amd_comgr_data_t``): a pointer to one is the handle a call creates or finds, returned as a new
+# struct, as AMD's ``amd_comgr_create_data(kind)`` -> ``(status, data)`` (8 bytes: the dispatcher's
+# own out slot holds it)
+RECORD_OUTS = frozenset({"amd_comgr_data_s", "amd_comgr_data_set_s", "amd_comgr_action_info_s",
+                         "amd_comgr_metadata_node_s", "amd_comgr_symbol_s", "amd_comgr_disassembly_info_s",
+                         "amd_comgr_symbolizer_info_s"})
 # A pointer parameter whose pointee is not const is written by C, so the wrapper wants a
 # writable buffer there (``bytes``, a read-only memoryview or a read-only CUDA array is a
 # TypeError: C would overwrite an immutable object).  Some headers declare inputs non-const;
@@ -222,7 +238,9 @@ KEEP_GIL = frozenset({"hipGetLastError", "hipPeekAtLastError", "hipExtGetLastErr
                       "hiprandGetVersion", "hipfftGetVersion", "ncclGetVersion", "pncclGetVersion",
                       "hipsparseLtGetProperty", "amdsmi_get_lib_version",
                       # and a status's name from a table
-                      "amdsmi_status_code_to_string"})
+                      "amdsmi_status_code_to_string", "amd_comgr_status_string",
+                      # comgr's version and its table of targets
+                      "amd_comgr_get_isa_count", "amd_comgr_get_isa_name"})
 
 
 def resolve(ref: dict, typedefs: dict) -> dict:
@@ -305,6 +323,8 @@ def _role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
         lib = _library_of(func)
         if lib is not None and name not in LIBRARY_SCALAR_OUTS[lib]:
             return "pointer"
+        return "out"
+    if to["kind"] == "record" and to["name"] in RECORD_OUTS:
         return "out"
     return "pointer"
 

@@ -110,7 +110,8 @@ class _Collector:
         self.anon_names: dict[str, str] = {}
         # A ROCm library's headers (hipfft/, ...) are its own; HIP's (hip/) stay the hip module's:
         # a library manifest declares the HIP types it uses (for C) under module "hip".
-        self.own = tuple(self.include + d + os.sep for d in own)
+        # a directory of headers (hipfft/), or one header file at the top (bookworm's amd_comgr.h)
+        self.own = tuple(self.include + d + ("" if d.endswith(".h") else os.sep) for d in own)
         self.wants = wants or (lambda n: n.startswith("hiprtc") == (module == "hiprtc") and n.startswith("hip"))
 
     # -- helpers -----------------------------------------------------------

@@ -130,6 +130,8 @@ def param(c: CView, name: str, f: dict, i: int, role: str) -> Param:
                 return Param(**base, carrier="void*", abi="void*", out="device_array",
                              size_param=[q["name"] for q in f["params"]].index(size))
             return Param(**base, carrier="void*", abi="void*", out="pointer")
+        if to["kind"] == "record":   # params.RECORD_OUTS: a handle struct, returned new
+            return Param(**base, carrier="void*", abi="void*", out="record", record=to["name"])
         carrier, abi = c.carrier(t["to"]), _abi(c, t["to"])
         if to["kind"] == "enum":
             return Param(**base, carrier=carrier, abi=abi, out="enum", enum=to["name"])

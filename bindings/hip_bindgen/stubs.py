@@ -105,7 +105,7 @@ class StubEmitter:
 
     def out_type(self, p: plan_.Param) -> str:
         return {"cstr": "CStr | None", "handle": p.handle, "device_array": "DeviceArray", "pointer": "Pointer",
-                "enum": p.enum, "bool": "bool", "scalar": self.scalar_type(p.carrier)}[p.out]
+                "enum": p.enum, "bool": "bool", "scalar": self.scalar_type(p.carrier), "record": p.record}[p.out]
 
     def result_type(self, r: plan_.Result) -> str:
         return {"void": "None", "record": r.record, "cstr": "CStr | None", "address": "int", "enum": r.enum,

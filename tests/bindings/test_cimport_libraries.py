@@ -17,10 +17,11 @@ from wheels_for_tests import ROOT
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import cimport as user_ext  # noqa: E402
 
-LIBS = ("hipblas", "hipfft", "hiprand", "hipsparse", "hipsolver", "roctx", "rccl", "amdsmi")
+LIBS = ("hipblas", "hipfft", "hiprand", "hipsparse", "hipsolver", "roctx", "rccl", "amdsmi", "amd_comgr")
 # AMD's module names of the cimport API, one per library
 AMD_NAMES = {"hipblas": "chipblas", "hipfft": "chipfft", "hiprand": "chiprand", "hipsparse": "chipsparse",
-             "hipsolver": "chipsolver", "roctx": "croctx", "rccl": "crccl", "amdsmi": "camdsmi"}
+             "hipsolver": "chipsolver", "roctx": "croctx", "rccl": "crccl", "amdsmi": "camdsmi",
+             "amd_comgr": "camd_comgr"}
 
 PYX_523 = r'''
 # cython: language_level=3
@@ -71,7 +72,7 @@ def _needed(ext):
 
 def test_wheel_ships_the_pxds_of_its_libraries_only(wheel_523):
     names = set(zipfile.ZipFile(wheel_523).namelist())
-    for lib in ("hiprand", "hipsparse"):
+    for lib in ("hiprand", "hipsparse", "amd_comgr"):
         assert f"hip/{AMD_NAMES[lib]}.pxd" in names and f"hip/_capi_{lib}.h" in names, lib
     assert not any(f"hip/{AMD_NAMES[lib]}.pxd" in names or f"hip/_capi_{lib}.h" in names
                    for lib in ("hipblas", "hipfft", "hipsolver", "roctx", "rccl"))
@@ -123,7 +124,7 @@ def test_extension_for_another_wheel_is_refused(venv_523):
 def test_every_library_pxd_of_571_compiles_and_roctx_answers(venv_571, tmp_path):
     ext = user_ext.build(user_ext.site_packages(venv_571), tmp_path / "ext", PYX_571)
     c = (ext / "hipuser.c").read_text()
-    assert all(f'#include "hip/_capi_{lib}.h"' in c for lib in LIBS)    # all eight headers compiled
+    assert all(f'#include "hip/_capi_{lib}.h"' in c for lib in LIBS)    # all nine headers compiled
     needed = _needed(ext)
     assert "NEEDED" in needed and not any(n in needed for n in ("roctx", "hipblas", "hipfft", "rccl", "amdhip64"))
     entry = libraries.of_release("5.7.1")["roctx"]

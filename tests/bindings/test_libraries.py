@@ -28,12 +28,13 @@ def lib_manifests(manifests):
 def test_every_library_of_the_issue_table_is_pinned():
     """Debian's table (shared/README.md) as data: which release has which library."""
     have = {r: sorted(libraries.of_release(r)) for r in RELEASES}
-    assert have == {"5.2.3": ["hiprand", "hipsparse"],
-                    "5.7.1": ["amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx"],
-                    "6.4.3": ["amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl",
+    assert have == {"5.2.3": ["amd_comgr", "hiprand", "hipsparse"],
+                    "5.7.1": ["amd_comgr", "amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl",
                               "roctx"],
-                    "7.2.4": ["amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver", "hipsparse",
-                              "hipsparselt", "rccl", "roctx"]}
+                    "6.4.3": ["amd_comgr", "amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver",
+                              "hipsparse", "rccl", "roctx"],
+                    "7.2.4": ["amd_comgr", "amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver",
+                              "hipsparse", "hipsparselt", "rccl", "roctx"]}
     sonames = {r: libraries.of_release(r)["hipblas"]["soname"] for r in RELEASES[1:]}
     assert sonames == {"5.7.1": "libhipblas.so.0", "6.4.3": "libhipblas.so.2", "7.2.4": "libhipblas.so.3"}
     # a library's version is its own, not its suite's HIP: sid's hipBLASLt is 7.1.1 on HIP 6.4.3
@@ -41,6 +42,14 @@ def test_every_library_of_the_issue_table_is_pinned():
                 for n in ("hipblaslt", "hipsparselt", "amdsmi") if n in libraries.of_release(r)}
     assert versions == {("5.7.1", "amdsmi"): "6.1.2", ("6.4.3", "amdsmi"): "10.1", ("6.4.3", "hipblaslt"): "7.1.1",
                         ("7.2.4", "amdsmi"): "10.1", ("7.2.4", "hipblaslt"): "7.2.4", ("7.2.4", "hipsparselt"): "7.2.4"}
+    # comgr: the very package each suite's HIP runtime depends on (libamdhip64 -> libamd-comgr2/3),
+    # its interface version (what amd_comgr_get_version answers) declared apart
+    comgr = {r: (libraries.of_release(r)["amd_comgr"]["version"], libraries.of_release(r)["amd_comgr"]["soname"])
+             for r in RELEASES}
+    assert comgr == {"5.2.3": ("5.2.3", "libamd_comgr.so.2"), "5.7.1": ("6.0", "libamd_comgr.so.2"),
+                     "6.4.3": ("7.0.2", "libamd_comgr.so.3"), "7.2.4": ("7.2.4", "libamd_comgr.so.3")}
+    assert {r: libraries.header_version(libraries.tree(r, "amd_comgr", with_runtime=False) / "include", "amd_comgr")
+            for r in RELEASES} == {"5.2.3": "2.4", "5.7.1": "2.6", "6.4.3": "3.0", "7.2.4": "3.0"}
 
 
 @pytest.mark.parametrize("release,lib", PAIRS)

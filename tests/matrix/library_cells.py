@@ -106,8 +106,10 @@ class LibraryEnv(NamedTuple):
     facts: dict                 # timings and sizes
 
     def path(self, inside: str) -> Path:
-        """A file the libraries installed, seen from here (the upper layer holds every new file)."""
-        return self.overlay.upper / inside.lstrip("/")
+        """A file the libraries installed, seen from here (the upper layer holds every new file),
+        or one the root already had (comgr: the HIP runtime's own dependency, which apt leaves)."""
+        upper, lower = self.overlay.upper / inside.lstrip("/"), self.lower / inside.lstrip("/")
+        return lower if not upper.exists() and lower.is_file() else upper
 
     def run(self, argv: list, env: dict | None = None, timeout: float = CELL_TIMEOUT) -> subprocess.CompletedProcess:
         return subprocess.run(rootfs.chroot_cmd(self.lower, argv, env, overlay=self.overlay), capture_output=True,
@@ -171,7 +173,9 @@ def library_env(release: str, wheel: Path, say: Callable[[str], None] = log) -> 
         facts["timings"]["install libraries"] = round(time.perf_counter() - t, 1)
         facts["downloaded_bytes"] = _du(rootfs.debs_dir(cache)) - before
         facts["dependency_debs_bytes"] = _du(rootfs.debs_dir(cache))
-        have = rootfs.installed(overlay.upper)
+        # the upper layer's dpkg status once apt changed anything; else the root's own (comgr: the
+        # pinned package is the one the runtime already depends on, nothing new to install)
+        have = rootfs.installed(overlay.upper) or rootfs.installed(env.path)
         wrong = [f"{p['package']}: {have.get(p['package'], 'not installed')} (pinned {p['version']})"
                  for p in want if have.get(p["package"]) != p["version"]]
         if wrong:
@@ -237,6 +241,69 @@ def name(x):
     return getattr(x, "name", x)
 def text(b):
     return b.decode() if isinstance(b, bytes) else b
+def comgr_round_trip(m):
+    """The real comgr, no GPU, called as AMD's bindings are: a HIP kernel compiled for gfx90a
+    (source -> bitcode with the device libraries -> linked -> relocatable -> executable code
+    object), then its metadata read back.  A failing action's log is kept (why, in comgr's words)."""
+    K, S = m.amd_comgr_data_kind_t, m.amd_comgr_status_t
+    def ok(label, res):
+        st = res[0] if isinstance(res, tuple) else res
+        if st != S.AMD_COMGR_STATUS_SUCCESS:
+            raise RuntimeError(f"{label}: {name(st)}")
+        return res[1] if isinstance(res, tuple) and len(res) == 2 else res
+    def contents(d, getter=m.amd_comgr_get_data):
+        size = ctypes.c_size_t(0)     # in/out: the size, then the bytes
+        ok("size", getter(d, ctypes.addressof(size), None))
+        buf = ctypes.create_string_buffer(size.value)
+        ok("read", getter(d, ctypes.addressof(size), buf))
+        return buf.raw[:size.value]
+    def string(node):
+        return contents(node, m.amd_comgr_get_metadata_string).rstrip(b"\0").decode()
+    src = (b'#define __global__ __attribute__((global))\n'
+           b'extern "C" __global__ void hip_python_probe(float *a) { a[0] = 42.0f; }\n')
+    source = ok("create_data_set", m.amd_comgr_create_data_set())
+    d = ok("create_data", m.amd_comgr_create_data(K.AMD_COMGR_DATA_KIND_SOURCE))
+    ok("set_data", m.amd_comgr_set_data(d, len(src), src))
+    ok("set_data_name", m.amd_comgr_set_data_name(d, b"probe.hip"))
+    ok("data_set_add", m.amd_comgr_data_set_add(source, d))
+    info = ok("create_action_info", m.amd_comgr_create_action_info())
+    ok("set_isa_name", m.amd_comgr_action_info_set_isa_name(info, b"amdgcn-amd-amdhsa--gfx90a"))
+    ok("set_language", m.amd_comgr_action_info_set_language(info, m.amd_comgr_language_t.AMD_COMGR_LANGUAGE_HIP))
+    # no HIP headers: the kernel spells __global__ itself (-nogpuinc: no wrapper headers either)
+    ok("set_option_list", m.amd_comgr_action_info_set_option_list(info, [b"-O2", b"-nogpuinc"], 2))
+    done, prev = [], source
+    for action in ("COMPILE_SOURCE_WITH_DEVICE_LIBS_TO_BC", "LINK_BC_TO_BC", "CODEGEN_BC_TO_RELOCATABLE",
+                   "LINK_RELOCATABLE_TO_EXECUTABLE"):
+        nxt = ok("create_data_set", m.amd_comgr_create_data_set())
+        st = m.amd_comgr_do_action(getattr(m.amd_comgr_action_kind_t, "AMD_COMGR_ACTION_" + action), info, prev, nxt)
+        st = st[0] if isinstance(st, tuple) else st
+        if st != S.AMD_COMGR_STATUS_SUCCESS:
+            logs = [contents(ok("log", m.amd_comgr_action_data_get_data(nxt, K.AMD_COMGR_DATA_KIND_LOG, i)))
+                    .decode(errors="replace")[-1500:]
+                    for i in range(ok("count", m.amd_comgr_action_data_count(nxt, K.AMD_COMGR_DATA_KIND_LOG)))]
+            return {"actions": done, "failed": [action, name(st), logs]}
+        done.append(action)
+        prev = nxt
+    n = ok("count", m.amd_comgr_action_data_count(prev, K.AMD_COMGR_DATA_KIND_EXECUTABLE))
+    exe = ok("get executable", m.amd_comgr_action_data_get_data(prev, K.AMD_COMGR_DATA_KIND_EXECUTABLE, 0))
+    elf = contents(exe)
+    isa = contents(exe, m.amd_comgr_get_data_isa_name).rstrip(b"\0").decode()
+    md = ok("get_data_metadata", m.amd_comgr_get_data_metadata(exe))
+    kernels = ok("lookup amdhsa.kernels", m.amd_comgr_metadata_lookup(md, b"amdhsa.kernels"))
+    found = []
+    for i in range(ok("list size", m.amd_comgr_get_metadata_list_size(kernels))):
+        k = ok("index", m.amd_comgr_index_list_metadata(kernels, i))
+        found.append([string(ok("lookup", m.amd_comgr_metadata_lookup(k, key))) for key in (b".name", b".symbol")])
+        ok("destroy_metadata", m.amd_comgr_destroy_metadata(k))
+    for node in (kernels, md):
+        ok("destroy_metadata", m.amd_comgr_destroy_metadata(node))
+    for data in (exe, d):
+        ok("release_data", m.amd_comgr_release_data(data))
+    ok("destroy_action_info", m.amd_comgr_destroy_action_info(info))
+    return {"actions": done, "executables": n, "elf": elf[:4].hex(), "elf_bytes": len(elf), "isa": isa,
+            "kernels": found, "handle_type": type(d).__name__}
+
+
 try:
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
@@ -315,6 +382,19 @@ try:
             call("amdsmi_status_code_to_string", lambda: [text(x) if isinstance(x, bytes) else name(x) for x in
                                                           m.amdsmi_status_code_to_string(m.amdsmi_status_t.AMDSMI_STATUS_INVAL)])
             call("amdsmi_init", lambda: name(m.amdsmi_init(m.amdsmi_init_flags_t.AMDSMI_INIT_AMD_GPUS)[0]))
+        m = mods.get("amd_comgr")
+        if m:
+            call("amd_comgr_get_version", lambda: [name(x) for x in m.amd_comgr_get_version()])
+            call("amd_comgr_status_string", lambda: [text(x) if isinstance(x, bytes) else name(x) for x in
+                                                     m.amd_comgr_status_string(m.amd_comgr_status_t.AMD_COMGR_STATUS_ERROR)])
+            def isas():   # the targets this comgr knows, by index
+                e, n = m.amd_comgr_get_isa_count()
+                found = []
+                for i in range(n):
+                    found.append(text(m.amd_comgr_get_isa_name(i)[1]))   # a const char** out: AMD's (status, name)
+                return [name(e), n, found]
+            call("amd_comgr isas", isas)
+            call("comgr round trip", lambda: comgr_round_trip(m))
         out["loaded"] = _loader.report()
         with open("/proc/self/maps") as f:
             maps = f.read().split("\n")

@@ -203,6 +203,34 @@ def test_amdsmi_answers_its_declared_version(release):
     assert calls["amdsmi_init"].startswith("AMDSMI_STATUS_"), calls["amdsmi_init"]
 
 
+@pytest.mark.parametrize("release", [r for r in RELEASES if "amd_comgr" in libraries.of_release(r)])
+def test_comgr_answers_its_interface_version_and_targets(release):
+    """amd_comgr_get_version answers the interface version its headers declare, as AMD's tuple
+    (SUCCESS, major, minor); the target table names gfx90a; a status has its text."""
+    calls, declared = _calls(release)
+    assert calls["amd_comgr_get_version"] == ["AMD_COMGR_STATUS_SUCCESS", *map(int, declared["amd_comgr"].split("."))]
+    status, count, isas = calls["amd_comgr isas"]
+    assert status == "AMD_COMGR_STATUS_SUCCESS" and count == len(isas) > 10, calls["amd_comgr isas"]
+    assert "amdgcn-amd-amdhsa--gfx90a" in isas, isas
+    assert calls["amd_comgr_status_string"] == ["AMD_COMGR_STATUS_SUCCESS", "ERROR"], calls["amd_comgr_status_string"]
+
+
+@pytest.mark.parametrize("release", [r for r in RELEASES if "amd_comgr" in libraries.of_release(r)])
+def test_comgr_compiles_a_hip_kernel_and_reads_its_metadata(release):
+    """No GPU: HIP source -> bitcode with the device libraries -> linked -> relocatable ->
+    executable code object for gfx90a, through the suite's real comgr, called the AMD way (handles
+    returned: ``e, data = amd_comgr_create_data(kind)``); its metadata names the kernel."""
+    calls, _ = _calls(release)
+    r = calls["comgr round trip"]
+    assert "failed" not in r, r["failed"]
+    assert r["actions"] == ["COMPILE_SOURCE_WITH_DEVICE_LIBS_TO_BC", "LINK_BC_TO_BC", "CODEGEN_BC_TO_RELOCATABLE",
+                            "LINK_RELOCATABLE_TO_EXECUTABLE"], r
+    assert r["executables"] == 1 and r["elf"] == "7f454c46" and r["elf_bytes"] > 2048, r
+    assert r["isa"] == "amdgcn-amd-amdhsa--gfx90a", r
+    assert r["kernels"] == [["hip_python_probe", "hip_python_probe.kd"]], r
+    assert r["handle_type"] == "amd_comgr_data_s", r
+
+
 # -- hip-python-interop's pynvml and nvtx on the real libraries ------------------------------------
 
 @pytest.mark.parametrize("release", RELEASES)

@@ -17,7 +17,7 @@ from . import apidiff, safefile
 
 # hip.hip, hip.hiprtc and the ROCm library modules (their manifests are the release manifest's
 # ``libraries``)
-LIBRARY_MODULES = ("amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver", "hipsparse", "hipsparselt", "rccl",
+LIBRARY_MODULES = ("amd_comgr", "amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver", "hipsparse", "hipsparselt", "rccl",
                    "roctx")
 MODULES = ("hip", "hiprtc") + LIBRARY_MODULES
 VERDICTS = ("safe", "risky", "broken")
