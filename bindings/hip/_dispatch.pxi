@@ -417,7 +417,7 @@ cdef object _hp_out(const _hp_param* p, _hp_slot* o, _hp_slot* a):
     if code == _OUT_ENUM:
         return _e(p.extra, _hp_int(o, p.ctype))
     if code == _OUT_CSTR:
-        return _cstr(<const char*>o.p)
+        return _cstr_out(<const char*>o.p)
     if code == _OUT_VOIDP:
         return new_pointer(o.p)
     if code == _OUT_BOOL:

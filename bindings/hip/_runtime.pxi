@@ -191,6 +191,28 @@ cdef inline object _cstr(const char* s):
     return _CStr(PyBytes_FromString(s), "utf-8", "surrogateescape")
 
 
+cdef object _out_str_last = None   # (CStr, its bytes, the address it came from): the last out string
+
+
+cdef inline object _cstr_out(const char* s):
+    """``_cstr(s)`` for a string a call wrote into a ``const char**`` out (comgr's
+    ``amd_comgr_status_string``): those are static too, so the last one is kept (one object, so
+    one assignment replaces it whole) and returned again while the address holds the same text;
+    building the CStr each call cost the call 3.2x the hand-written floor."""
+    global _out_str_last
+    cdef tuple t
+    if s == NULL:
+        return None
+    if _out_str_last is not None:
+        t = <tuple>_out_str_last
+        if <size_t>t[2] == <size_t>s and strcmp(s, PyBytes_AS_STRING(t[1])) == 0:
+            return t[0]
+    b = PyBytes_FromString(s)
+    text = _CStr(b, "utf-8", "surrogateescape")
+    _out_str_last = (text, b, <size_t>s)
+    return text
+
+
 cdef inline tuple _cstr1(const char* s, Py_ssize_t i, Py_ssize_t lead):
     """``(_cstr(s),)`` for function ``i``, which returns a C string, or ``(success, _cstr(s))``
     when ``lead`` is the position of the module's status enum (AMD's 10.x shape; -1: none).
