@@ -387,6 +387,10 @@ try:
             call("amd_comgr_get_version", lambda: [name(x) for x in m.amd_comgr_get_version()])
             call("amd_comgr_status_string", lambda: [text(x) if isinstance(x, bytes) else name(x) for x in
                                                      m.amd_comgr_status_string(m.amd_comgr_status_t.AMD_COMGR_STATUS_ERROR)])
+            # the out string is kept while its address holds the same text: alternating answers stay right
+            call("amd_comgr_status_string x4", lambda: [str(m.amd_comgr_status_string(c)[1]) for c in (
+                m.amd_comgr_status_t.AMD_COMGR_STATUS_ERROR, m.amd_comgr_status_t.AMD_COMGR_STATUS_SUCCESS,
+                m.amd_comgr_status_t.AMD_COMGR_STATUS_ERROR, m.amd_comgr_status_t.AMD_COMGR_STATUS_ERROR)])
             def isas():   # the targets this comgr knows, by index
                 e, n = m.amd_comgr_get_isa_count()
                 found = []

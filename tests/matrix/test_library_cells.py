@@ -213,6 +213,7 @@ def test_comgr_answers_its_interface_version_and_targets(release):
     assert status == "AMD_COMGR_STATUS_SUCCESS" and count == len(isas) > 10, calls["amd_comgr isas"]
     assert "amdgcn-amd-amdhsa--gfx90a" in isas, isas
     assert calls["amd_comgr_status_string"] == ["AMD_COMGR_STATUS_SUCCESS", "ERROR"], calls["amd_comgr_status_string"]
+    assert calls["amd_comgr_status_string x4"] == ["ERROR", "SUCCESS", "ERROR", "ERROR"], calls["amd_comgr_status_string x4"]
 
 
 @pytest.mark.parametrize("release", [r for r in RELEASES if "amd_comgr" in libraries.of_release(r)])
