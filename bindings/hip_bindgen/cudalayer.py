@@ -23,8 +23,17 @@ NVRTC_PREFIXES = ("nvrtc", "NVRTC", "cuLink", "CUlink", "CUjit", "CU_JIT")
 # Names CUDA and HIP spell alike, so hipify has no entry for them, that NVIDIA's modules have.
 IDENTICAL = ("dim3",)
 # What hip_interop/_hip_shapes.py wraps or adds (NVIDIA's shapes): their stubs say so.
-SHAPED = ("cuCtxCreate", "cuCtxCreate_v2", "cudaMallocHost", "cudaMallocManaged")
+SHAPED = ("cuCtxCreate", "cuCtxCreate_v2", "cudaMallocHost", "cudaMallocManaged",
+          "cuDeviceGet", "cuCtxGetDevice", "cuDeviceGetName")
 HELPERS = ("make_cudaExtent", "make_cudaPitchedPtr", "make_cudaPos")
+# NVIDIA's classes for HIP's int/void* typedefs (_hip_shapes.CLASSES), in driver and runtime
+CLASSES_STUB = ("from hip._util.types import DeviceArray as CUdeviceptr\n"
+                "from hip._util.types import DeviceArray as CUdeviceptr_v1\n"
+                "from hip._util.types import DeviceArray as CUdeviceptr_v2\n"
+                "class CUdevice(int):\n"
+                "    def __new__(cls, init_value: int = 0) -> CUdevice: ...\n"
+                "    def getPtr(self) -> int: ...\n"
+                "CUdevice_v1 = CUdevice\n")
 OLD_SPELLING = {"cuda": "driver", "cudart": "runtime", "nvrtc": "nvrtc"}
 
 
@@ -194,4 +203,5 @@ def stub(p: dict, which: str) -> str:
         shaped = [c for c, _, _ in sorted(pairs) if c in SHAPED]
         shaped += list(HELPERS) if which == "runtime" else []
         lines += [f"def {name}(*args: Any) -> Any: ...\n" for name in shaped]
+        lines.append(CLASSES_STUB)
     return "".join(lines)
