@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -464,3 +465,17 @@ def test_typed_nvidia_program_stops_only_at_no_device_on_the_real_runtime(layer_
     line = TYPED_SCRIPT.splitlines().index("checkCudaErrors(driver.cuInit(0))   # stops here with no device on the real runtime") + 1
     assert p.stderr.strip().splitlines()[-1] == "RuntimeError: CUDA error code=101(hipErrorInvalidDevice)", p.stderr[-3000:]
     assert f'File "<string>", line {line}, in <module>' in p.stderr, p.stderr[-3000:]
+
+
+def test_nvidia_style_programs_type_check_against_the_layer_stubs(layer_venv, tmp_path):
+    """mypy on both NVIDIA-style programs with the layer's stubs: every CUDA name is exported
+    (``name = module.object``; ``from m import a as b`` exported none of them), a CUDA enum
+    carrying CUDA member names at run time is ``Any`` there, NVIDIA's kernel-argument tuples
+    and lists of bytes fit the parameter types."""
+    for name, text in (("nvidia_style.py", SCRIPT), ("nvidia_typed.py", TYPED_SCRIPT)):
+        (tmp_path / name).write_text(text)
+    p = subprocess.run([sys.executable, "-m", "mypy", "--python-executable", str(layer_venv), "--no-incremental",
+                        "--cache-dir", str(tmp_path / ".mypy"), "nvidia_style.py", "nvidia_typed.py"],
+                       capture_output=True, text=True, cwd=tmp_path,
+                       env={k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "PYTHONPATH")})
+    assert p.returncode == 0 and "Success: no issues found in 2 source files" in p.stdout, p.stdout[-3000:]
