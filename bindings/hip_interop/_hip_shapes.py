@@ -77,14 +77,21 @@ class CUdevice(int):
         return ctypes.addressof(cell)
 
 
-def _device_out(f):
-    name = "cuDeviceGet" if f.__name__ == "hipDeviceGet" else "cuCtxGetDevice"
+_new_int = int.__new__   # the ordinal C wrote is an int already: no __new__ frame, no check
 
-    def wrapper(*args):
-        err, dev = f(*args)
-        return err, CUdevice(dev)
-    wrapper.__name__ = wrapper.__qualname__ = name
-    return wrapper
+
+def _device_get(f):
+    def cuDeviceGet(ordinal):
+        err, dev = f(ordinal)
+        return err, _new_int(CUdevice, dev)
+    return cuDeviceGet
+
+
+def _ctx_get_device(f):
+    def cuCtxGetDevice():
+        err, dev = f()
+        return err, _new_int(CUdevice, dev)
+    return cuCtxGetDevice
 
 
 def _device_name(f):
@@ -102,7 +109,7 @@ def _device_name(f):
 # CUDA name -> (wrapper of the HIP function bound under that name)
 WRAPPERS = {"cuCtxCreate": _ctx_create, "cuCtxCreate_v2": _ctx_create,
             "cudaMallocHost": _malloc_host, "cudaMallocManaged": _malloc_managed,
-            "cuDeviceGet": _device_out, "cuCtxGetDevice": _device_out, "cuDeviceGetName": _device_name}
+            "cuDeviceGet": _device_get, "cuCtxGetDevice": _ctx_get_device, "cuDeviceGetName": _device_name}
 # NVIDIA's classes HIP has as typedefs of int and void* (hipify maps them to no class)
 CLASSES = {"CUdevice": CUdevice, "CUdevice_v1": CUdevice,
            "CUdeviceptr": _DeviceArray, "CUdeviceptr_v1": _DeviceArray, "CUdeviceptr_v2": _DeviceArray}
