@@ -80,11 +80,14 @@ def pair(wheels: Path) -> tuple:
     """The newest 5.2.3 hip-python wheel of this interpreter in ``wheels`` and its interop wheel."""
     from packaging.utils import parse_wheel_filename
     tag = f"cp{sys.version_info[0]}{sys.version_info[1]}"
-    found = sorted(((parse_wheel_filename(w.name)[1], w) for w in wheels.glob(f"hip_python-5.2.*-{tag}-*.whl")))
+    # the newest written, not the highest version: a test build of a changed tree may be
+    # 5.2.21153.215.dev2+dirty, which sorts below 5.2.21153.215+dirty
+    found = sorted(((w.stat().st_mtime, parse_wheel_filename(w.name)[1], w)
+                    for w in wheels.glob(f"hip_python-5.2.*-{tag}-*.whl")))
     if not found:
         raise SystemExit(f"no 5.2.3 hip-python wheel in {wheels}: build it (./dev test tests/compat/test_cuda_layer.py "
                          f"does, or scripts/build_matrix.py --hip 5.2.3 --python current --out {wheels})")
-    version, hip_wheel = found[-1]
+    _, version, hip_wheel = found[-1]
     interop = wheels / f"hip_python_interop-{version}-py3-none-any.whl"
     if not interop.is_file():
         raise SystemExit(f"no {interop.name} beside {hip_wheel.name}")
