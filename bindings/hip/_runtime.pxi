@@ -500,7 +500,7 @@ cdef _Holder _hold(object o, str name, int kind=_KIND_POINTER, int width=0, bint
 # other meaning of a 2-tuple of tuples exists for a void** (a tuple is no address), so every
 # "pointers" parameter takes it (kernelParams, hipLaunchKernel's args, the cooperative launches).
 cdef object _ctypes = None
-cdef object _scalar_ctypes = None     # type -> True when it is an integer type (range checked)
+cdef object _scalar_ctypes = None     # ctypes scalar type -> its _put code (0: through ctypes)
 
 
 cdef bint _is_typed_args(object o):
@@ -522,9 +522,11 @@ cdef void** _pack_typed_args(object o, list keep, str name) except? NULL:
     if _ctypes is None:
         import ctypes
         c = ctypes
-        _scalar_ctypes = {t: t not in (c.c_bool, c.c_char, c.c_wchar, c.c_float, c.c_double) for t in (
-            c.c_bool, c.c_char, c.c_wchar, c.c_byte, c.c_ubyte, c.c_short, c.c_ushort, c.c_int, c.c_uint,
-            c.c_long, c.c_ulong, c.c_longlong, c.c_ulonglong, c.c_size_t, c.c_float, c.c_double)}
+        # c_size_t is c_ulong on this platform: the same key
+        _scalar_ctypes = {c.c_bool: 0, c.c_char: 0, c.c_wchar: 0, c.c_byte: 1, c.c_ubyte: 2, c.c_short: 3,
+                          c.c_ushort: 4, c.c_int: 5, c.c_uint: 6, c.c_long: 7, c.c_ulong: 8, c.c_longlong: 9,
+                          c.c_ulonglong: 10, c.c_size_t: 8 if c.c_size_t is c.c_ulong else 10,
+                          c.c_float: 12, c.c_double: 13}
         _ctypes = ctypes
     data = bytearray(8 * n)
     keep.append(data)
@@ -572,10 +574,14 @@ cdef void* _typed_arg(object value, object t, char* slot, list keep, str name) e
         else:
             (<void**>slot)[0] = _slow_ptr(value, name, keep)
         return <void*>slot
-    is_int = _scalar_ctypes.get(t) if isinstance(t, type) else None
-    if is_int is None:
+    code = _scalar_ctypes.get(t) if isinstance(t, type) else None
+    if code is None:
         raise TypeError(f"{name}: unsupported type {t!r}: a ctypes scalar type (c_int, c_float, "
                         f"c_size_t, ...), ctypes.c_void_p or None")
+    is_int = 0 < code < 12
+    if (type(value) is int and code) or (type(value) is float and code >= 12):
+        _put(slot, code, value, name, t)   # a Python int/float: written at C width, no ctypes object
+        return <void*>slot
     if isinstance(value, t):
         c = value
     elif t is ct.c_double and isinstance(value, ct.c_float):
@@ -589,6 +595,39 @@ cdef void* _typed_arg(object value, object t, char* slot, list keep, str name) e
             raise OverflowError(f"{name}: {value!r} does not fit {t.__name__}")
     memcpy(slot, PyLong_AsVoidPtr(ct.addressof(c)), ct.sizeof(t))
     return <void*>slot
+
+
+cdef int _put(char* slot, int code, object v, str name, object t) except -1:
+    """``v`` at the C type of ``_scalar_ctypes`` code ``code``; C's conversion checks the range
+    (OverflowError, where ctypes would cut the value)."""
+    try:
+        if code == 1:
+            (<signed char*>slot)[0] = v
+        elif code == 2:
+            (<unsigned char*>slot)[0] = v
+        elif code == 3:
+            (<short*>slot)[0] = v
+        elif code == 4:
+            (<unsigned short*>slot)[0] = v
+        elif code == 5:
+            (<int*>slot)[0] = v
+        elif code == 6:
+            (<unsigned int*>slot)[0] = v
+        elif code == 7:
+            (<long*>slot)[0] = v
+        elif code == 8:
+            (<unsigned long*>slot)[0] = v
+        elif code == 9:
+            (<long long*>slot)[0] = v
+        elif code == 10:
+            (<unsigned long long*>slot)[0] = v
+        elif code == 12:
+            (<float*>slot)[0] = <float>(<double>v)
+        else:
+            (<double*>slot)[0] = v
+    except OverflowError:
+        raise OverflowError(f"{name}: {v!r} does not fit {t.__name__}") from None
+    return 0
 
 
 cdef bint _is_raw_extra(object o):
