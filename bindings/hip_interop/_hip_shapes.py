@@ -21,8 +21,6 @@ are HIP's own through the hipify table; kernel arguments as ``((values), (types)
 the HIP launch functions themselves (``hip/_runtime.pxi``), so ``cuLaunchKernel`` stays the HIP
 object.
 """
-import operator
-
 import hip.hip as _hip
 from hip._util.types import DeviceArray as _DeviceArray
 
@@ -63,6 +61,7 @@ class CUdevice(int):
     itself, so every function taking an ordinal takes it at the price of an int."""
 
     def __new__(cls, init_value=0):
+        import operator   # here, not at import: the module costs the layer's import ~0.5 ms
         return super().__new__(cls, operator.index(init_value))   # a float is no ordinal
 
     def __repr__(self):
@@ -99,6 +98,7 @@ def _device_name(f):
         if len(args) != 2:   # HIP's own (name, len, device): the buffer is the caller's
             return f(*args)
         length, dev = args
+        import operator
         # NVIDIA's answer: the whole buffer of ``length`` bytes, space-filled, C's NUL-ended name in front
         buf = bytearray(b" " * operator.index(length))
         err = f(buf, length, dev)[0]
