@@ -304,6 +304,8 @@ def test_beside_another_cuda_package_the_layer_refuses_to_import(tmp_path, inter
     # a layer generated for another release than the installed hip-python
     names = site / "cuda" / "bindings" / "_hip_names.py"
     names.write_text(names.read_text().replace("HIP_VERSION_STRING = '5.2.21153'", "HIP_VERSION_STRING = '7.2.53211'"))
+    # same size, maybe the same second as the .pyc the first import wrote: that would still be taken
+    shutil.rmtree(names.parent / "__pycache__", ignore_errors=True)
     p = subprocess.run([str(py), "-c", "from cuda.bindings import driver"], capture_output=True, text=True, cwd="/")
     assert "ImportError: hip-python-interop was generated for HIP 7.2.53211" in p.stderr, p.stderr[-2000:]
 
