@@ -8,8 +8,9 @@ writes nothing to its out-parameters; each call appends one line to the file nam
 
 an integer, enum or pointer argument as hex, a float as C99 ``%a``, a struct passed by value
 as ``{hex bytes}``.  The module-launch functions also log the packed kernel-argument buffer
-of their ``extra`` array (``extra={hex bytes}``), so a test can assert what reached
-``hipModuleLaunchKernel`` byte for byte; the arrays named in ``LOG_ARRAYS`` are logged after
+of their ``extra`` array (``extra={hex bytes}``) and, when ``$NULLRT_KPARAMS`` says how many
+there are, the 8 bytes each ``kernelParams`` entry points at (``kernelParams={hex}{hex}...``),
+so a test can assert what reached ``hipModuleLaunchKernel`` byte for byte; the arrays named in ``LOG_ARRAYS`` are logged after
 their address (``addr={hex bytes}``, their count parameter's number of elements), and those in
 ``FILL_ARRAYS`` are filled as the real runtime would (element k = 0x11 * (k + 1)), so a test
 sees what comes back to the caller.
@@ -75,6 +76,13 @@ static void nullrt_extra(FILE* f, void** extra) {
     fputs(" extra=", f);
     nullrt_hex(f, buf, buf ? size : 0);
 }
+static void nullrt_kparams(FILE* f, void** params) {
+    /* kernelParams has no count in C (the kernel knows it): a test names it, $NULLRT_KPARAMS */
+    const char* n = getenv("NULLRT_KPARAMS");
+    if (!n || !params) return;
+    fputs(" kernelParams=", f);
+    for (int k = 0; k < atoi(n); k++) nullrt_hex(f, params[k], 8);
+}
 '''
 
 
@@ -110,6 +118,8 @@ def c_source(manifest: dict, record: bool = True) -> str:
                 log.append(f'fprintf(_f, " %llx", (unsigned long long)(uintptr_t)a{i});')
             if name in LAUNCH_EXTRA and p["name"] == "extra":
                 log.append(f"nullrt_extra(_f, (void**)a{i});")
+            if name in LAUNCH_EXTRA and p["name"] == "kernelParams":
+                log.append(f"nullrt_kparams(_f, (void**)a{i});")
             if (name, p["name"]) in LOG_ARRAYS:
                 n = f"a{names.index(LOG_ARRAYS[name, p['name']])}"
                 log.append(f"fputc('=', _f); nullrt_hex(_f, a{i}, a{i} ? {n} * sizeof(*a{i}) : 0);")

@@ -495,6 +495,10 @@ cdef _Holder _hold(object o, str name, int kind=_KIND_POINTER, int width=0, bint
         b = (<str>o).encode()
         h.keep = [b]
         h.ptr = <void*>PyBytes_AS_STRING(b)
+    elif kind == _KIND_POINTERS and _is_typed_args(o):
+        h.keep = []
+        h.array = _pack_typed_args(o, h.keep, name)
+        h.ptr = <void*>h.array
     elif kind in (_KIND_STRINGS, _KIND_POINTERS, _KIND_LAUNCH_EXTRA) and isinstance(o, (list, tuple)):
         h.keep = []
         if kind == _KIND_LAUNCH_EXTRA and not _is_raw_extra(o):
@@ -517,6 +521,141 @@ cdef _Holder _hold(object o, str name, int kind=_KIND_POINTER, int width=0, bint
         h.keep = []
         h.ptr = _slow_ptr(o, name, h.keep, -1, written)
     return h
+
+
+# -- kernel arguments as ((values), (types)), NVIDIA's cuda-bindings form --------------------
+# A void** list given as two tuples of equal length: the values and their ctypes types.  No
+# other meaning of a 2-tuple of tuples exists for a void** (a tuple is no address), so every
+# "pointers" parameter takes it (kernelParams, hipLaunchKernel's args, the cooperative launches).
+cdef object _ctypes = None
+cdef object _scalar_ctypes = None     # ctypes scalar type -> its _put code (0: through ctypes)
+
+
+cdef bint _is_typed_args(object o):
+    return (isinstance(o, tuple) and len(o) == 2 and isinstance(o[0], tuple)
+            and isinstance(o[1], tuple))
+
+
+cdef void** _pack_typed_args(object o, list keep, str name) except? NULL:
+    """The ``void**`` of NVIDIA's ``((values), (types))``: each value in an 8-byte slot of one
+    buffer (the widest type the form takes), the array pointing at the slots; ``((), ())`` is
+    NULL, as NVIDIA's.  The array is the holder's (freed with it), the buffer in ``keep``."""
+    global _ctypes, _scalar_ctypes
+    values, types = o
+    cdef Py_ssize_t n = len(values), i
+    if len(types) != n:
+        raise TypeError(f"{name}: ((values), (types)) of different lengths ({n} values, {len(types)} types)")
+    if n == 0:
+        return NULL
+    if _ctypes is None:
+        import ctypes
+        c = ctypes
+        # c_size_t is c_ulong on this platform: the same key
+        _scalar_ctypes = {c.c_bool: 0, c.c_char: 0, c.c_wchar: 0, c.c_byte: 1, c.c_ubyte: 2, c.c_short: 3,
+                          c.c_ushort: 4, c.c_int: 5, c.c_uint: 6, c.c_long: 7, c.c_ulong: 8, c.c_longlong: 9,
+                          c.c_ulonglong: 10, c.c_size_t: 8 if c.c_size_t is c.c_ulong else 10,
+                          c.c_float: 12, c.c_double: 13}
+        _ctypes = ctypes
+    data = bytearray(8 * n)
+    keep.append(data)
+    cdef char* base = PyByteArray_AS_STRING(data)
+    cdef void** arr = <void**>malloc(n * sizeof(void*))
+    if arr == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            arr[i] = _typed_arg(values[i], types[i], base + 8 * i, keep, f"{name}[{i}]")
+    except BaseException:
+        free(arr)
+        raise
+    return arr
+
+
+cdef void* _typed_arg(object value, object t, char* slot, list keep, str name) except? NULL:
+    """Where kernel argument ``value`` of ctypes type ``t`` is: its slot, filled, or (a struct)
+    its own memory."""
+    ct = _ctypes
+    if t is None:   # NVIDIA: a pointer-like object (CUdeviceptr, CUstream, ...), a struct, an enum
+        if isinstance(value, Pointer):
+            # DeviceArray (cuMemAlloc), a handle, a Pointer: the address it holds is the argument
+            # (NVIDIA's getPtr() points at that; AMD's Pointer.getPtr() is the address itself)
+            (<void**>slot)[0] = (<Pointer>value)._ptr
+            return <void*>slot
+        if isinstance(value, _Struct):       # a HIP struct passed by value: its own memory
+            keep.append(value)
+            return (<_Struct>value)._ptr
+        if isinstance(value, (ct.Structure, ct.Union)):
+            keep.append(value)
+            return PyLong_AsVoidPtr(ct.addressof(value))
+        if isinstance(value, int) and hasattr(type(value), "_member_map_"):   # an enum member: a C int
+            (<int*>slot)[0] = int(value)
+            return <void*>slot
+        get_ptr = getattr(value, "getPtr", None)
+        if callable(get_ptr) and not isinstance(value, bool):   # NVIDIA's getPtr(): where the value is
+            return PyLong_AsVoidPtr(_index(get_ptr(), name))
+        raise TypeError(f"{name}: type None takes a pointer-like object (what cuMemAlloc or "
+                        f"cuStreamCreate return, a Pointer), a struct or an enum member, "
+                        f"not {type(value).__name__}")
+    if t is ct.c_void_p:   # an address: an int, None, a c_void_p, anything a pointer parameter takes
+        if isinstance(value, ct.c_void_p):
+            (<void**>slot)[0] = PyLong_AsVoidPtr(value.value or 0)
+        else:
+            (<void**>slot)[0] = _slow_ptr(value, name, keep)
+        return <void*>slot
+    code = _scalar_ctypes.get(t) if isinstance(t, type) else None
+    if code is None:
+        raise TypeError(f"{name}: unsupported type {t!r}: a ctypes scalar type (c_int, c_float, "
+                        f"c_size_t, ...), ctypes.c_void_p or None")
+    is_int = 0 < code < 12
+    if (type(value) is int and code) or (type(value) is float and code >= 12):
+        _put(slot, code, value, name, t)   # a Python int/float: written at C width, no ctypes object
+        return <void*>slot
+    if isinstance(value, t):
+        c = value
+    elif t is ct.c_double and isinstance(value, ct.c_float):
+        c = t(value.value)
+    else:
+        try:
+            c = t(value)   # ctypes refuses another kind of value (a float for c_int)
+        except TypeError as e:
+            raise TypeError(f"{name}: {e}") from None
+        if is_int and not isinstance(value, ct._SimpleCData) and c.value != value:
+            raise OverflowError(f"{name}: {value!r} does not fit {t.__name__}")
+    memcpy(slot, PyLong_AsVoidPtr(ct.addressof(c)), ct.sizeof(t))
+    return <void*>slot
+
+
+cdef int _put(char* slot, int code, object v, str name, object t) except -1:
+    """``v`` at the C type of ``_scalar_ctypes`` code ``code``; C's conversion checks the range
+    (OverflowError, where ctypes would cut the value)."""
+    try:
+        if code == 1:
+            (<signed char*>slot)[0] = v
+        elif code == 2:
+            (<unsigned char*>slot)[0] = v
+        elif code == 3:
+            (<short*>slot)[0] = v
+        elif code == 4:
+            (<unsigned short*>slot)[0] = v
+        elif code == 5:
+            (<int*>slot)[0] = v
+        elif code == 6:
+            (<unsigned int*>slot)[0] = v
+        elif code == 7:
+            (<long*>slot)[0] = v
+        elif code == 8:
+            (<unsigned long*>slot)[0] = v
+        elif code == 9:
+            (<long long*>slot)[0] = v
+        elif code == 10:
+            (<unsigned long long*>slot)[0] = v
+        elif code == 12:
+            (<float*>slot)[0] = <float>(<double>v)
+        else:
+            (<double*>slot)[0] = v
+    except OverflowError:
+        raise OverflowError(f"{name}: {v!r} does not fit {t.__name__}") from None
+    return 0
 
 
 cdef bint _is_raw_extra(object o):

@@ -34,8 +34,10 @@ class _CudaArray(Protocol):
 # any buffer (bytes, bytearray, memoryview, array, ctypes objects) or a CUDA-array-interface object.
 _Ptr: TypeAlias = int | None | Pointer | _Struct | Buffer | _CudaArray
 _Str: TypeAlias = str | _Ptr
-_Strs: TypeAlias = list[str | _Ptr] | tuple[str | _Ptr, ...] | _Ptr
-_Ptrs: TypeAlias = list[_Ptr] | tuple[_Ptr, ...] | _Ptr
+# list[bytes] and list[int] spelled out: a list is invariant, so list[str | _Ptr] refuses them
+_Strs: TypeAlias = list[str | _Ptr] | list[bytes] | list[str] | tuple[str | _Ptr, ...] | _Ptr
+# kernel arguments also as NVIDIA's ((values), (ctypes types)): a type None takes a Pointer, handle or struct
+_Ptrs: TypeAlias = list[_Ptr] | list[int] | tuple[_Ptr, ...] | tuple[tuple[Any, ...], tuple[Any, ...]] | _Ptr
 _Ints: TypeAlias = list[int] | tuple[int, ...] | _Ptr
 _Extra: TypeAlias = list[Any] | tuple[Any, ...] | _Ptr
 

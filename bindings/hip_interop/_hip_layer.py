@@ -174,6 +174,7 @@ def bind(g: dict, which: str) -> None:
         g.update({cuda: getattr(_hip, h) for cuda, h in _pairs(N.FUNCTIONS).items()})
         # NVIDIA's shapes where HIP's differ (_hip_shapes.py): the only names that are not the HIP object
         g.update({cuda: wrap(g[cuda]) for cuda, wrap in _hip_shapes.WRAPPERS.items() if cuda in g})
+        g.update(_hip_shapes.CLASSES)
         if which == "runtime":
             g.update(_hip_shapes.HELPERS)
         g["hip"] = g["hip_python_mod"] = _hip

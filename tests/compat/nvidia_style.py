@@ -105,3 +105,77 @@ checkCudaErrors(driver.cuCtxDestroy(context))
 checkCudaErrors(nvrtc.nvrtcDestroyProgram(prog))
 print("ok")
 '''
+
+# The driver-API shape of NVIDIA's newer samples (vectorAddDrv, CUDA 13's cuCtxCreate): the
+# handle and value classes (CUdevice, CUdeviceptr), cuDeviceGetName(len, dev) answering bytes,
+# and kernel arguments as ((values), (types)).  Prints "ok" at its end.
+TYPED_SCRIPT = r'''
+import array, ctypes
+from cuda.bindings import driver, nvrtc, runtime
+
+def checkCudaErrors(result):
+    if result[0].value:
+        raise RuntimeError("CUDA error code={}({})".format(result[0].value, result[0].name))
+    return None if len(result) == 1 else result[1] if len(result) == 2 else result[1:]
+
+vector_add = """
+extern "C" __global__ void vecAdd(const float *A, const float *B, float *C, int N)
+{
+    int i = blockDim.x * blockIdx.x + threadIdx.x;
+    if (i < N) C[i] = A[i] + B[i];
+}
+extern "C" __global__ void scale(float *A, float s, size_t n, int kind) { }
+"""
+checkCudaErrors(driver.cuInit(0))   # stops here with no device on the real runtime
+cuDevice = checkCudaErrors(driver.cuDeviceGet(0))
+assert isinstance(cuDevice, driver.CUdevice) and int(cuDevice) == 0, cuDevice
+name = checkCudaErrors(driver.cuDeviceGetName(256, cuDevice))
+assert type(name) is bytes and len(name) == 256, name
+print("device", name.split(b"\0")[0].decode(errors="replace"))
+props = checkCudaErrors(runtime.cudaGetDeviceProperties(cuDevice))
+assert isinstance(props.name, bytes)
+context = checkCudaErrors(driver.cuCtxCreate(None, 0, cuDevice))   # CUDA 13: (ctxCreateParams, flags, dev)
+
+prog = checkCudaErrors(nvrtc.nvrtcCreateProgram(str.encode(vector_add), b"vectorAdd.cu", 0, [], []))
+opts = [b"--fmad=false"]
+checkCudaErrors(nvrtc.nvrtcCompileProgram(prog, len(opts), opts))
+size = checkCudaErrors(nvrtc.nvrtcGetPTXSize(prog))
+ptx = bytearray(max(size, 1))   # C writes here: a writable buffer (see SCRIPT)
+checkCudaErrors(nvrtc.nvrtcGetPTX(prog, ptx))
+module = checkCudaErrors(driver.cuModuleLoadData(ptx))
+kernel = checkCudaErrors(driver.cuModuleGetFunction(module, b"vecAdd"))
+scale = checkCudaErrors(driver.cuModuleGetFunction(module, b"scale"))
+
+N = 1000
+nbytes = N * 4
+hA = array.array("f", [float(i) for i in range(N)])
+hB = array.array("f", [2.0] * N)
+hC = array.array("f", [0.0] * N)
+dA = checkCudaErrors(driver.cuMemAlloc(nbytes))
+dB = checkCudaErrors(driver.cuMemAlloc(nbytes))
+dC = checkCudaErrors(driver.cuMemAlloc(nbytes))
+assert isinstance(dA, driver.CUdeviceptr) and isinstance(int(dA), int)
+checkCudaErrors(driver.cuMemcpyHtoD(dA, hA, nbytes))
+checkCudaErrors(driver.cuMemcpyHtoD(dB, hB, nbytes))
+stream = checkCudaErrors(driver.cuStreamCreate(0))
+assert isinstance(stream, driver.CUstream)
+
+threads = 256
+blocks = (N + threads - 1) // threads
+kernelArgs = ((dA, dB, dC, N), (None, None, None, ctypes.c_int))
+checkCudaErrors(driver.cuLaunchKernel(kernel, blocks, 1, 1, threads, 1, 1, 0, stream, kernelArgs, 0))
+# the other spellings of an argument: an int address as c_void_p, a Python float as c_float
+scaleArgs = ((int(dC), 0.5, N, driver.CUmemorytype.CU_MEMORYTYPE_DEVICE),
+             (ctypes.c_void_p, ctypes.c_float, ctypes.c_size_t, None))
+checkCudaErrors(driver.cuLaunchKernel(scale, blocks, 1, 1, threads, 1, 1, 0, stream, scaleArgs, 0))
+checkCudaErrors(driver.cuStreamSynchronize(stream))
+checkCudaErrors(driver.cuMemcpyDtoH(hC, dC, nbytes))
+
+checkCudaErrors(driver.cuStreamDestroy(stream))
+for d in (dA, dB, dC):
+    checkCudaErrors(driver.cuMemFree(d))
+checkCudaErrors(driver.cuModuleUnload(module))
+checkCudaErrors(driver.cuCtxDestroy(context))
+checkCudaErrors(nvrtc.nvrtcDestroyProgram(prog))
+print("ok")
+'''

@@ -7,6 +7,9 @@
 * an NVIDIA-style CUDA Python program (nvidia_style.py) runs to "ok" on the recording null
   runtime with its arguments reaching the C API, and on the real 5.2.3 runtime stops only at
   "no device";
+* NVIDIA's classes and shapes where HIP's differ: ``CUdevice``/``CUdeviceptr`` and the handle
+  classes, ``cuDeviceGetName(len, dev)``, kernel arguments as ``((values), (types))`` (what
+  reached C checked byte for byte), and a program in the style of NVIDIA's driver samples;
 * the hallucinate switch, the refusal beside another ``cuda`` package, the release check,
   and the import cost (``cuda.bindings.runtime`` at most 2x ``hip.hip``).
 """
@@ -16,13 +19,14 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from packaging.utils import parse_wheel_filename
 
 from compat_harness import null_runner
-from nvidia_style import SCRIPT
+from nvidia_style import SCRIPT, TYPED_SCRIPT
 from wheels_for_tests import TEST_WHEELS, build_wheel, make_venv
 
 from hip_bindgen import cudalayer, debian, hipify
@@ -300,5 +304,180 @@ def test_beside_another_cuda_package_the_layer_refuses_to_import(tmp_path, inter
     # a layer generated for another release than the installed hip-python
     names = site / "cuda" / "bindings" / "_hip_names.py"
     names.write_text(names.read_text().replace("HIP_VERSION_STRING = '5.2.21153'", "HIP_VERSION_STRING = '7.2.53211'"))
+    # same size, maybe the same second as the .pyc the first import wrote: that would still be taken
+    shutil.rmtree(names.parent / "__pycache__", ignore_errors=True)
     p = subprocess.run([str(py), "-c", "from cuda.bindings import driver"], capture_output=True, text=True, cwd="/")
     assert "ImportError: hip-python-interop was generated for HIP 7.2.53211" in p.stderr, p.stderr[-2000:]
+
+
+def test_nvidia_value_and_handle_classes(null_layer):
+    """CUdevice and CUdeviceptr are int-like classes NVIDIA's way (constructible from an int,
+    int(x), taken wherever the ordinal or the address goes), returned by cuDeviceGet,
+    cuCtxGetDevice and cuMemAlloc; the handle classes are HIP's; AMD-style code keeps working
+    (the aliases stay the HIP objects, a CUdevice is an int)."""
+    p = null_layer.proc("""
+import ctypes, json
+from hip import hip
+from hip._util.types import DeviceArray
+from cuda.bindings import driver, runtime
+out = {}
+err, dev = driver.cuDeviceGet(2)
+d7 = driver.CUdevice(7)
+out["device"] = [isinstance(err, driver.CUresult), type(dev) is driver.CUdevice, isinstance(dev, int),
+                 repr(driver.CUdevice(3)), int(driver.CUdevice(3)), driver.CUdevice() == 0,
+                 ctypes.c_int.from_address(d7.getPtr()).value,
+                 type(driver.cuCtxGetDevice()[1]) is driver.CUdevice, runtime.CUdevice is driver.CUdevice]
+try:
+    driver.CUdevice(1.5)
+except TypeError:
+    out["device"].append("float refused")
+driver.cuDeviceGetAttribute(driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_WARP_SIZE, driver.CUdevice(3))
+hip.hipDeviceGetAttribute(hip.hipDeviceAttribute_t.hipDeviceAttributeWarpSize, dev)   # AMD style: an int
+err, d = driver.cuMemAlloc(64)
+p = driver.CUdeviceptr(0x1000)
+out["ptr"] = [driver.CUdeviceptr is DeviceArray, runtime.CUdeviceptr_v2 is DeviceArray, isinstance(d, driver.CUdeviceptr),
+              int(p), int(driver.CUdeviceptr()), driver.cuMemAlloc is hip.hipMalloc,
+              driver.cuLaunchKernel is hip.hipModuleLaunchKernel]
+driver.cuMemcpyHtoD(p, bytearray(16), 16)
+driver.cuMemcpyDtoH(bytearray(16), driver.CUdeviceptr(0x2000), 16)
+handles = {}
+for cls, made in (("CUstream", driver.cuStreamCreate(0)[1]), ("CUevent", driver.cuEventCreate(0)[1]),
+                  ("CUmodule", driver.cuModuleLoadData(b"x")[1]), ("CUcontext", driver.cuCtxCreate(0, dev)[1])):
+    c = getattr(driver, cls)
+    handles[cls] = [isinstance(made, c), int(c(0x3000)), c is getattr(runtime, cls)]
+out["function"] = isinstance(driver.cuModuleGetFunction(None, b"k")[1], driver.CUfunction)
+driver.cuStreamSynchronize(driver.CUstream(0x4000))
+out["handles"] = handles
+print(json.dumps(out))
+""")
+    assert p.returncode == 0, p.stderr[-3000:]
+    out = json.loads(p.stdout)
+    assert out["device"] == [True, True, True, "<CUdevice 3>", 3, True, 7, True, True, "float refused"]
+    assert out["ptr"] == [True, True, True, 0x1000, 0, True, True]
+    assert out["handles"] == {c: [True, 0x3000, True] for c in ("CUstream", "CUevent", "CUmodule", "CUcontext")}
+    assert out["function"] is True
+    calls = null_layer.calls()
+    assert [int(a, 16) for a in null_layer.calls("hipDeviceGet")[0][1][1:]] == [2]
+    assert [int(args[2], 16) for n, args in calls if n == "hipDeviceGetAttribute"] == [3, 0]   # the null runtime wrote no ordinal
+    assert int(null_layer.calls("hipMemcpyHtoD")[0][1][0], 16) == 0x1000
+    assert int(null_layer.calls("hipMemcpyDtoH")[0][1][1], 16) == 0x2000
+    assert int(null_layer.calls("hipStreamSynchronize")[0][1][0], 16) == 0x4000
+
+
+def test_cu_device_get_name_answers_nvidias_bytes(null_layer):
+    p = null_layer.proc("""
+import json
+from cuda.bindings import driver
+err, name = driver.cuDeviceGetName(16, driver.CUdevice(1))
+buf = bytearray(8)
+hip_form = driver.cuDeviceGetName(buf, 8, 0)   # HIP's own (name, len, device) still goes through
+try:
+    driver.cuDeviceGetName(16.5, 0)
+    bad = "accepted"
+except TypeError as e:
+    bad = "TypeError"
+print(json.dumps([err == driver.CUresult.CUDA_SUCCESS, type(name).__name__, len(name), name == b" " * 16,
+                  len(hip_form), bad]))
+""")
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert json.loads(p.stdout) == [True, "bytes", 16, True, 1, "TypeError"]
+    (first, second) = [args for _, args in null_layer.calls("hipDeviceGetName")]
+    assert int(first[0], 16) != 0 and [int(a, 16) for a in first[1:]] == [16, 1]
+    assert [int(a, 16) for a in second[1:]] == [8, 0]
+
+
+def test_kernel_arguments_as_values_and_types(null_layer):
+    """NVIDIA's ((values), (types)) to cuLaunchKernel (which stays hip.hipModuleLaunchKernel):
+    each value reaches C at its ctypes type, a None type takes what cuMemAlloc/cuStreamCreate
+    return, a struct or an enum member; AMD's forms (extra=, a void** address) are unchanged."""
+    p = null_layer.proc("""
+import ctypes, json
+from hip import hip
+from cuda.bindings import driver, runtime
+class Pair(ctypes.Structure):
+    _fields_ = [("a", ctypes.c_int), ("b", ctypes.c_int)]
+d = driver.CUdeviceptr(0x1122334455)
+s = driver.CUstream(0x7000)
+values = (d, s, 7, -2, 1.5, 2.25, 1 << 40, 0xABC, None, driver.CUresult.CUDA_ERROR_NO_DEVICE, Pair(5, 6), hip.dim3(9, 8, 7))
+types = (None, None, ctypes.c_int, ctypes.c_short, ctypes.c_float, ctypes.c_double, ctypes.c_size_t,
+         ctypes.c_void_p, ctypes.c_void_p, None, None, None)
+err, = driver.cuLaunchKernel(None, 1, 1, 1, 32, 1, 1, 0, None, (values, types), 0)
+errors = []
+for bad in (((1, 2), (ctypes.c_int,)), ((1.5,), (ctypes.c_int,)), ((1,), (ctypes.c_char_p,)), ((1,), (None,)),
+            ((1 << 40,), (ctypes.c_int,)), ((-1,), (ctypes.c_size_t,)), ((True,), (ctypes.c_void_p,))):
+    try:
+        driver.cuLaunchKernel(None, 1, 1, 1, 1, 1, 1, 0, None, bad, 0)
+        errors.append("accepted")
+    except (TypeError, OverflowError) as e:
+        errors.append(type(e).__name__ + ": " + str(e).split(":")[0])
+driver.cuLaunchKernel(None, 1, 1, 1, 1, 1, 1, 0, None, ((), ()), 0)
+runtime.cudaLaunchKernel(0x10, (1, 1, 1), (1, 1, 1), ((d, 3), (None, ctypes.c_int)), 0, None)
+print(json.dumps([err == 0, errors]))
+""", NULLRT_KPARAMS="12")
+    assert p.returncode == 0, p.stderr[-3000:]
+    ok, errors = json.loads(p.stdout)
+    assert ok and errors == ["TypeError: kernelParams", "TypeError: kernelParams[0]",
+                             "TypeError: kernelParams[0]", "TypeError: kernelParams[0]",
+                             "OverflowError: kernelParams[0]", "OverflowError: kernelParams[0]",
+                             "TypeError: kernelParams[0]"], errors
+    launches = null_layer.calls("hipModuleLaunchKernel")
+    kp = [a for a in launches[0][1] if a.startswith("kernelParams=")][0][len("kernelParams="):]
+    slots = [bytes.fromhex(x) for x in kp.strip("{}").split("}{")]
+    le = lambda v, n=8: v.to_bytes(n, "little", signed=v < 0)   # noqa: E731
+    import struct
+    assert slots[0] == le(0x1122334455) and slots[1] == le(0x7000)
+    assert slots[2][:4] == le(7, 4) and slots[3][:2] == le(-2, 2)
+    assert slots[4][:4] == struct.pack("<f", 1.5) and slots[5] == struct.pack("<d", 2.25)
+    assert slots[6] == le(1 << 40) and slots[7] == le(0xABC) and slots[8] == le(0)
+    assert slots[9][:4] == le(100, 4)                       # hipErrorNoDevice's value, as a C int
+    assert slots[10] == le(5, 4) + le(6, 4)                 # the ctypes struct's own memory
+    assert slots[11] == le(9, 4) + le(8, 4)                 # the HIP struct's own memory
+    assert int(launches[-1][1][9], 16) == 0                 # ((), ()): NULL, as NVIDIA's
+    assert len(launches) == 2                               # the refused ones never reached C
+    (launch,) = null_layer.calls("hipLaunchKernel")
+    assert int(launch[1][0], 16) == 0x10 and int(launch[1][3], 16) != 0
+
+
+def test_typed_nvidia_program_runs_to_the_end_on_the_null_runtime(null_layer):
+    p = null_layer.proc(TYPED_SCRIPT, NULLRT_KPARAMS="4")
+    assert p.returncode == 0 and p.stdout.strip().endswith("ok"), p.stderr[-3000:]
+    vec, scale = [args for _, args in null_layer.calls("hipModuleLaunchKernel")]
+    assert [int(a, 16) for a in vec[1:8]] == [4, 1, 1, 256, 1, 1, 0]
+    def slots(args):
+        (kp,) = [a for a in args if a.startswith("kernelParams={")]
+        return [bytes.fromhex(x) for x in kp[len("kernelParams={"):-1].split("}{")]
+    assert slots(vec)[3][:4] == (1000).to_bytes(4, "little")     # N as ctypes.c_int
+    slots = slots(scale)
+    import struct
+    assert slots[1][:4] == struct.pack("<f", 0.5) and slots[2] == (1000).to_bytes(8, "little")
+    assert [int(a, 16) for a in null_layer.calls("hipCtxCreate")[0][1][1:]] == [0, 0]
+    assert [int(a, 16) for a in null_layer.calls("hipDeviceGetName")[0][1][1:]] == [256, 0]
+    names = [c[0] for c in null_layer.calls()]
+    for hip_name in ("hipInit", "hipDeviceGet", "hipGetDeviceProperties", "hiprtcCompileProgram",
+                     "hipModuleLoadData", "hipModuleGetFunction", "hipMalloc", "hipMemcpyHtoD",
+                     "hipMemcpyDtoH", "hipFree", "hipCtxDestroy"):
+        assert hip_name in names, hip_name
+
+
+def test_typed_nvidia_program_stops_only_at_no_device_on_the_real_runtime(layer_venv):
+    """HIP 5.2.3's hipInit without a GPU answers hipErrorInvalidDevice (101): the sample's
+    checkCudaErrors(cuInit(0)) stops there, on the runtime's answer, at that line."""
+    p = run_real(layer_venv, TYPED_SCRIPT)
+    assert p.returncode != 0
+    line = TYPED_SCRIPT.splitlines().index("checkCudaErrors(driver.cuInit(0))   # stops here with no device on the real runtime") + 1
+    assert p.stderr.strip().splitlines()[-1] == "RuntimeError: CUDA error code=101(hipErrorInvalidDevice)", p.stderr[-3000:]
+    assert f'File "<string>", line {line}, in <module>' in p.stderr, p.stderr[-3000:]
+
+
+def test_nvidia_style_programs_type_check_against_the_layer_stubs(layer_venv, tmp_path):
+    """mypy on both NVIDIA-style programs with the layer's stubs: every CUDA name is exported
+    (``name = module.object``; ``from m import a as b`` exported none of them), a CUDA enum
+    carrying CUDA member names at run time is ``Any`` there, NVIDIA's kernel-argument tuples
+    and lists of bytes fit the parameter types."""
+    for name, text in (("nvidia_style.py", SCRIPT), ("nvidia_typed.py", TYPED_SCRIPT)):
+        (tmp_path / name).write_text(text)
+    p = subprocess.run([sys.executable, "-m", "mypy", "--python-executable", str(layer_venv), "--no-incremental",
+                        "--cache-dir", str(tmp_path / ".mypy"), "nvidia_style.py", "nvidia_typed.py"],
+                       capture_output=True, text=True, cwd=tmp_path,
+                       env={k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "PYTHONPATH")})
+    assert p.returncode == 0 and "Success: no issues found in 2 source files" in p.stdout, p.stdout[-3000:]
