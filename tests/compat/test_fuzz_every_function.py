@@ -24,6 +24,8 @@ import pytest
 from compat_harness import NullRunner, null_runner, nullrt_recorder
 from fuzz_cases import CHILD, MODULES, cases
 from wheels_for_tests import build_wheel, library_wheel, make_venv
+from hip_bindgen import libraries as _libraries
+from hip_bindgen import params as P
 
 RELEASES = ["5.2.3", "5.7.1", "6.4.3", "7.2.4"]
 
@@ -68,7 +70,7 @@ def release_null(request, tmp_path_factory):
 def tally(title: str, todo: list, outcomes: list) -> tuple:
     """Counts per class (printed, ``-s``): tried, failed, and up to three failures of each."""
     tried, failed, examples = collections.Counter(), collections.Counter(), collections.defaultdict(list)
-    for (mod, name, args, cls, expected), got in zip(todo, outcomes):
+    for (mod, name, args, cls, expected, _), got in zip(todo, outcomes):
         tried[cls] += 1
         if got != expected:
             failed[cls] += 1
@@ -90,10 +92,8 @@ def test_every_function_refuses_wrong_values_before_c(release_null, tmp_path):
     assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}
 
 
-# each library module once, in the release that has its richest API: 5.7.1 has the seven
-# (and AMD SMI 6.1.2), 7.2.4 hipBLASLt, hipSPARSELt and AMD SMI 10.1
-LIBRARY_CASES = [("5.7.1", lib) for lib in ("amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl",
-                                            "roctx")] + [("7.2.4", lib) for lib in ("amdsmi", "hipblaslt", "hipsparselt")]
+# every library module of every release (releases.json's pins)
+LIBRARY_CASES = [(r, lib) for r in RELEASES for lib in sorted(_libraries.of_release(r))]
 _null_runners: dict = {}
 
 
@@ -109,13 +109,20 @@ def library_null(tmp_path_factory):
 
 @pytest.mark.parametrize("release,lib", LIBRARY_CASES)
 def test_every_library_function_refuses_wrong_values_before_c(library_null, release, lib, tmp_path):
-    """The same walk over each ROCm library module, against its null library."""
+    """The same walk over each ROCm library module of each release, against its null library, with
+    the library classes (``fuzz_cases``: handles of another type, outs given by the caller too
+    short or read-only, guard bytes around every buffer C may write); every refusal names its
+    parameter."""
     from compat_harness import wheel_manifests
     runner = library_null(release)
     manifest = wheel_manifests(runner.python)[lib]
-    todo = cases(manifest, (lib,))
+    todo = cases(manifest, (lib,), library=True)
     outcomes = run_cases(runner, tmp_path, todo)
     tried, failed, examples = tally(f"{lib} {manifest['library']['version']} (HIP {release}): "
                                     f"{len(manifest['functions'])} functions", todo, outcomes)
     assert tried["valid call"] == len(manifest["functions"])
+    # every function with an out was also called with its outs given (a walk that lost the
+    # class would pass)
+    with_outs = sum("out" in P.roles(n, f, manifest["typedefs"]) for n, f in manifest["functions"].items())
+    assert tried["out <- None (full call)"] == with_outs
     assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}
