@@ -238,6 +238,8 @@ cdef double _hp_float(object x, const _hp_param* p) except? -1.0:
         return x
     except TypeError:
         raise TypeError(f"{_hp_pname(p)}: expected a real number (float or int), not {type(x).__name__}") from None
+    except OverflowError as e:   # an int beyond a double's range
+        raise OverflowError(f"{_hp_pname(p)}: {e}") from None
 
 
 cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* kwnames):
