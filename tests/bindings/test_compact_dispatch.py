@@ -158,6 +158,10 @@ for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandFill([1], 2.5, [1])",
              "r.hiprandMix(r.hiprandPair(), 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandMix(True, 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             # another module's struct (each module has its own struct base class)
+             "r.hiprandMix(__import__('hip.hip').hip.dim3(), 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 2**70, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', 2**64, None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', None, gen)"]:
     try:
         eval(call)
@@ -264,6 +268,9 @@ def test_every_argument_and_result_kind(fake):
         "TypeError: n must be an integer; 2.5 is not integral",
         "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not hiprandPair",
         "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not bool",
+        "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not dim3",
+        "OverflowError: a: Python int too large to convert to C long",
+        "OverflowError: buf: 18446744073709551616 does not fit a 64-bit address",
         "TypeError: stream: expected ihipStream_t (or an int address, a Pointer or None), not hiprandGenerator_st"]
     assert out["typed"] == "4242 0 0 0 0 0 0 0 0 typed 9"
     used, void_errors = out["void_handle"]
