@@ -210,25 +210,67 @@ cdef inline bint _hp_signed(int ct) noexcept:
     return ct == _CT_I8 or ct == _CT_I16 or ct == _CT_I32 or ct == _CT_I64
 
 
+cdef extern from "Python.h":
+    # x is an int (or subclass) here: neither can fail, an out-of-range value sets the flag / -1
+    long long _as_ll "PyLong_AsLongLongAndOverflow"(object, int*) noexcept
+    unsigned long long _as_ull "PyLong_AsUnsignedLongLong"(object) noexcept
+
+
 cdef int _hp_set_int(_hp_slot* s, int ct, object x, const _hp_param* p) except -1:
     """An int/enum argument into its slot: objects with __index__, or integral real numbers
-    (``_index``), range-checked by Cython's conversion to the C type (OverflowError), as the
-    `def`s of hip.hip do."""
+    (``_index``), range-checked against the C type here, in C (no exception state saved on the
+    way: a call's int arguments cost what Cython's own conversion did), so the OverflowError
+    names the parameter."""
     if not isinstance(x, int):
         x = _index(x, _hp_pname(p))
-    try:
-        if ct == _CT_I32: s.i32 = x
-        elif ct == _CT_U32: s.u32 = x
-        elif ct == _CT_I64: s.i64 = x
-        elif ct == _CT_U64: s.u64 = x
-        elif ct == _CT_I8: s.i8 = x
-        elif ct == _CT_U8: s.u8 = x
-        elif ct == _CT_I16: s.i16 = x
-        else: s.u16 = x
-    except OverflowError as e:
-        # Cython's message names the C type only: say which parameter, as every refusal does
-        raise OverflowError(f"{_hp_pname(p)}: {e}") from None
-    return 0
+    cdef int over = 0
+    cdef long long v = _as_ll(x, &over)
+    cdef unsigned long long u
+    if over == 0:
+        if ct == _CT_I32:
+            if -2147483648LL <= v <= 2147483647LL:
+                s.i32 = <int32_t>v
+                return 0
+        elif ct == _CT_U32:
+            if 0 <= v <= 4294967295LL:
+                s.u32 = <uint32_t>v
+                return 0
+        elif ct == _CT_I64:
+            s.i64 = <int64_t>v
+            return 0
+        elif ct == _CT_U64:
+            if v >= 0:
+                s.u64 = <uint64_t>v
+                return 0
+        elif ct == _CT_I8:
+            if -128 <= v <= 127:
+                s.i8 = <int8_t>v
+                return 0
+        elif ct == _CT_U8:
+            if 0 <= v <= 255:
+                s.u8 = <uint8_t>v
+                return 0
+        elif ct == _CT_I16:
+            if -32768 <= v <= 32767:
+                s.i16 = <int16_t>v
+                return 0
+        elif 0 <= v <= 65535:
+            s.u16 = <uint16_t>v
+            return 0
+    elif over > 0 and ct == _CT_U64:   # 2**63 .. 2**64 - 1
+        u = _as_ull(x)
+        if not (u == <unsigned long long>-1 and _err_occurred()):
+            s.u64 = <uint64_t>u
+            return 0
+        _err_clear()
+    return _hp_out_of_range(x, ct, p)
+
+
+cdef int _hp_out_of_range(object x, int ct, const _hp_param* p) except -1:
+    bits = 8 * _hp_width(ct)
+    lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if _hp_signed(ct) else (0, (1 << bits) - 1)
+    ctype = f"{'' if _hp_signed(ct) else 'u'}int{bits}_t"
+    raise OverflowError(f"{_hp_pname(p)}: {int(x)} does not fit the C {ctype} it is passed as ({lo} .. {hi})")
 
 
 cdef double _hp_float(object x, const _hp_param* p) except? -1.0:

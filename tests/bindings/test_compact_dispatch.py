@@ -247,8 +247,8 @@ def test_every_argument_and_result_kind(fake):
     assert out["doc"].startswith("C: hiprandStatus_t hiprandMix(hiprandGenerator_t generator, int8_t a,")
     assert out["errors"] == [
         "TypeError: a must be an integer; 1.5 is not integral",
-        "OverflowError: a: value too large to convert to int8_t",
-        "OverflowError: c: can't convert negative value to uint64_t",
+        "OverflowError: a: 200 does not fit the C int8_t it is passed as (-128 .. 127)",
+        "OverflowError: c: -1 does not fit the C uint64_t it is passed as (0 .. 18446744073709551615)",
         "TypeError: d: expected a real number (float or int), not str",
         "TypeError: g: expected a hiprandPair (or a tuple/int to build one), not str",
         "TypeError: name: expected an int address, None, a buffer, an object with __cuda_array_interface__ "
@@ -269,7 +269,7 @@ def test_every_argument_and_result_kind(fake):
         "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not hiprandPair",
         "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not bool",
         "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not dim3",
-        "OverflowError: a: Python int too large to convert to C long",
+        "OverflowError: a: 1180591620717411303424 does not fit the C int8_t it is passed as (-128 .. 127)",
         "OverflowError: buf: 18446744073709551616 does not fit a 64-bit address",
         "TypeError: stream: expected ihipStream_t (or an int address, a Pointer or None), not hiprandGenerator_st"]
     assert out["typed"] == "4242 0 0 0 0 0 0 0 0 typed 9"
