@@ -6,6 +6,7 @@
 from cpython.long cimport PyLong_FromVoidPtr
 from cpython.object cimport PyObject
 from cpython.buffer cimport PyObject_CheckBuffer
+from cpython.float cimport PyFloat_AS_DOUBLE
 from libc.stdlib cimport malloc
 
 cdef extern from *:
@@ -102,11 +103,11 @@ cdef Py_ssize_t _hp_out_size(const _hp_param* p) noexcept:
     if p.code == _OUT_SCALAR or p.code == _OUT_ENUM:
         if p.ctype == _CT_F32: return 4
         if p.ctype == _CT_F64: return 8
-        if p.ctype == _CT_BOOL: return sizeof(bint)
+        if p.ctype == _CT_BOOL: return 1    # C's bool (1 byte), not Cython's bint (an int)
         if p.ctype == _CT_PTR: return sizeof(void*)
         return _hp_width(p.ctype)
     if p.code == _OUT_BOOL:
-        return sizeof(bint)
+        return 1
     return sizeof(void*)
 
 
@@ -126,6 +127,13 @@ cdef int _hp_check_room(object x, const _hp_param* p) except -1:
                          f"C writes {need} here: pass at least {need} bytes, or leave the outs out "
                          f"and take them from the returned tuple")
     return 0
+
+
+cdef int _hp_not_a_handle(object x, const _hp_param* p) except -1:
+    """A library's ``void*`` handle (``hipblasHandle_t``) given a typed handle of another kind
+    (a stream, a generator ...) or a struct: C would take that object for the library's own."""
+    raise TypeError(f"{_hp_pname(p)}: expected the library's handle (the Pointer its create function "
+                    f"returns), an int address or None, not {type(x).__name__}")
 
 
 cdef int _hp_args(const _hp_func* F, PyObject** args, Py_ssize_t nargs, object kwnames,
@@ -202,21 +210,78 @@ cdef inline bint _hp_signed(int ct) noexcept:
     return ct == _CT_I8 or ct == _CT_I16 or ct == _CT_I32 or ct == _CT_I64
 
 
+cdef extern from "Python.h":
+    # x is an int (or subclass) here: neither can fail, an out-of-range value sets the flag / -1
+    long long _as_ll "PyLong_AsLongLongAndOverflow"(object, int*) noexcept
+    unsigned long long _as_ull "PyLong_AsUnsignedLongLong"(object) noexcept
+
+
 cdef int _hp_set_int(_hp_slot* s, int ct, object x, const _hp_param* p) except -1:
     """An int/enum argument into its slot: objects with __index__, or integral real numbers
-    (``_index``), range-checked by Cython's conversion to the C type (OverflowError), as the
-    `def`s of hip.hip do."""
+    (``_index``), range-checked against the C type here, in C (no exception state saved on the
+    way: a call's int arguments cost what Cython's own conversion did), so the OverflowError
+    names the parameter."""
     if not isinstance(x, int):
         x = _index(x, _hp_pname(p))
-    if ct == _CT_I32: s.i32 = x
-    elif ct == _CT_U32: s.u32 = x
-    elif ct == _CT_I64: s.i64 = x
-    elif ct == _CT_U64: s.u64 = x
-    elif ct == _CT_I8: s.i8 = x
-    elif ct == _CT_U8: s.u8 = x
-    elif ct == _CT_I16: s.i16 = x
-    else: s.u16 = x
-    return 0
+    cdef int over = 0
+    cdef long long v = _as_ll(x, &over)
+    cdef unsigned long long u
+    if over == 0:
+        if ct == _CT_I32:
+            if -2147483648LL <= v <= 2147483647LL:
+                s.i32 = <int32_t>v
+                return 0
+        elif ct == _CT_U32:
+            if 0 <= v <= 4294967295LL:
+                s.u32 = <uint32_t>v
+                return 0
+        elif ct == _CT_I64:
+            s.i64 = <int64_t>v
+            return 0
+        elif ct == _CT_U64:
+            if v >= 0:
+                s.u64 = <uint64_t>v
+                return 0
+        elif ct == _CT_I8:
+            if -128 <= v <= 127:
+                s.i8 = <int8_t>v
+                return 0
+        elif ct == _CT_U8:
+            if 0 <= v <= 255:
+                s.u8 = <uint8_t>v
+                return 0
+        elif ct == _CT_I16:
+            if -32768 <= v <= 32767:
+                s.i16 = <int16_t>v
+                return 0
+        elif 0 <= v <= 65535:
+            s.u16 = <uint16_t>v
+            return 0
+    elif over > 0 and ct == _CT_U64:   # 2**63 .. 2**64 - 1
+        u = _as_ull(x)
+        if not (u == <unsigned long long>-1 and _err_occurred()):
+            s.u64 = <uint64_t>u
+            return 0
+        _err_clear()
+    return _hp_out_of_range(x, ct, p)
+
+
+cdef int _hp_out_of_range(object x, int ct, const _hp_param* p) except -1:
+    bits = 8 * _hp_width(ct)
+    lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if _hp_signed(ct) else (0, (1 << bits) - 1)
+    ctype = f"{'' if _hp_signed(ct) else 'u'}int{bits}_t"
+    raise OverflowError(f"{_hp_pname(p)}: {int(x)} does not fit the C {ctype} it is passed as ({lo} .. {hi})")
+
+
+cdef double _hp_float(object x, const _hp_param* p) except? -1.0:
+    """A float argument that is no ``float``: any real number (``__float__``/``__index__``), as
+    Cython converts it; anything else is a TypeError naming the parameter."""
+    try:
+        return x
+    except TypeError:
+        raise TypeError(f"{_hp_pname(p)}: expected a real number (float or int), not {type(x).__name__}") from None
+    except OverflowError as e:   # an int beyond a double's range
+        raise OverflowError(f"{_hp_pname(p)}: {e}") from None
 
 
 cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* kwnames):
@@ -241,6 +306,7 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     cdef const _hp_param* p
     cdef Py_ssize_t k, j = 0
     cdef int code
+    cdef double dv
     cdef list keep = None
     cdef list back = None        # int arrays the call may write, given as lists: copied back after
     for k in range(F.nparams):
@@ -253,9 +319,12 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
         x = <object>av[j]
         j += 1
         if code == _ARG_POINTER or code >= _OUT_CSTR:   # >=: an out the caller passed, its own pointer
+            if p.extra & 2 and code == _ARG_POINTER and type(x) is not int and (isinstance(x, Handle) or _any_struct(x)):
+                _hp_not_a_handle(x, p)
             if not _fast_ptr(x, &a[k].p):
-                # extra: C writes through it, so a read-only buffer is a TypeError
-                h = _hold(x, _hp_pname(p), _KIND_POINTER_OUT if p.extra or p.code >= _OUT_CSTR else _KIND_POINTER)
+                # extra bit 0: C writes through it, so a read-only buffer is a TypeError
+                h = _hold(x, _hp_pname(p), _KIND_POINTER_OUT if (code == _ARG_POINTER and p.extra & 1)
+                          or code >= _OUT_CSTR else _KIND_POINTER)
                 a[k].p = (<_Holder>h).ptr
                 if keep is None: keep = [h]
                 else: keep.append(h)
@@ -274,8 +343,9 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
         elif code == _ARG_INT:
             _hp_set_int(&a[k], p.ctype, x, p)
         elif code == _ARG_FLOAT:
-            if p.ctype == _CT_F32: a[k].f = x
-            else: a[k].d = x
+            dv = PyFloat_AS_DOUBLE(x) if type(x) is float else _hp_float(x, p)
+            if p.ctype == _CT_F32: a[k].f = <float>dv
+            else: a[k].d = dv
         elif code == _ARG_BOOL:
             a[k].b = x
         elif code == _ARG_STRING:

@@ -10,12 +10,18 @@ from libc.string cimport memcpy, memset, strcmp, strlen
 from libc.stdlib cimport calloc
 cdef extern from "Python.h":
     const char* _utf8 "PyUnicode_AsUTF8AndSize"(object, Py_ssize_t*) except? NULL
+    # the fast paths' int -> address: NULL with an error set (an int beyond 64 bits) is left to
+    # the slow path, whose message names the parameter
+    void* _as_address "PyLong_AsVoidPtr"(object) noexcept
+    bint _err_occurred "PyErr_Occurred"() noexcept
+    void _err_clear "PyErr_Clear"() noexcept
 from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
 from hip import _loader
 from hip._util.types import CStr as _CStr
 from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array, new_pointer, int_array
 from hip._util.types cimport as_int
+from hip._util import types as _types
 
 cdef void** _fpp = NULL
 cdef tuple _names = ()
@@ -242,7 +248,10 @@ cdef inline bint _fast_ptr(object o, void** out):
         out[0] = NULL
         return True
     if type(o) is int:
-        out[0] = PyLong_AsVoidPtr(o)
+        out[0] = _as_address(o)
+        if out[0] == NULL and _err_occurred():
+            _err_clear()
+            return False
         return True
     if isinstance(o, Pointer):   # handles, DeviceArray, hip._util.types adapters
         if (<Pointer>o)._readonly:
@@ -263,7 +272,10 @@ cdef inline bint _fast_handle(object o, Py_ssize_t i, void** out):
         out[0] = NULL
         return True
     if type(o) is int:
-        out[0] = PyLong_AsVoidPtr(o)
+        out[0] = _as_address(o)
+        if out[0] == NULL and _err_occurred():
+            _err_clear()
+            return False
         return True
     if type(o) is _handle_classes[i]:
         out[0] = (<Pointer>o)._ptr
@@ -283,7 +295,7 @@ cdef object _handle_hold(object o, Py_ssize_t i, str name, int kind):
         cls = _handle_classes[i] = _record_class(_handle_names[i])
     if isinstance(o, cls):
         return _hold(o, name, kind)
-    if isinstance(o, (Handle, _Struct, bool, float)):
+    if isinstance(o, (Handle, bool, float)) or _any_struct(o):
         raise TypeError(f"{name}: expected {cls.__name__} (or an int address, a Pointer or None), "
                         f"not {type(o).__name__}")
     if not isinstance(o, Pointer) and hasattr(type(o), "__index__"):
@@ -357,7 +369,7 @@ cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1, bint wr
         return (<Pointer>o)._ptr
     cai = getattr(o, "__cuda_array_interface__", None)
     if cai is not None:
-        return _cai_data(o, cai, name if written else None)
+        return _cai_data(o, cai, name if written else None, name)
     try:
         mv = memoryview(o)
     except TypeError:
@@ -372,27 +384,42 @@ cdef void* _slow_ptr(object o, str name, list keep, Py_ssize_t index=-1, bint wr
     if hasattr(o, "_handle") or type(o).__name__ == "CFunctionType":
         import ctypes
         return PyLong_AsVoidPtr(ctypes.cast(o, ctypes.c_void_p).value or 0)
-    if hasattr(type(o), "__index__"):  # numpy integers; not __int__: a float is no address
-        import operator
-        return PyLong_AsVoidPtr(operator.index(o))
     if index >= 0:
         name = f"{name}[{index}]"
+    if hasattr(type(o), "__index__"):  # numpy integers; not __int__: a float is no address
+        return _address(o, name)
     raise TypeError(f"{name}: expected an int address, None, a buffer, an object with "
                     f"__cuda_array_interface__ or a HIP struct, not {type(o).__name__}")
 
 
-cdef void* _cai_data(object o, object cai, str written=None) except? NULL:
+cdef void* _cai_data(object o, object cai, str written=None, str name=None) except? NULL:
     """The address of a ``__cuda_array_interface__``; ``written`` (the parameter's name): C
-    writes there, so an array marked read-only is refused."""
+    writes there, so an array marked read-only is refused; ``name``: the parameter, for messages."""
     data = cai.get("data") if isinstance(cai, dict) else None
     if (not isinstance(data, tuple) or len(data) != 2 or not hasattr(type(data[0]), "__index__")
             or isinstance(data[0], bool)):
-        raise TypeError(f"{type(o).__name__}.__cuda_array_interface__ must be a dict whose 'data' "
-                        f"is a (int address, bool read_only) tuple")
+        raise TypeError(f"{name + ': ' if name else ''}{type(o).__name__}.__cuda_array_interface__ must be "
+                        f"a dict whose 'data' is a (int address, bool read_only) tuple")
     if written is not None and data[1]:
         _read_only(written, o)
+    return _address(data[0], name or "__cuda_array_interface__['data'][0]")
+
+
+cdef void* _address(object o, str name) except? NULL:
+    """An object with ``__index__`` as a C address: beyond 64 bits is an OverflowError naming
+    the parameter (negative values wrap, as C's cast of an integer to a pointer does)."""
     import operator
-    return PyLong_AsVoidPtr(operator.index(data[0]))
+    v = operator.index(o)
+    if not -(1 << 63) <= v < (1 << 64):
+        raise OverflowError(f"{name}: {v} does not fit a 64-bit address")
+    return PyLong_AsVoidPtr(v)
+
+
+cdef bint _any_struct(object o):
+    """A struct of any generated module: each includes this file, so each has its own ``_Struct``
+    (a ``hip.dim3`` given to ``hip.hiprand`` is a struct there too); they register in
+    ``hip._util.types.STRUCT_BASES``."""
+    return isinstance(o, _Struct) or isinstance(o, tuple(_types.STRUCT_BASES))
 
 
 cdef void* _ref_arg(object o, void** slot, str name) except NULL:
@@ -1180,6 +1207,9 @@ cdef object _record_class(str name):
     return cls
 
 
+_types.STRUCT_BASES.append(_Struct)
+
+
 cdef object _build_record_class(str name):
     module, size, table, defaults = _records[name]
     if module != _MODULE:
@@ -1212,16 +1242,20 @@ cdef _Struct _record_arg(object o, Py_ssize_t rid, str name):
     cls = _record_class(rname)
     if isinstance(o, _Struct) and (<_Struct>o)._rid == rid and type(o).__module__ == __name__:
         return <_Struct>o
-    if isinstance(o, (tuple, list)):
-        return <_Struct>cls(*o)
-    if hasattr(type(o), "__index__") and not isinstance(o, (bool, Pointer)):
-        return <_Struct>cls(o)
-    if (isinstance(o, float) or _is_real(o)) and cls._order_ and \
-            cls._fields_[cls._order_[0]][1][0] in (_FIELD_SIGNED, _FIELD_UNSIGNED):
-        # dim3(n / block[0]) as AMD's examples write it (as_int refuses 16.7); only where the
-        # first field is an integer: a float would silently fill a {float x, y} complex
-        return <_Struct>cls(o)
-    if not isinstance(o, (_Struct, Pointer, str)) and o is not None:
+    try:
+        if isinstance(o, (tuple, list)):
+            return <_Struct>cls(*o)
+        if hasattr(type(o), "__index__") and not isinstance(o, (bool, Pointer)):
+            return <_Struct>cls(o)
+        if (isinstance(o, float) or _is_real(o)) and cls._order_ and \
+                cls._fields_[cls._order_[0]][1][0] in (_FIELD_SIGNED, _FIELD_UNSIGNED):
+            # dim3(n / block[0]) as AMD's examples write it (as_int refuses 16.7); only where the
+            # first field is an integer: a float would silently fill a {float x, y} complex
+            return <_Struct>cls(o)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise type(e)(f"{name}: {e}") from None
+    # another module's struct is another type (its own class, e.g. hip.hip's dim3 in a library module, is not)
+    if not isinstance(o, (_Struct, Pointer, str)) and o is not None and (type(o) is cls or not _any_struct(o)):
         try:
             mv = memoryview(o).cast("B")
         except TypeError:

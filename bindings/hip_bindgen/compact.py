@@ -80,8 +80,9 @@ class Compact:
             elif p.arg == "handle":   # typed by its class: extra = handle index * 2 + written
                 code, extra = A["ARG_HANDLE"], 2 * c.handle_index[p.handle] + int(p.written)
             elif p.role == "pointer":
-                # extra 1: C writes through it (params.written), a read-only buffer is refused
-                code, extra = A["ARG_POINTER"], int(p.written)
+                # extra bit 0: C writes through it (params.written), a read-only buffer is refused;
+                # bit 1: a library's void* handle, a typed handle or a struct is refused
+                code, extra = A["ARG_POINTER"], int(p.written) | 2 * (p.arg == "void_handle")
             elif p.role == "ints":
                 # the element's C type; extra bit 0: the C side may write, a list given gets the
                 # values back; bit 1: C writes through it (params.written), a read-only buffer is

@@ -62,7 +62,8 @@ ARG_CODES = {
     "ARG_BOOL": 3,        # bool by value (truth value)
     "ARG_HANDLE_REF": 4,  # a handle taken by address (see _ref_arg)
     "ARG_RECORD": 5,      # struct by value; extra: its record id
-    "ARG_POINTER": 6,     # pointer input (_fast_ptr, else _Holder); extra 1: C writes through it
+    "ARG_POINTER": 6,     # pointer input (_fast_ptr, else _Holder); extra bit 0: C writes through it,
+                          # bit 1: a library's void* handle (a typed handle or struct is refused)
     "ARG_STRING": 7,      # const char* (_fast_str, else _Holder)
     "ARG_HOLDER": 8,      # None or _Holder of kind extra (strings, pointers, launch_extra)
     "ARG_INTS": 9,        # int/enum array (ctype: the element; extra 1: written back into a list)

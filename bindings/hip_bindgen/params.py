@@ -347,6 +347,14 @@ def _library_handle(ref: dict, typedefs: dict) -> bool:
             and resolve(resolve(to, typedefs)["to"], typedefs)["kind"] == "void")
 
 
+def void_handle(ref: dict, typedefs: dict) -> bool:
+    """``hipblasHandle_t handle`` (by value): a ROCm library's own handle typedef of ``void*``."""
+    if ref["kind"] != "typedef" or typedefs[ref["name"]]["module"] in ("hip", "hiprtc"):
+        return False
+    t = resolve(ref, typedefs)
+    return t["kind"] == "pointer" and resolve(t["to"], typedefs)["kind"] == "void"
+
+
 def written(func: str, param: dict, typedefs: dict) -> bool:
     """C may write through pointer parameter ``param`` (of role ``pointer``): its pointee is
     neither const nor code, and it is not one of the ``READ_ONLY_INPUTS``."""

@@ -53,7 +53,7 @@ class Param:
     role: str
     carrier: str               # the plain C type a value (or an out's pointee) crosses as
     abi: str | None = None     # its compact slot type (None: no slot holds it)
-    arg: str | None = None     # value: int, float or bool; pointer: handle
+    arg: str | None = None     # value: int, float or bool; pointer: handle or void_handle
     out: str | None = None     # out: cstr, handle, device_array, pointer, enum, bool, scalar
     written: bool = False      # C writes through this pointer: a read-only buffer is refused
     back: bool = False         # ints: the array is not const, a list given gets the values back
@@ -140,8 +140,12 @@ def param(c: CView, name: str, f: dict, i: int, role: str) -> Param:
         return Param(**base, carrier=carrier, abi=abi, out="scalar")
     if role == "pointer":   # a pointer to an opaque struct is a handle: typed by its class (arg "handle")
         handle = c.handle_of(t)
+        # a library's own handle typedef of void* (hipblasHandle_t): no class to type it by (its
+        # create function gives a Pointer, as AMD's), but a typed handle or a struct is surely
+        # another object: refused (arg "void_handle")
+        arg = "handle" if handle else "void_handle" if P.void_handle(p["type"], c.td) else None
         return Param(**base, carrier="void*", abi="void*", written=P.written(name, p, c.td), handle=handle,
-                     arg="handle" if handle else None)
+                     arg=arg)
     if role == "ints":
         el = P.int_element(p["type"], c.td)
         abi = _abi(c, el)

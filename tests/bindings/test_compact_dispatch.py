@@ -49,6 +49,8 @@ hiprandStatus_t hiprandFill(unsigned int* values, size_t n, const short* steps);
 hiprandStatus_t hiprandCopy(void* dst, const void* src, size_t n);
 hiprandStatus_t hiprandWait(void* flag, int ms);
 uint32_t hiprandWaitHeld(void* flag, int ms);
+typedef void* hiprandHandle_t;   /* a library handle of void* (hipBLAS's, hipSOLVER's) */
+hiprandStatus_t hiprandUseHandle(hiprandHandle_t handle, float scale);
 #ifdef __cplusplus
 }
 #endif
@@ -88,6 +90,9 @@ static int wait_for(volatile char* flag, int ms) {
 }
 int hiprandWait(void* flag, int ms) { return wait_for(flag, ms); }
 uint32_t hiprandWaitHeld(void* flag, int ms) { return wait_for(flag, ms); }
+int hiprandUseHandle(void* h, float scale) {
+    snprintf(last, sizeof last, "%lu %g", (unsigned long)(uintptr_t)h, (double)scale); return 0;
+}
 """
 
 CALLS = r"""
@@ -153,6 +158,10 @@ for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandFill([1], 2.5, [1])",
              "r.hiprandMix(r.hiprandPair(), 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
              "r.hiprandMix(True, 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             # another module's struct (each module has its own struct base class)
+             "r.hiprandMix(__import__('hip.hip').hip.dim3(), 0, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 2**70, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
+             "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', 2**64, None)",
              "r.hiprandMix(0, 0, 0, 0, 0, 0, 0, (0, 0), b'', None, gen)"]:
     try:
         eval(call)
@@ -160,6 +169,20 @@ for call in ["r.hiprandMix(0, 1.5, 0, 0, 0, 0, 0, (0, 0), b'', None, None)",
     except Exception as exc:
         errors.append(type(exc).__name__ + ": " + str(exc))
 out["errors"] = errors
+# a library's void* handle (hipblasHandle_t): its create function's Pointer, an address or None
+# reach C; a typed handle of another kind or a struct is refused, naming the parameter
+used = []
+for h in (Pointer(11), 12, None, Address()):
+    r.hiprandUseHandle(h, 0.5)
+    used.append(r.hiprandLastCall()[1].decode())
+void_errors = []
+for bad in ("gen", "r.hiprandPair()", "True", "1.5"):
+    try:
+        r.hiprandUseHandle(eval(bad), 0.5)
+        void_errors.append("no error")
+    except Exception as exc:
+        void_errors.append(type(exc).__name__ + ": " + str(exc))
+out["void_handle"] = [used, void_errors]
 print(json.dumps(out))
 """
 
@@ -224,9 +247,9 @@ def test_every_argument_and_result_kind(fake):
     assert out["doc"].startswith("C: hiprandStatus_t hiprandMix(hiprandGenerator_t generator, int8_t a,")
     assert out["errors"] == [
         "TypeError: a must be an integer; 1.5 is not integral",
-        "OverflowError: value too large to convert to int8_t",
-        "OverflowError: can't convert negative value to uint64_t",
-        "TypeError: must be real number, not str",
+        "OverflowError: a: 200 does not fit the C int8_t it is passed as (-128 .. 127)",
+        "OverflowError: c: -1 does not fit the C uint64_t it is passed as (0 .. 18446744073709551615)",
+        "TypeError: d: expected a real number (float or int), not str",
         "TypeError: g: expected a hiprandPair (or a tuple/int to build one), not str",
         "TypeError: name: expected an int address, None, a buffer, an object with __cuda_array_interface__ "
         "or a HIP struct, not float",
@@ -245,8 +268,19 @@ def test_every_argument_and_result_kind(fake):
         "TypeError: n must be an integer; 2.5 is not integral",
         "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not hiprandPair",
         "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not bool",
+        "TypeError: generator: expected hiprandGenerator_st (or an int address, a Pointer or None), not dim3",
+        "OverflowError: a: 1180591620717411303424 does not fit the C int8_t it is passed as (-128 .. 127)",
+        "OverflowError: buf: 18446744073709551616 does not fit a 64-bit address",
         "TypeError: stream: expected ihipStream_t (or an int address, a Pointer or None), not hiprandGenerator_st"]
     assert out["typed"] == "4242 0 0 0 0 0 0 0 0 typed 9"
+    used, void_errors = out["void_handle"]
+    assert used == ["11 0.5", "12 0.5", "0 0.5", "4242 0.5"]
+    assert void_errors == [
+        "TypeError: handle: expected the library's handle (the Pointer its create function returns), an int "
+        f"address or None, not {t}" for t in ("hiprandGenerator_st", "hiprandPair")] + [
+        "TypeError: handle: expected an address (int, None, a buffer, a Pointer or a HIP struct), not a bool",
+        "TypeError: handle: expected an int address, None, a buffer, an object with __cuda_array_interface__ "
+        "or a HIP struct, not float"]
     assert out["floats"] == [f"{0x1000 + 401} -3 1099511627776 9223372036854775808 1.5 2 1 1 2 fl 0",
                              [0, 4294967286, 4294967276]]
 

@@ -301,7 +301,7 @@ def test_roctx_on_the_real_library(venv_571, tmp_path):
         "TypeError: message: expected an int address, None, a buffer, an object with __cuda_array_interface__ "
         "or a HIP struct, not float",
         "TypeError: id must be an integer; 1.5 is not integral",
-        "OverflowError: can't convert negative value to uint64_t",
+        "OverflowError: id: -1 does not fit the C uint64_t it is passed as (0 .. 18446744073709551615)",
         "TypeError: roctx_version_major() takes no arguments (1 given)",
         "ValueError: message: embedded null character (C would see the string cut there)"]
     # a library file lacking a bound function: the clear error, naming function, file and version

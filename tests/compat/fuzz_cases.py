@@ -8,9 +8,19 @@ generator's tables.  The generator's role rule (``params.roles``) is used only f
 alone defines: which parameters are outputs the wrapper owns (not passed by the caller) and
 which pointers are lists (``char**`` options, ``void**`` arguments).
 
-A case is ``[module, function, [token, ...], class, expected]``: the arguments as JSON tokens
-(``ARG_KINDS`` in the child script turns each into a Python value), the class it counts under,
-and the exception type it must raise (``"accept"``: the call must reach C).
+A case is ``[module, function, [token, ...], class, expected, name]``: the arguments as JSON
+tokens (``ARG_KINDS`` in the child script turns each into a Python value), the class it counts
+under, the exception type it must raise (``"accept"``: the call must reach C), and the name of
+the parameter given the wrong value, which the refusal's message must contain (None: not checked,
+hip's generated ``def``s).
+
+A ROCm library's manifest (``library=True``) has more classes: a handle parameter given a handle
+of another type, a struct, or an address (an object with ``__index__``, as a numpy integer); a
+library's own ``void*`` handle (``hipblasHandle_t``) given a typed handle or a struct; and each
+out-parameter given by the caller (the full positional call, as AMD's bindings take some outs):
+a buffer of its C size fenced by guard bytes (accepted, the guards intact after C wrote), one
+byte short, one byte, an ``array.array`` too small (ValueError, nothing written), read-only
+memory (``bytes``, a read-only memoryview: TypeError) and wrong types.
 """
 from __future__ import annotations
 
@@ -52,11 +62,61 @@ def _writes(func: str, ptype: dict, td: dict) -> bool:
     return not to.get("const") and to["kind"] != "function"
 
 
-def cases(m: dict, modules: tuple = MODULES) -> list:
+def _c_size(ref: dict, m: dict) -> int:
+    """Bytes C writes through an out-parameter of pointee type ``ref`` (from the C type alone)."""
+    t = _resolve(ref, m["typedefs"])
+    if t["kind"] == "pointer":
+        return 8
+    if t["kind"] == "enum":
+        return m["enums"][t["name"]]["underlying"]["size"]
+    return t["size"]
+
+
+def _void_handle(ref: dict, m: dict) -> bool:
+    """A ROCm library's own handle typedef of ``void*`` (``hipblasHandle_t handle``), by value."""
+    td = m["typedefs"]
+    if ref["kind"] != "typedef" or td[ref["name"]]["module"] in ("hip", "hiprtc"):
+        return False
+    t = _resolve(ref, td)
+    return t["kind"] == "pointer" and _resolve(t["to"], td)["kind"] == "void"
+
+
+def _out_cases(m: dict, name: str, f: dict, roles: list, valid: list) -> list:
+    """The full positional call (every C parameter, outs included): valid with None for each out,
+    then each out in turn given a wrong or guarded buffer (module docstring)."""
+    outs = [k for k, r in enumerate(roles) if r == "out"]
+    if not outs:
+        return []
+    ins = iter(valid)
+    full = [["none"] if r == "out" else next(ins) for r in roles]
+    mod = f["module"]
+    out = [[mod, name, full, "out <- None (full call)", "accept", None]]
+    for k in outs:
+        p = f["params"][k]
+        need = _c_size(_resolve(p["type"], m["typedefs"])["to"], m)
+        wrong = [("out <- buffer of its C size, guarded", ["guarded", need], "accept guards"),
+                 ("out <- one byte short, guarded", ["guarded", need - 1], V),
+                 ("out <- one byte", ["guarded", 1], V),
+                 ("out <- array.array too small", ["array", need - 1], V),
+                 ("out <- bytes", ["bytes", need], T), ("out <- read-only memoryview", ["romv", need], T),
+                 ("out <- float", ["float", 1.5], T), ("out <- str", ["str", "a"], T),
+                 ("out <- object()", ["object"], T)]
+        for cls, tok, expected in wrong:
+            if tok[0] in ("guarded", "array") and tok[1] == 0:
+                continue   # a 1-byte out has no shorter buffer than empty (the "one byte" case is exact)
+            if tok == ["guarded", 1] and need == 1:
+                cls, expected = "out <- buffer of its C size, guarded", "accept guards"
+            out.append([mod, name, full[:k] + [tok] + full[k + 1:], cls, expected, p["name"]])
+    return out
+
+
+def cases(m: dict, modules: tuple = MODULES, library: bool = False) -> list:
     """The cases of the functions of ``modules`` in manifest ``m`` (a ROCm library's manifest:
-    ``modules=(its name,)``)."""
+    ``modules=(its name,)``, ``library=True``: its extra classes, and each refusal's message must
+    name the parameter)."""
     td = m["typedefs"]
     sized = sorted(n for n, r in m["records"].items() if r["size"])
+    opaque = sorted(n for n, r in m["records"].items() if not r["size"])
     out = []
     for name in sorted(m["functions"]):
         f = m["functions"][name]
@@ -85,7 +145,11 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
                     wrong.append((f"{kind} <- negative (unsigned)", ["int", -1], O))
                 slots.append((p, ["int", 0], wrong))
             elif role == "value":
-                slots.append((p, ["float", 0.0], [(f"float <- {c}", tok, T) for c, tok in NOT_FLOATS]))
+                wrong = [(f"float <- {c}", tok, T) for c, tok in NOT_FLOATS]
+                if library:   # nan and inf are floats C takes; an int beyond a double's range is not
+                    wrong += [("float <- nan", ["floatstr", "nan"], "accept"), ("float <- inf", ["floatstr", "inf"], "accept"),
+                              ("float <- int >= 2**1024", ["int", 1 << 1024], O)]
+                slots.append((p, ["float", 0.0], wrong))
             elif role == "record":
                 rec = t["name"]
                 size = m["records"][rec]["size"]
@@ -105,6 +169,24 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
                 slots.append((p, ["struct", m["records"][rec]["module"], rec], wrong))
             elif role in ("pointer", "ints"):
                 wrong = [(f"pointer <- {c}", tok, *(e or (T,))) for c, tok, *e in NOT_POINTERS]
+                to = _resolve(t["to"], td) if t["kind"] == "pointer" else {}
+                if library and to.get("kind") == "record" and to["name"] in opaque:
+                    rec = to["name"]
+                    own = ["handle", m["records"][rec]["module"], rec, 0x7000]
+                    # another handle type: of the same module where it has one, and hip's event
+                    other = [r for r in opaque if r != rec and m["records"][r]["module"] == m["records"][rec]["module"]]
+                    wrong += [("handle <- its own class", own, f"accept a{k}=7000"),
+                              ("handle <- address (__index__)", ["index", 0x7100], f"accept a{k}=7100"),
+                              ("handle <- another handle type",
+                               ["handle", "hip", "ihipEvent_t" if rec != "ihipEvent_t" else "ihipStream_t", 0x7200], T),
+                              ("handle <- struct", ["struct", "hip", "dim3"], T)]
+                    if other:
+                        wrong.append(("handle <- another handle type (same module)",
+                                      ["handle", m["records"][other[0]]["module"], other[0], 0x7300], T))
+                elif library and _void_handle(p["type"], m):
+                    wrong += [("void* handle <- typed handle", ["handle", "hip", "ihipStream_t", 0x7200], T),
+                              ("void* handle <- struct", ["struct", "hip", "dim3"], T),
+                              ("void* handle <- Pointer", ["pointer", 0x7400], f"accept a{k}=7400")]
                 if role == "ints":   # an int/enum array also takes a list of ints
                     wrong += [("int array <- [float]", ["list", [["float", 1.5]]], T),
                               ("int array <- [integral float]", ["list", [["float", 7.0]]], "accept"),
@@ -112,8 +194,13 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
                               ("int array <- [int >= 2**64]", ["list", [["int", 1 << 64]]], O)]
                 if _writes(name, p["type"], td):
                     exempt = (name, p["name"]) in P.READ_ONLY_INPUTS
+                    # a pointer to an opaque record is typed by its class (a handle): a struct of
+                    # another type is refused there whatever its memory (hipfftExecC2C's
+                    # hipfftComplex* idata given a dim3)
+                    handle = library and to.get("kind") == "record" and to["name"] in opaque
                     wrong += [(("read-only input" if exempt else "written buffer") + f" <- {c}", tok,
-                               "accept" if exempt else T) for c, tok in READ_ONLY]
+                               T if handle and tok[0] == "rostruct" else "accept" if exempt else T)
+                              for c, tok in READ_ONLY]
                 slots.append((p, ["none"], wrong))
             elif role == "string":
                 slots.append((p, ["str", "a"], [
@@ -136,20 +223,25 @@ def cases(m: dict, modules: tuple = MODULES) -> list:
             else:
                 raise AssertionError(f"{name}({p['name']}): role {role} has no cases")
         valid = [v for _, v, _ in slots]
-        out.append([mod, name, valid, "valid call", "accept"])
+        out.append([mod, name, valid, "valid call", "accept", None])
         for i, (p, _, wrong) in enumerate(slots):
             for cls, tok, expected in wrong:
-                out.append([mod, name, valid[:i] + [tok] + valid[i + 1:], cls, expected])
+                out.append([mod, name, valid[:i] + [tok] + valid[i + 1:], cls, expected,
+                            p["name"] if library else None])
+        if library:
+            out += _out_cases(m, name, f, roles, valid)
     return out
 
 
 # The child: runs cases[start:] in order against the recording null runtime; for each writes
 # "index outcome" to the results file (flushed), outcome = the exception's type name, "accept"
 # (no exception and the call reached C, seen in the null runtime's log), "accept-nocall" (no
-# exception and no call) or "<type>-after-call".  A crash ends the child: the runner records
+# exception and no call) or "<type>-after-call"; "<type>-unnamed: message" when the message does
+# not name the parameter; "guards-overwritten" when C wrote outside a guarded buffer, "accept
+# guards" when it wrote inside it and nowhere else.  A crash ends the child: the runner records
 # the case after the last result as "crash" and starts a new child after it.
 CHILD = r'''
-import importlib, json, os, sys
+import array, importlib, json, os, sys
 from decimal import Decimal
 from fractions import Fraction
 from hip._util.types import DeviceArray, Pointer
@@ -157,12 +249,29 @@ cases = json.load(open(sys.argv[1]))
 mods = {m: importlib.import_module("hip." + m) for m in sorted({c[0] for c in cases} | {"hip"})}
 start = int(sys.argv[3])
 res = open(sys.argv[2], "a", buffering=1)
-log = os.open(os.environ["NULLRT_LOG"], os.O_RDONLY | os.O_CREAT)
+# on a real library (no NULLRT_LOG) nothing logs a call: a call that raised nothing is taken as
+# one that reached C (the runner gives a real library only cases refused before C, and outs of
+# GPU-free functions)
+real = not os.environ.get("NULLRT_LOG")
+log = os.open(os.environ.get("NULLRT_LOG") or "/dev/null", os.O_RDONLY)
 
 class CAI:
     def __init__(self, data):
         self.__cuda_array_interface__ = {} if data is None else {
             "shape": (64,), "typestr": "|u1", "version": 3, "data": tuple(data)}
+
+GUARD = 16
+guarded = []    # (bytearray, size) of the case's guarded buffers: C may write the middle only
+def guard(n):
+    b = bytearray(b"\xaa" * (2 * GUARD + n))
+    guarded.append((b, n))
+    return memoryview(b)[GUARD:GUARD + n]
+
+class Address:
+    def __init__(self, v):
+        self.v = v
+    def __index__(self):
+        return self.v
 
 ARG_KINDS = {
     "int": lambda t: t[1], "float": lambda t: t[1], "str": lambda t: t[1], "none": lambda t: None,
@@ -173,13 +282,17 @@ ARG_KINDS = {
     "cai": lambda t: CAI(t[1]),
     "rodev": lambda t: DeviceArray(bytes(t[1])), "roptr": lambda t: Pointer(bytes(t[1])),
     "rostruct": lambda t: mods["hip"].dim3.fromObj(bytes(12)),
+    "handle": lambda t: getattr(mods[t[1]], t[2]).fromObj(t[3]), "index": lambda t: Address(t[1]),
+    "pointer": lambda t: Pointer(t[1]), "guarded": lambda t: guard(t[1]),
+    "array": lambda t: array.array("B", bytes(t[1])),
 }
 def make(t):
     return ARG_KINDS[t[0]](t)
 
 for i in range(start, len(cases)):
-    mod, name, args, cls, expected = cases[i]
+    mod, name, args, cls, expected, pname = cases[i]
     fn = getattr(mods[mod], name)
+    guarded.clear()
     args = [make(a) for a in args]
     before = os.fstat(log).st_size
     try:
@@ -187,15 +300,23 @@ for i in range(start, len(cases)):
         outcome = None
     except Exception as exc:
         outcome = type(exc).__name__
-    called = os.fstat(log).st_size != before
+        if pname is not None and pname not in str(exc):
+            outcome += "-unnamed: " + str(exc)[:200]
+    called = (outcome is None) if real else os.fstat(log).st_size != before
+    damaged = any(b[:GUARD] != b"\xaa" * GUARD or b[GUARD + n:] != b"\xaa" * GUARD for b, n in guarded)
     if outcome is None:
         outcome = "accept" if called else "accept-nocall"
-        if called and expected.startswith("accept a"):   # what C received in parameter k
+        if called and expected == "accept guards":   # C wrote the out into the buffer given
+            outcome = "accept guards" if all(b[GUARD:GUARD + n] != b"\xaa" * n for b, n in guarded) \
+                else "accept-unwritten"
+        elif called and expected.startswith("accept a"):   # what C received in parameter k
             k = int(expected[len("accept a"):].split("=")[0])
             new = os.pread(log, os.fstat(log).st_size - before, before).decode().splitlines()
             line = [l.split(" ") for l in new if l.split(" ")[0] == name][-1]
             outcome = f"accept a{k}={line[1 + k]}"
     elif called:
         outcome += "-after-call"
+    if damaged:
+        outcome = "guards-overwritten"
     res.write(f"{i} {outcome}\n")
 '''

@@ -24,6 +24,8 @@ import pytest
 from compat_harness import NullRunner, null_runner, nullrt_recorder
 from fuzz_cases import CHILD, MODULES, cases
 from wheels_for_tests import build_wheel, library_wheel, make_venv
+from hip_bindgen import libraries as _libraries
+from hip_bindgen import params as P
 
 RELEASES = ["5.2.3", "5.7.1", "6.4.3", "7.2.4"]
 
@@ -35,7 +37,8 @@ def run_cases(runner: NullRunner, tmp_path, todo: list) -> list:
     (tmp_path / "child.py").write_text(CHILD)
     results = tmp_path / "results.txt"
     results.write_text("")
-    runner.log.write_text("")
+    if runner.log is not None:
+        runner.log.write_text("")
     outcome: dict[int, str] = {}
     start = 0
     while start < len(todo):
@@ -68,7 +71,7 @@ def release_null(request, tmp_path_factory):
 def tally(title: str, todo: list, outcomes: list) -> tuple:
     """Counts per class (printed, ``-s``): tried, failed, and up to three failures of each."""
     tried, failed, examples = collections.Counter(), collections.Counter(), collections.defaultdict(list)
-    for (mod, name, args, cls, expected), got in zip(todo, outcomes):
+    for (mod, name, args, cls, expected, _), got in zip(todo, outcomes):
         tried[cls] += 1
         if got != expected:
             failed[cls] += 1
@@ -90,10 +93,8 @@ def test_every_function_refuses_wrong_values_before_c(release_null, tmp_path):
     assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}
 
 
-# each library module once, in the release that has its richest API: 5.7.1 has the seven
-# (and AMD SMI 6.1.2), 7.2.4 hipBLASLt, hipSPARSELt and AMD SMI 10.1
-LIBRARY_CASES = [("5.7.1", lib) for lib in ("amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl",
-                                            "roctx")] + [("7.2.4", lib) for lib in ("amdsmi", "hipblaslt", "hipsparselt")]
+# every library module of every release (releases.json's pins)
+LIBRARY_CASES = [(r, lib) for r in RELEASES for lib in sorted(_libraries.of_release(r))]
 _null_runners: dict = {}
 
 
@@ -109,13 +110,65 @@ def library_null(tmp_path_factory):
 
 @pytest.mark.parametrize("release,lib", LIBRARY_CASES)
 def test_every_library_function_refuses_wrong_values_before_c(library_null, release, lib, tmp_path):
-    """The same walk over each ROCm library module, against its null library."""
+    """The same walk over each ROCm library module of each release, against its null library, with
+    the library classes (``fuzz_cases``: handles of another type, outs given by the caller too
+    short or read-only, guard bytes around every buffer C may write); every refusal names its
+    parameter."""
     from compat_harness import wheel_manifests
     runner = library_null(release)
     manifest = wheel_manifests(runner.python)[lib]
-    todo = cases(manifest, (lib,))
+    todo = cases(manifest, (lib,), library=True)
     outcomes = run_cases(runner, tmp_path, todo)
     tried, failed, examples = tally(f"{lib} {manifest['library']['version']} (HIP {release}): "
                                     f"{len(manifest['functions'])} functions", todo, outcomes)
     assert tried["valid call"] == len(manifest["functions"])
+    # every function with an out was also called with its outs given (a walk that lost the
+    # class would pass)
+    with_outs = sum("out" in P.roles(n, f, manifest["typedefs"]) for n, f in manifest["functions"].items())
+    assert tried["out <- None (full call)"] == with_outs
+    assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}
+
+
+class RealRunner(NullRunner):
+    """The child on a real library (``run_cases``): no call log."""
+
+    def __init__(self, python: Path, libdirs: str):
+        self.python, self.libdirs, self.log = python, libdirs, None
+
+    def env(self, **extra):
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("HIP_PYTHON_", "ROCM_PATH", "HIP_PATH", "LD_LIB", "NULLRT"))}
+        return dict(env, LD_LIBRARY_PATH=self.libdirs, **extra)
+
+
+# GPU-free functions with outs on the libraries that load on this bookworm host: called with
+# their outs given (guarded buffers of their C size, one byte short, read-only ...) on the real file
+GPU_FREE_OUTS = {"hiprand": ("hiprandGetVersion",)}
+
+
+@pytest.mark.parametrize("release,lib", [("5.2.3", "hiprand"), ("5.7.1", "roctx")])
+def test_on_the_real_library_every_refusal_comes_before_c(release, lib, runtime_523, tmp_path_factory, tmp_path):
+    """The GPU-free part of the walk on the real libraries that load on this host (bookworm's
+    hipRAND on the real 5.2.3 runtime, trixie's roctx): every case refused on the
+    null library is refused here too, with no crash (a wrong handle or a short out that reached
+    the real library would crash it or write past the buffer), and the GPU-free functions'
+    outs given by the caller are written by the real library inside their guard bytes."""
+    from compat_harness import wheel_manifests
+    from hip_bindgen import debian
+    entry = _libraries.of_release(release)[lib]
+    tree = debian.extract([entry["runtime"], *entry.get("load_deps", [])], f"load-{lib}-{release}")
+    key = f"real-{release}"
+    if key not in _null_runners:
+        _null_runners[key] = make_venv(tmp_path_factory.mktemp(key) / "venv", library_wheel(release))
+    py = _null_runners[key]
+    runner = RealRunner(py, f"{tree / 'usr/lib/x86_64-linux-gnu'}:{runtime_523 / 'lib/x86_64-linux-gnu'}")
+    manifest = wheel_manifests(py)[lib]
+    todo = [c for c in cases(manifest, (lib,), library=True)
+            if c[4] in ("TypeError", "ValueError", "OverflowError")
+            or (c[1] in GPU_FREE_OUTS.get(lib, ()) and c[3].startswith("out <-"))]
+    outcomes = run_cases(runner, tmp_path, todo)
+    tried, failed, examples = tally(f"{lib} {manifest['library']['version']} (HIP {release}), real library",
+                                    todo, outcomes)
+    assert sum(tried.values()) == len(todo) > 0
+    assert tried["out <- buffer of its C size, guarded"] == sum(len(v) for k, v in GPU_FREE_OUTS.items() if k == lib)
     assert not failed, {cls: (failed[cls], examples[cls]) for cls in failed}

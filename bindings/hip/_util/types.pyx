@@ -15,6 +15,11 @@ from cpython.long cimport PyLong_AsVoidPtr, PyLong_FromVoidPtr
 from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView_GET_BUFFER
 from libc.stdint cimport uintptr_t
 
+# Every generated module's struct base class, registered at its import: each module includes
+# _runtime.pxi and so has its own ``_Struct``; a module recognises another's struct (``hip.dim3``
+# given to a ``hip.hiprand`` handle) by this list.  Not part of the API.
+STRUCT_BASES = []
+
 __all__ = ["Pointer", "Handle", "DeviceArray", "ListOfBytes", "ListOfPointer", "ListOfInt",
            "ListOfUnsigned", "ListOfUnsignedLong", "CStr"]
 
