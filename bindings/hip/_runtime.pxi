@@ -1279,6 +1279,38 @@ cdef bint _is_real(object o):
 _NOARG = object()   # "argument not given", where None is a meaningful value
 
 
+cdef object _text_filled(object fill, object n, object rest):
+    """AMD's form of a call that fills a caller's ``char`` buffer of ``n`` bytes
+    (``hipDeviceGetName(len, device)``, params.TEXT_OUT_OPTIONAL): the buffer is made here, and
+    the call's status and the text up to its NUL come back, ``(hipSuccess, CStr)``."""
+    size = _index(n, "len")
+    if not 0 <= size <= 0x7FFFFFFF:
+        raise ValueError(f"len: {size} is not a buffer size (C takes an int of 0 to {0x7FFFFFFF})")
+    buf = bytearray(size)
+    status = fill(buf, size, rest)[0]
+    return (status, _CStr(bytes(buf).split(b"\0", 1)[0], "utf-8", "surrogateescape"))
+
+
+cdef int _text_room(object buf, object n, str name) except -1:
+    """The caller's buffer must hold the ``n`` bytes C may write there: a shorter one would be
+    written past its end.  Objects that tell their size are checked; an int address or a
+    ``Pointer`` is the caller's word, as in C."""
+    if buf is None or isinstance(buf, (int, Pointer)):
+        return 0
+    try:
+        m = memoryview(buf)
+    except TypeError:
+        return 0   # not a buffer: the call's own conversion refuses it, naming the parameter
+    room = m.nbytes
+    m.release()
+    need = _index(n, "len")
+    if room < need:
+        raise ValueError(f"{name}: the buffer given holds {room} byte{'s' if room != 1 else ''}, and len "
+                         f"lets C write {need}: pass a buffer of at least len bytes, or leave {name} out "
+                         f"and take the text from the returned tuple")
+    return 0
+
+
 cdef object _new_record(str name):
     return _record_class(name)()
 

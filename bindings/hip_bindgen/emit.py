@@ -118,6 +118,8 @@ class Emitter:
             lines.append(self.function(name, i))
             if self.plan[name].struct_out_optional:
                 lines.append(self.struct_out_optional(name))
+            if self.plan[name].text_out_optional:
+                lines.append(self.text_out_optional(name))
         for name, a in sorted(m["aliases"].items()):
             if a["target"] in funcs:
                 lines.append(f"{name} = {a['target']}")
@@ -136,6 +138,18 @@ class Emitter:
                 f"        _s_ = _new_record({rec!r})\n"
                 f"        return (_{name}_filling(_s_, {pn})[0], _s_)\n"
                 f"    return _{name}_filling({pn}, {other})\n")
+
+    def text_out_optional(self, name: str) -> str:
+        """Wrap ``name`` (buffer, len, rest): AMD's ``name(len, rest)`` makes the buffer and returns
+        the text; given, the buffer must hold ``len`` bytes."""
+        buf, n, rest = (p.py for p in self.plan[name].params)
+        return (f"_{name}_filling = {name}\n"
+                f"def {name}({buf}, {n}=_NOARG, {rest}=_NOARG):\n"
+                f"    \"{name}({n}, {rest}) -> (result, text); {name}({buf}, {n}, {rest}) -> (result,) fills {buf}\"\n"
+                f"    if {rest} is _NOARG:   # AMD's form: the first two arguments are len and {rest}\n"
+                f"        return _text_filled(_{name}_filling, {buf}, {n})\n"
+                f"    _text_room({buf}, {n}, {buf!r})\n"
+                f"    return _{name}_filling({buf}, {n}, {rest})\n")
 
     @staticmethod
     def released(body: list[str], views: list[int]) -> list[str]:

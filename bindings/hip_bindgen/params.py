@@ -225,6 +225,11 @@ def device_array_size(func: str, params: list[dict]) -> str | None:
 # Functions filling a caller's struct that AMD's later HIP Python also offers as an
 # out-parameter: ``f(prop, 0)`` fills ``prop``; ``f(0)`` returns ``(err, new struct)``.
 STRUCT_OUT_OPTIONAL = {"hipGetDeviceProperties": "prop", "hipGetDevicePropertiesR0600": "prop"}
+# Functions filling a caller's char buffer of ``len`` bytes, which AMD's HIP Python (the older
+# layout and 10.x alike) allocates itself: ``hipDeviceGetName(len, device)`` returns
+# ``(hipSuccess, CStr)``.  Here both forms: AMD's, and ``f(buf, len, device)`` filling ``buf``,
+# which must then hold ``len`` bytes.  (function: (buffer parameter, length parameter))
+TEXT_OUT_OPTIONAL = {"hipDeviceGetName": ("name", "len"), "hipDeviceGetPCIBusId": ("pciBusId", "len")}
 LAUNCH_EXTRA = frozenset({"hipModuleLaunchKernel", "hipExtModuleLaunchKernel",
                           "hipHccModuleLaunchKernel", "hipModuleLaunchCooperativeKernel"})
 # Calls that return at once and take no lock a HIP callback thread could hold: they keep the

@@ -86,6 +86,8 @@ class Call:
     variadic: bool = False
     # params.STRUCT_OUT_OPTIONAL: the struct returned when the leading struct pointer is left out
     struct_out_optional: str | None = None
+    # params.TEXT_OUT_OPTIONAL: the buffer may be left out (AMD's form), the text returned
+    text_out_optional: bool = False
 
     @property
     def ins(self) -> tuple:
@@ -193,7 +195,14 @@ def call(c: CView, name: str) -> Call:
     return Call(name=name, module=f["module"], symbol=f.get("symbol", name),
                 params=tuple(param(c, name, f, i, r) for i, r in enumerate(roles)),
                 result=result(c, name, f), variadic=f["variadic"],
-                struct_out_optional=_optional_struct(c, name, f))
+                struct_out_optional=_optional_struct(c, name, f), text_out_optional=_optional_text(name, f))
+
+
+def _optional_text(name: str, f: dict) -> bool:
+    if name not in P.TEXT_OUT_OPTIONAL:
+        return False
+    assert tuple(p["name"] for p in f["params"][:2]) == P.TEXT_OUT_OPTIONAL[name] and len(f["params"]) == 3, name
+    return True
 
 
 def _optional_struct(c: CView, name: str, f: dict) -> str | None:
@@ -231,7 +240,8 @@ def text(calls: dict[str, Call]) -> str:
         lead = f"{r.lead} success, " if r.lead else ""
         out.append(f"{name} [{k.module}] -> {lead}{r.kind}{f' {of}' if of else ''} ({r.carrier})"
                    + (f" {' '.join(flags)}" if flags else "")
-                   + (f" optional={k.struct_out_optional}" if k.struct_out_optional else ""))
+                   + (f" optional={k.struct_out_optional}" if k.struct_out_optional else "")
+                   + (" optional=text" if k.text_out_optional else ""))
         for p in k.params:
             kind = p.out or p.arg or ""
             extra = [f"{a}={getattr(p, a)}" for a in ("handle", "enum", "record", "size_param", "element")

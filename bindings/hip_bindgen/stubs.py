@@ -133,6 +133,11 @@ class StubEmitter:
             err = self.result_type(k.result)
             return ["@overload", f"def {name}({first.split(':')[0]}: int) -> tuple[{err}, {rec}]:", doc,
                     "@overload", f"def {name}({first.split(':')[0]}: {rec} | _Ptr, {other}: int) -> tuple[{err}]:", doc]
+        if k.text_out_optional:
+            err = self.result_type(k.result)
+            (buf, n, rest) = (a.split(":")[0] for a in args)
+            return ["@overload", f"def {name}({buf}: int, {n}: int) -> tuple[{err}, str]:", doc,
+                    "@overload", f"def {name}({', '.join(args)}) -> {ret}:", doc]
         return [f"def {name}({', '.join(args)}) -> {ret}:", doc]
 
     def enum_stub(self, name: str) -> list[str]:

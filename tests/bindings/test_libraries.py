@@ -150,7 +150,7 @@ def test_compact_backend_is_small_for_hipblas(lib_manifests):
 
 @pytest.fixture(scope="module")
 def wheel_523():
-    """bookworm's 5.2.3 wheel with its library modules (hiprand, hipsparse)."""
+    """bookworm's 5.2.3 wheel with its library modules (amd_comgr, hiprand, hipsparse)."""
     return library_wheel("5.2.3")
 
 
@@ -319,7 +319,7 @@ def test_resolver_reads_the_library_manifests_a_wheel_carries(wheel_523):
     from hip_python_select import manifests as M
 
     m = M._from_dir(wheel_523.parent, "5.2.21153")
-    assert sorted(m["libraries"]) == ["hiprand", "hipsparse"]
+    assert sorted(m["libraries"]) == ["amd_comgr", "hiprand", "hipsparse"]
     assert m["libraries"]["hiprand"]["library"]["version"] == "5.3.3"
     assert "hiprandGetVersion" in m["libraries"]["hiprand"]["functions"]
 

@@ -352,3 +352,23 @@ def test_handle_parameters_take_their_class_or_an_address(run_523):
     assert len(set(got)) == 1 and got[0].startswith("hip")   # the same C call for every address
     assert errors == [f"stream: expected ihipStream_t (or an int address, a Pointer or None), not {t}"
                       for t in ("dim3", "ihipEvent_t", "bool")]
+
+
+def test_a_text_buffer_in_amds_form_or_the_callers_whole(run_523):
+    """hipDeviceGetName(len, device), AMD's form (older layout and 10.x): the buffer is made here
+    and (status, text) returned; given by the caller, (name, len, device), it must hold len bytes
+    (C writes up to len), else a ValueError naming it, before C is called."""
+    e, name, kind, filled, short, e2, bus = run_523(
+        "from hip import hip; import json\n"
+        "e, name = hip.hipDeviceGetName(64, 0)\n"
+        "filled = hip.hipDeviceGetName(bytearray(64), 64, 0)\n"
+        "try:\n"
+        "    hip.hipDeviceGetName(bytearray(4), 64, 0); short = None\n"
+        "except ValueError as x:\n"
+        "    short = str(x)\n"
+        "e2, bus = hip.hipDeviceGetPCIBusId(32, 0)\n"
+        "print(json.dumps([e.name, name, type(name).__name__, [x.name for x in filled], short, e2.name, bus]))")
+    assert e in ("hipErrorNoDevice", "hipErrorInvalidDevice") and e2 == e, (e, e2)
+    assert (name, kind, bus) == ("", "CStr", "")   # no device: nothing written
+    assert filled == [e]
+    assert short.startswith("name: the buffer given holds 4 bytes, and len lets C write 64"), short

@@ -69,6 +69,8 @@ def _c_size(ref: dict, m: dict) -> int:
         return 8
     if t["kind"] == "enum":
         return m["enums"][t["name"]]["underlying"]["size"]
+    if t["kind"] == "record":   # comgr's handles: {uint64_t handle} structs written whole
+        return m["records"][t["name"]]["size"]
     return t["size"]
 
 
