@@ -34,7 +34,11 @@ CLASSES_STUB = ("import hip._util.types as _types\n"
                 "class CUdevice(int):\n"
                 "    def __new__(cls, init_value: int = 0) -> CUdevice: ...\n"
                 "    def getPtr(self) -> int: ...\n"
-                "CUdevice_v1 = CUdevice\n")
+                "CUdevice_v1 = CUdevice\n"
+                "CUstreamCallback = _types.Pointer\n"
+                "cudaStreamCallback_t = _types.Pointer\n"
+                "CUhostFn = _types.Pointer\n"
+                "cudaHostFn_t = _types.Pointer\n")
 OLD_SPELLING = {"cuda": "driver", "cudart": "runtime", "nvrtc": "nvrtc"}
 
 

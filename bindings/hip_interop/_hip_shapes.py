@@ -22,7 +22,7 @@ the HIP launch functions themselves (``hip/_runtime.pxi``), so ``cuLaunchKernel`
 object.
 """
 import hip.hip as _hip
-from hip._util.types import DeviceArray as _DeviceArray
+from hip._util.types import DeviceArray as _DeviceArray, Pointer as _Pointer
 
 
 def _ctx_create(f):
@@ -112,7 +112,12 @@ WRAPPERS = {"cuCtxCreate": _ctx_create, "cuCtxCreate_v2": _ctx_create,
             "cuDeviceGet": _device_get, "cuCtxGetDevice": _ctx_get_device, "cuDeviceGetName": _device_name}
 # NVIDIA's classes HIP has as typedefs of int and void* (hipify maps them to no class)
 CLASSES = {"CUdevice": CUdevice, "CUdevice_v1": CUdevice,
-           "CUdeviceptr": _DeviceArray, "CUdeviceptr_v1": _DeviceArray, "CUdeviceptr_v2": _DeviceArray}
+           "CUdeviceptr": _DeviceArray, "CUdeviceptr_v1": _DeviceArray, "CUdeviceptr_v2": _DeviceArray,
+           # a C function's address, as NVIDIA's classes of callbacks take it (numba-hip:
+           # ``binding.CUstreamCallback(ptr)`` for cuStreamAddCallback); HIP's callback
+           # parameters take a Pointer or int address
+           "CUstreamCallback": _Pointer, "cudaStreamCallback_t": _Pointer, "CUhostFn": _Pointer,
+           "cudaHostFn_t": _Pointer}
 
 
 def make_cudaExtent(w, h, d):

@@ -348,6 +348,10 @@ for cls, made in (("CUstream", driver.cuStreamCreate(0)[1]), ("CUevent", driver.
 out["function"] = isinstance(driver.cuModuleGetFunction(None, b"k")[1], driver.CUfunction)
 driver.cuStreamSynchronize(driver.CUstream(0x4000))
 out["handles"] = handles
+cb = runtime.CUstreamCallback(0x5000)   # numba-hip's way to a C callback's address
+runtime.cuStreamAddCallback(driver.CUstream(0x4000), cb, 0x77, 0)
+out["callback"] = [int(cb), runtime.CUstreamCallback is driver.CUstreamCallback,
+                   runtime.cudaStreamCallback_t is driver.CUstreamCallback]
 print(json.dumps(out))
 """)
     assert p.returncode == 0, p.stderr[-3000:]
@@ -362,6 +366,8 @@ print(json.dumps(out))
     assert int(null_layer.calls("hipMemcpyHtoD")[0][1][0], 16) == 0x1000
     assert int(null_layer.calls("hipMemcpyDtoH")[0][1][1], 16) == 0x2000
     assert int(null_layer.calls("hipStreamSynchronize")[0][1][0], 16) == 0x4000
+    assert out["callback"] == [0x5000, True, True]
+    assert [int(a, 16) for a in null_layer.calls("hipStreamAddCallback")[0][1][:3]] == [0x4000, 0x5000, 0x77]
 
 
 def test_cu_device_get_name_answers_nvidias_bytes(null_layer):
