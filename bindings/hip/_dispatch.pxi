@@ -6,7 +6,7 @@
 from cpython.long cimport PyLong_FromVoidPtr
 from cpython.object cimport PyObject
 from cpython.buffer cimport PyObject_CheckBuffer
-from cpython.float cimport PyFloat_AS_DOUBLE
+from hip._limited cimport PyFloat_AS_DOUBLE
 from libc.stdlib cimport malloc
 
 cdef extern from *:

@@ -17,16 +17,19 @@ cdef extern from *:
     #define __hp_bytes_ptr(o) PyBytes_AsString(o)
     #define __hp_bytearray_ptr(o) PyByteArray_AsString(o)
     #define __hp_tp_new(cls) ((newfunc)PyType_GetSlot((PyTypeObject*)(cls), Py_tp_new))
+    #define __hp_float_value(o) PyFloat_AsDouble(o)
     #else
     #define __hp_mv_buffer(mv) PyMemoryView_GET_BUFFER(mv)
     #define __hp_bytes_ptr(o) PyBytes_AS_STRING(o)
     #define __hp_bytearray_ptr(o) PyByteArray_AS_STRING(o)
     #define __hp_tp_new(cls) (((PyTypeObject*)(cls))->tp_new)
+    #define __hp_float_value(o) PyFloat_AS_DOUBLE(o)
     #endif
     #endif
     """
     ctypedef struct Py_buffer_view "Py_buffer":
         void* buf
+    double PyFloat_AS_DOUBLE "__hp_float_value"(object)   # only ever given an exact float
     char* PyBytes_AS_STRING "__hp_bytes_ptr"(object)
     char* PyByteArray_AS_STRING "__hp_bytearray_ptr"(object)
     Py_buffer_view* PyMemoryView_GET_BUFFER "__hp_mv_buffer"(object)
