@@ -259,7 +259,7 @@ cdef int _hp_set_int(_hp_slot* s, int ct, object x, const _hp_param* p) except -
             return 0
     elif over > 0 and ct == _CT_U64:   # 2**63 .. 2**64 - 1
         u = _as_ull(x)
-        if not (u == <unsigned long long>-1 and _err_occurred()):
+        if not (u == <unsigned long long>-1 and _err_occurred() != NULL):
             s.u64 = <uint64_t>u
             return 0
         _err_clear()

@@ -13,7 +13,7 @@ cdef extern from "Python.h":
     # the fast paths' int -> address: NULL with an error set (an int beyond 64 bits) is left to
     # the slow path, whose message names the parameter
     void* _as_address "PyLong_AsVoidPtr"(object) noexcept
-    bint _err_occurred "PyErr_Occurred"() noexcept
+    void* _err_occurred "PyErr_Occurred"() noexcept   # a PyObject* (borrowed): compared with NULL, never an int
     void _err_clear "PyErr_Clear"() noexcept
 from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
@@ -249,7 +249,7 @@ cdef inline bint _fast_ptr(object o, void** out):
         return True
     if type(o) is int:
         out[0] = _as_address(o)
-        if out[0] == NULL and _err_occurred():
+        if out[0] == NULL and _err_occurred() != NULL:
             _err_clear()
             return False
         return True
@@ -273,7 +273,7 @@ cdef inline bint _fast_handle(object o, Py_ssize_t i, void** out):
         return True
     if type(o) is int:
         out[0] = _as_address(o)
-        if out[0] == NULL and _err_occurred():
+        if out[0] == NULL and _err_occurred() != NULL:
             _err_clear()
             return False
         return True
