@@ -6,6 +6,20 @@ cdef extern from *:
     """
     #ifndef HIP_PYTHON_LIMITED_SHIMS
     #define HIP_PYTHON_LIMITED_SHIMS
+    /* CPython's 3.12.0-3.13.3 headers return None/True/False without a new reference even for
+       the limited API of 3.11 (gh-134989), where they are not immortal: a module built by such a
+       Python drops a reference to False at each ``==`` Cython's utility code answers, and 3.11
+       aborts after a few hundred ("deallocating True or False").  So say it again, as fixed. */
+    #if defined(Py_LIMITED_API) && Py_LIMITED_API+0 < 0x030c0000
+    #undef Py_RETURN_NONE
+    #undef Py_RETURN_TRUE
+    #undef Py_RETURN_FALSE
+    #undef Py_RETURN_NOTIMPLEMENTED
+    #define Py_RETURN_NONE return Py_NewRef(Py_None)
+    #define Py_RETURN_TRUE return Py_NewRef(Py_True)
+    #define Py_RETURN_FALSE return Py_NewRef(Py_False)
+    #define Py_RETURN_NOTIMPLEMENTED return Py_NewRef(Py_NotImplemented)
+    #endif
     #ifdef Py_LIMITED_API
     static Py_buffer __hp_view;
     /* the memoryview is kept alive by the caller, so its data outlives this export */
