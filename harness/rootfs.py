@@ -40,15 +40,12 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple, Optional
 
-if __name__ == "__main__":   # ./dev clean --cache runs this file
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bindings"))
-
-from hip_bindgen import debian, releases  # noqa: E402
+from hip_bindgen import debian, releases
 
 FORMAT = 1         # of the base trees
 ENV_FORMAT = 2     # of the environments: 2 = the pinned .debs come from hip_bindgen.debian

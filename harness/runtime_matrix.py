@@ -46,13 +46,12 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bindings"))
 
-import hiprtc_sample  # noqa: E402
-import rootfs  # noqa: E402
-from hip_python_select import _hipfacts  # noqa: E402
-from hip_bindgen import debian, parse, releases  # noqa: E402
-from hip_build import gitversion, matrix, project, publish, pythons  # noqa: E402
+import hiprtc_sample
+import rootfs
+from hip_python_select import _hipfacts
+from hip_bindgen import debian, parse, releases
+from hip_build import gitversion, matrix, project, publish, pythons
 
 WORK = ROOT / "build" / "runtime-matrix"
 HOST_WHEELS = ROOT / "build" / "test-wheels"        # shared with harness/wheels_for_tests.py

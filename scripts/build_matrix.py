@@ -24,10 +24,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bindings"))
-
-from hip_bindgen import debian, libraries, parse, releases  # noqa: E402
-from hip_build import gitversion, matrix, preflight, publish, pythons, wheel  # noqa: E402
+from hip_bindgen import debian, libraries, parse, releases
+from hip_build import gitversion, matrix, preflight, publish, pythons, wheel
 
 DEFAULT_OUT = ROOT / "wheels"
 

@@ -19,7 +19,6 @@ OUT = ROOT / "resolver" / "src" / "hip_python_select" / "manifests"
 
 
 def main() -> int:
-    sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "resolver" / "src")]
     from hip_bindgen import libraries, parse, releases, sources
 
     OUT.mkdir(parents=True, exist_ok=True)
