@@ -23,10 +23,8 @@ import zipfile
 from pathlib import Path
 
 from _common import ROOT, RELEASES
-
-sys.path.insert(0, str(ROOT / "resolver" / "src"))
-from hip_bindgen import releases  # noqa: E402
-from hip_build import amd_names, publish  # noqa: E402
+from hip_bindgen import releases
+from hip_build import amd_names, publish
 
 REVISION = 999   # a four-field version as the build writes it: HIP.N
 
