@@ -29,11 +29,10 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "harness")]
 
-import rootfs  # noqa: E402
-from wheels_for_tests import interop_wheel  # noqa: E402
-from hip_bindgen import debian, libraries, releases  # noqa: E402
+import rootfs
+from wheels_for_tests import interop_wheel
+from hip_bindgen import debian, libraries, releases
 
 IN_ROOT = "/opt/hip-library-cells"
 LIBDIR = "/usr/lib/x86_64-linux-gnu"

@@ -29,10 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(Path(__file__).resolve().parent)]
 
-import rootfs  # noqa: E402
-from hip_bindgen import debian, releases  # noqa: E402
+import rootfs
+from hip_bindgen import debian, releases
 
 IN_ROOT = "/opt/hip-numba-hip"
 # numba-hip 0.2.1 requires numba>=0.58,<0.64: 0.63.1 is the newest such with a CPython 3.14

@@ -12,13 +12,11 @@ libraries are unpacked at a time (up to 8.5 GB, sid's).  Needs root, as every te
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "compat"))   # library_scripts, beside the null-runtime tests
 import library_cells as lc  # noqa: E402
 import library_scripts  # noqa: E402
 from hip_bindgen import libraries, releases  # noqa: E402
