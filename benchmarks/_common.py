@@ -70,7 +70,7 @@ def build_wheels(releases=RELEASES) -> dict[str, Path]:
     if report.failed:
         raise RuntimeError("; ".join(f"{r.ident}: {r.error}" for r in report.failed))
     built = report.wheels()
-    return {rel: built[(r["hip"], pythons.current())] for rel, r in rels.items()}
+    return {rel: built[(r.hip, pythons.current())] for rel, r in rels.items()}
 
 
 def amd_wheel(version: str = AMD_VERSION) -> Path:

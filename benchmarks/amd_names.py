@@ -53,7 +53,7 @@ def measure(repeat: int, wheels: Path | None) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for short in RELEASES:
-            hip = releases.find(short)["hip"]
+            hip = releases.find(short).hip
             version = f"{hip}.{REVISION}"
             plain, named = Path(tmp) / short / "plain", Path(tmp) / short / "named"
             for d in (plain, named):

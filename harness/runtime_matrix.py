@@ -91,8 +91,7 @@ def cell_text(warning, missing: int) -> str:
 def label(hip: str, runtime: bool = False) -> str:
     """'6.4.43484' -> 'wheel 6.4.3' / 'runtime 6.4.3 (sid)': the ROCm release of the Debian packages."""
     rel = releases.find(hip)
-    rocm = releases.packaged_rocm(rel)
-    return f"runtime {rocm} ({rel['debian']['suite']})" if runtime else f"wheel {rocm}"
+    return f"runtime {rel.short} ({rel.suite})" if runtime else f"wheel {rel.short}"
 
 
 # -- code run inside the chroots -----------------------------------------------------------
@@ -588,7 +587,7 @@ def main(argv=None) -> int:
     except KeyError as e:
         log(f"runtime_matrix: {e.args[0]}")
         return 2
-    hips = [r["hip"] for r in rels]
+    hips = [r.hip for r in rels]
     if args.expected:
         fake = [{"wheel": w, "runtime": r, "ok": True, "actual": cell_text(expected_grade(w, r), 0)} for w in hips for r in hips]
         log(table(hips, fake))
@@ -628,11 +627,11 @@ def main(argv=None) -> int:
 
         try:
             # sid first: its Python (3.14) is the one a host usually lacks, so its wheels build in there
-            order = sorted(rels, key=lambda r: {"sid": 0, "experimental": 1}.get(r["debian"]["suite"], 2))
+            order = sorted(rels, key=lambda r: {"sid": 0, "experimental": 1}.get(r.suite, 2))
             t = time.perf_counter()
             for rel in order:
-                env = rootfs.provision(rel["hip"])
-                envs[rel["hip"]] = env
+                env = rootfs.provision(rel.hip)
+                envs[rel.hip] = env
                 timings[f"provision {env.suite}"] = round(sum(env.timings.values()), 1)
                 wheels_for(env)
             timings["provision (all)"] = round(time.perf_counter() - t, 1)

@@ -159,9 +159,9 @@ def run(release: str, wheel: Path, say=log) -> dict:
 
     rootfs.require_root()
     rel = releases.find(release)
-    env = rootfs.provision(rel["hip"], log=say)
+    env = rootfs.provision(rel.hip, log=say)
     py = env.stamp["python"]
-    out: dict = {"release": rel["hip"], "suite": env.suite, "python": py, "steps": {}}
+    out: dict = {"release": rel.hip, "suite": env.suite, "python": py, "steps": {}}
     work = rootfs.root_dir() / "numba-hip" / str(os.getpid())
     if work.exists():
         rootfs.remove(work)
@@ -171,7 +171,7 @@ def run(release: str, wheel: Path, say=log) -> dict:
         index_of(release_wheels(wheel), base / "wheels")
         shutil.copytree(pypi_wheels(py), base / "pypi")
         constraints = subprocess.run([sys.executable, "-m", "hip_python_select", "constraints", "--hip-version",
-                                      rel["hip"]], capture_output=True, text=True, check=True,
+                                      rel.hip], capture_output=True, text=True, check=True,
                                      env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "resolver" / "src")}).stdout
         out["constraints"] = constraints.splitlines()
         (base / "constraints.txt").write_text(constraints + "".join(f"{p}\n" for p in PYPI_PINS))
