@@ -157,3 +157,17 @@ def code_of_strings(path: Path) -> str:
         if tok.type not in (tokenize.COMMENT, tokenize.NL):
             prev = tok.type
     return " ".join(out)
+
+
+def test_the_development_package_holds_every_tool_module():
+    """A module added to harness/ or a package to bindings/ tooling is importable only once listed
+    in pyproject.toml's hip-python-dev (./dev reinstalls it when pyproject.toml changes)."""
+    import tomllib
+    st = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert sorted(st["py-modules"]) == sorted(p.stem for p in (ROOT / "harness").glob("*.py"))
+    assert st["package-dir"][""] == "harness"
+    assert all(st["package-dir"][p] == f"bindings/{p}" and (ROOT / "bindings" / p / "__init__.py").is_file()
+               for p in st["packages"])
+    import hip_bindgen, rootfs   # noqa: E401 - installed editable: the source tree's files
+    assert Path(hip_bindgen.__file__).parent == ROOT / "bindings" / "hip_bindgen"
+    assert Path(rootfs.__file__) == ROOT / "harness" / "rootfs.py"
