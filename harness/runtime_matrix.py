@@ -290,7 +290,10 @@ def build_in_root(env: rootfs.Rootfs, hips: list[str], record: list) -> dict:
             "--libraries", "none", "--out", out, "--json", f"{out}/{results.name}",
             "--revision", str(gitversion.revision(ROOT, allow_dirty=True))]
     envvars = {"PATH": f"{venv}/bin:{rootfs.PATH}", "HIP_PYTHON_CACHE": cache, "HIP_PYTHON_CLANG_INCLUDE": include,
-               "PYTHONDONTWRITEBYTECODE": "1"}   # no cpython-3XX caches left in the checkout
+               "PYTHONDONTWRITEBYTECODE": "1",   # no cpython-3XX caches left in the checkout
+               # the root's venv has the build's tools only: the generator, the build library and the
+               # resolver (hip-python-dev's and hip-python-select's sources) come from the checkout
+               "PYTHONPATH": f"{repo}/bindings:{repo}/resolver/src"}
     log(f"  build in {env.path.name}: {' '.join(argv[1:])}")
     proc = subprocess.Popen(rootfs.chroot_cmd(env.path, argv, envvars, binds), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
