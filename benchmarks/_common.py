@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 CACHE = Path(os.environ.get("HIP_PYTHON_BENCH_CACHE", Path.home() / ".cache" / "hip-python-bench"))
-sys.path.insert(0, str(ROOT / "bindings"))
 from hip_bindgen import releases as _releases  # noqa: E402
 
 RELEASES = _releases.short_names()   # 5.2.3, 5.7.1, 6.4.3, 7.2.4 (releases.json)
@@ -71,7 +70,7 @@ def build_wheels(releases=RELEASES) -> dict[str, Path]:
     if report.failed:
         raise RuntimeError("; ".join(f"{r.ident}: {r.error}" for r in report.failed))
     built = report.wheels()
-    return {rel: built[(r["hip"], pythons.current())] for rel, r in rels.items()}
+    return {rel: built[(r.hip, pythons.current())] for rel, r in rels.items()}
 
 
 def amd_wheel(version: str = AMD_VERSION) -> Path:

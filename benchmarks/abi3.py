@@ -16,9 +16,6 @@ import json
 import os
 import statistics
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import floor  # noqa: E402
 from _common import CACHE, HERE, RESULTS, log, real_runtime_libdir, run  # noqa: E402

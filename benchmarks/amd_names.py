@@ -23,10 +23,8 @@ import zipfile
 from pathlib import Path
 
 from _common import ROOT, RELEASES
-
-sys.path.insert(0, str(ROOT / "resolver" / "src"))
-from hip_bindgen import releases  # noqa: E402
-from hip_build import amd_names, publish  # noqa: E402
+from hip_bindgen import releases
+from hip_build import amd_names, publish
 
 REVISION = 999   # a four-field version as the build writes it: HIP.N
 
@@ -55,7 +53,7 @@ def measure(repeat: int, wheels: Path | None) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for short in RELEASES:
-            hip = releases.find(short)["hip"]
+            hip = releases.find(short).hip
             version = f"{hip}.{REVISION}"
             plain, named = Path(tmp) / short / "plain", Path(tmp) / short / "named"
             for d in (plain, named):

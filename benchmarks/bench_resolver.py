@@ -21,8 +21,6 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bindings"))
-sys.path.insert(0, str(ROOT / "resolver" / "src"))
 
 
 def timed(cmd, env, runs):

@@ -14,18 +14,13 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import floor as floor_module  # noqa: E402
 from _common import AMD_VERSION, CACHE, HERE, RESULTS  # noqa: E402
 
 CHILD = """
-import sys
-sys.path.insert(0, {here!r})
-import percall
+import percall   # PYTHONPATH: benchmarks/
 impl, case, n = {impl!r}, {case!r}, {n}
 cases = {{"ours": percall.ours_cases, "amd": percall.amd_cases,
           "ctypes": lambda: percall.ctypes_cases({lib!r}),
@@ -63,7 +58,7 @@ def main() -> None:
     lib = CACHE / "nullrt-5.2.3" / "libamdhip64.so.5"
     floor = floor_module.build()
     env = {"HIP_PYTHON_LIBAMDHIP64_PATH": str(lib), "HIP_PYTHON_LIBHIPRTC_PATH": str(lib),
-           "LD_LIBRARY_PATH": str(lib.parent)}
+           "LD_LIBRARY_PATH": str(lib.parent), "PYTHONPATH": str(HERE)}
     pys = {"ours": CACHE / "venvs" / "ours-5.2.3" / "bin" / "python",
            "amd": CACHE / "venvs" / f"amd-{AMD_VERSION}" / "bin" / "python"}
     res: dict = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,8 +115,7 @@ def build(site: Path, dest: Path, pyx: str = PYX) -> Path:
 
 MEASURE = r'''
 import json, sys, timeit
-sys.path[:0] = [{ext!r}, {floor!r}]
-import hipuser, hipfloor
+import hipuser, hipfloor   # PYTHONPATH: their folders
 from hip import hip
 lib = hip._library().path.encode()
 hipfloor.load(lib)
@@ -137,9 +137,7 @@ print(json.dumps({{"call": "hipGetErrorName", "c_loop_ns": {{"cimport": round(c_
 
 
 CALLGRIND = r'''
-import sys
-sys.path[:0] = [{ext!r}]
-import hipuser
+import hipuser   # PYTHONPATH: its folder
 from hip import hip
 hipuser.floor_load(hip._library().path.encode())
 hipuser.error_name(1)   # the one-time resolution (imports, dlsym) happens here, outside the count
@@ -155,13 +153,13 @@ def instructions(python: Path, ext: Path, libdir: Path, which: str, n: int = 100
         out = Path(tmp) / "cg.out"
         subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                         f"--toggle-collect=*loop_{which}*", str(python), "-c",
-                        CALLGRIND.format(ext=str(ext), which=which, n=n)],
-                       capture_output=True, text=True, check=True, env={"LD_LIBRARY_PATH": str(libdir), "PATH": "/usr/bin:/bin"})
+                        CALLGRIND.format(which=which, n=n)],
+                       capture_output=True, text=True, check=True,
+                       env={"LD_LIBRARY_PATH": str(libdir), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ext)})
         return int(re.search(r"^summary: (\d+)", out.read_text(), re.M).group(1))
 
 
 def main() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     import floor
     from _common import CACHE, real_runtime_libdir, build_wheels, venv_with
     # --wheel PATH: an already built 5.2.3 wheel for this interpreter (else build_matrix builds one)
@@ -170,9 +168,9 @@ def main() -> None:
     key = hashlib.sha256((PYX + SETUP + wheel.name).encode()).hexdigest()[:12]
     ext = build(site_packages(python), CACHE / f"cimport-{key}")
     libdir = real_runtime_libdir()
-    code = MEASURE.format(ext=str(ext), floor=str(floor.build()))
-    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True,
-                          env={"LD_LIBRARY_PATH": str(libdir), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run([str(python), "-c", MEASURE], capture_output=True, text=True,
+                          env={"LD_LIBRARY_PATH": str(libdir), "PATH": "/usr/bin:/bin",
+                               "PYTHONPATH": os.pathsep.join([str(ext), str(floor.build())])})
     if proc.returncode != 0:
         raise SystemExit(proc.stderr)
     result = json.loads(proc.stdout)

@@ -13,9 +13,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import floor  # noqa: E402
 import nullrt  # noqa: E402

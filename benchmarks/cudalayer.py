@@ -25,8 +25,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import floor as floor_module  # noqa: E402
 import nullrt  # noqa: E402
 from _common import CACHE, RESULTS, ROOT, run, site_packages  # noqa: E402
@@ -35,7 +33,7 @@ from callgrind import per_call  # noqa: E402
 SETUP = {
     "cuda": "from cuda.bindings import driver as D, runtime as R\nimport ctypes\n",
     "hip": "from hip import hip as H\nimport ctypes\n",
-    "floor": "import sys\nsys.path.insert(0, {floor!r})\nimport hipfloor as F\nF.load({lib!r})\n",
+    "floor": "import hipfloor as F\nF.load({lib!r})\n",   # PYTHONPATH: the floor's folder
 }
 # case -> (what it is, {impl: (setup lines, the timed statement)})
 CASES = {
@@ -135,7 +133,7 @@ def main() -> None:
     lib = nullrt.build(manifest, CACHE / "nullrt-5.2.3")
     floor = floor_module.build()
     env = {"HIP_PYTHON_LIBAMDHIP64_PATH": str(lib), "HIP_PYTHON_LIBHIPRTC_PATH": str(lib),
-           "LD_LIBRARY_PATH": str(lib.parent)}
+           "LD_LIBRARY_PATH": str(lib.parent), "PYTHONPATH": str(floor)}
     res: dict = {"cases": {}}
     print(f"{'case':<14}{'cuda':>9}{'hip':>9}{'floor':>9}{'cuda/hip':>10}{'cuda/floor':>12}   (instructions per call)")
     for case in a.cases.split(","):

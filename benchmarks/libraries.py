@@ -43,13 +43,9 @@ import statistics
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import nullrt  # noqa: E402
 from _common import CACHE, RESULTS, ROOT, cython_module, log, run, venv_with  # noqa: E402
 from callgrind import per_call  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "harness"))
 
 NULL_RELEASE = "6.4.3"
 # (library, function, arguments as Python source, the floor's function of that C shape)
@@ -149,9 +145,8 @@ setup(ext_modules=cythonize([Extension("libfloor", ["libfloor.pyx"], extra_compi
 # One process per (side, case, N): both sides load the floor and the library alike; only the
 # function called in the loop differs.  The loop is a function's (local names, no dict lookups).
 CHILD = '''
-import importlib, sys
-sys.path.insert(0, {floor!r})
-import libfloor
+import importlib
+import libfloor   # PYTHONPATH: its folder
 libfloor.load({so!r}, {symbol!r})
 f = getattr(libfloor, {shape!r}) if {impl!r} == "floor" else getattr(importlib.import_module("hip." + {lib!r}), {name!r})
 def loop(f, n):
@@ -203,7 +198,7 @@ def null_library(release: str, lib: str) -> tuple[Path, dict]:
 
 def measure(py: Path, so: Path, env: dict, case: tuple, n: int, rounds: int) -> dict:
     lib, name, args, shape = case
-    out = {}
+    out, env = {}, dict(env, PYTHONPATH=str(floor_dir()))
     for impl in ("ours", "floor"):
         fill = dict(floor=str(floor_dir()), so=str(so).encode(), symbol=name.encode(), shape=shape,
                     impl=impl, lib=lib, name=name, args=args)

@@ -17,14 +17,11 @@ import re
 import sys
 from pathlib import Path
 
-from _common import ROOT, run
-
-sys.path.insert(0, str(ROOT / "bindings"))
+from _common import run
 
 
 def c_source(manifest: dict, strings: bool = False) -> str:
     """The recording null runtime's generator with recording off: one generator for both."""
-    sys.path.insert(0, str(ROOT / "harness"))
     import nullrt_recorder
 
     src = nullrt_recorder.c_source(manifest, record=False)

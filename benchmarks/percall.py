@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import os
 import statistics
 import sys
 import timeit
@@ -155,9 +156,23 @@ def ctypes_cases(lib_path: str):
     }
 
 
+def built_module(name: str, folder: str):
+    """The extension ``name`` that ``setup.py build_ext --inplace`` wrote into ``folder``, imported
+    from its file (the folder is on no import path)."""
+    import importlib.machinery
+    import importlib.util
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = os.path.join(folder, name + suffix)
+        if os.path.isfile(path):
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = sys.modules[name] = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    raise ImportError(f"no built {name} in {folder}")
+
+
 def floor_cases(lib_path: str, floor_dir: str):
-    sys.path.insert(0, floor_dir)
-    import hipfloor
+    hipfloor = built_module("hipfloor", floor_dir)
 
     hipfloor.load(lib_path.encode())
     return {

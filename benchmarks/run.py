@@ -14,11 +14,8 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import floor  # noqa: E402
 import nullrt  # noqa: E402

@@ -19,10 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from _common import CACHE, RESULTS, run  # noqa: E402
-from percall import time_stmt  # noqa: E402
+from percall import built_module, time_stmt  # noqa: E402
 
 PYX = r'''
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
@@ -151,8 +149,7 @@ def build() -> Path:
 
 def child(lib: str, moddir: str, repeats: int) -> None:
     import enum
-    sys.path.insert(0, moddir)
-    import hipvariants as v
+    v = built_module("hipvariants", moddir)
     v.load(lib.encode(), enum.IntEnum("hipError_t", [("hipSuccess", 0), ("hipErrorNoDevice", 100)]))
     out = {name: time_stmt(stmt, {"f": getattr(v, name)}, repeats, 0.01) for name, stmt in CASES}
     json.dump(out, sys.stdout)

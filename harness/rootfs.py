@@ -40,15 +40,12 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple, Optional
 
-if __name__ == "__main__":   # ./dev clean --cache runs this file
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bindings"))
-
-from hip_bindgen import debian, releases  # noqa: E402
+from hip_bindgen import debian, releases
 
 FORMAT = 1         # of the base trees
 ENV_FORMAT = 2     # of the environments: 2 = the pinned .debs come from hip_bindgen.debian
@@ -113,8 +110,7 @@ def require_root() -> None:
 
 def pins(release: str) -> list[dict]:
     """The pinned packages of a release: headers, hipcc (hipconfig), runtime and hiprtc."""
-    deb = releases.find(release)["debian"]
-    return [deb["headers"], deb["hipcc"], *deb["runtime"]]
+    return releases.find(release).runtime_pins()
 
 
 def _key(spec: dict) -> str:
@@ -129,8 +125,8 @@ def base_spec(suite: str) -> dict:
 
 def env_spec(release: str) -> dict:
     rel = releases.find(release)
-    suite = rel["debian"]["suite"]
-    return {"format": ENV_FORMAT, "kind": "env", "release": rel["hip"], "suite": suite,
+    suite = rel.suite
+    return {"format": ENV_FORMAT, "kind": "env", "release": rel.hip, "suite": suite,
             "base": _key(base_spec(suite)), "sources": list(SOURCES.get(suite, (suite,))),
             "target": TARGET_RELEASE.get(suite),
             "packages": {p["package"]: p["version"] for p in pins(release)},
@@ -421,18 +417,18 @@ def provision(release: str, log: Callable[[str], None] = _log) -> Rootfs:
     rel = releases.find(release)
     spec = env_spec(release)
     path = env_path(release)
-    label = f"{spec['suite']} HIP {rel['hip']}"
+    label = f"{spec['suite']} HIP {rel.hip}"
     timings: dict = {}
     with _locked(path.name):
         stamp = _stamp_ok(path, spec)
         if stamp:
             log(f"[{label}] cached: {path}")
-            return Rootfs(rel["hip"], spec["suite"], path, stamp, True, timings)
+            return Rootfs(rel.hip, spec["suite"], path, stamp, True, timings)
         with _timed(timings, "fetch pinned .debs", label):
             try:
                 debs = fetch(release)
             except debian.FetchError as e:
-                raise RootfsError(f"HIP {rel['hip']}: {e}") from e
+                raise RootfsError(f"HIP {rel.hip}: {e}") from e
         base, _ = provision_base(spec["suite"], timings)
         with _fresh(path, spec["suite"], timings, label) as tmp:
             with _timed(timings, "copy base", label):
@@ -451,7 +447,7 @@ def provision(release: str, log: Callable[[str], None] = _log) -> Rootfs:
             stamp = _write_stamp(tmp, spec, timings, installed=versions,
                                  fetched={p: deb.name for p, deb in debs.items()})
     log(f"[{label}] ready in {sum(v for k, v in timings.items()):.1f}s: {path}")
-    return Rootfs(rel["hip"], spec["suite"], path, stamp, False, timings)
+    return Rootfs(rel.hip, spec["suite"], path, stamp, False, timings)
 
 
 def remove_all() -> list:

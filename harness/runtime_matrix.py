@@ -46,13 +46,12 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bindings"))
 
-import hiprtc_sample  # noqa: E402
-import rootfs  # noqa: E402
-from hip_python_select import _hipfacts  # noqa: E402
-from hip_bindgen import debian, parse, releases  # noqa: E402
-from hip_build import gitversion, matrix, project, publish, pythons  # noqa: E402
+import hiprtc_sample
+import rootfs
+from hip_python_select import _hipfacts
+from hip_bindgen import debian, parse, releases
+from hip_build import gitversion, matrix, project, publish, pythons
 
 WORK = ROOT / "build" / "runtime-matrix"
 HOST_WHEELS = ROOT / "build" / "test-wheels"        # shared with harness/wheels_for_tests.py
@@ -92,8 +91,7 @@ def cell_text(warning, missing: int) -> str:
 def label(hip: str, runtime: bool = False) -> str:
     """'6.4.43484' -> 'wheel 6.4.3' / 'runtime 6.4.3 (sid)': the ROCm release of the Debian packages."""
     rel = releases.find(hip)
-    rocm = releases.packaged_rocm(rel)
-    return f"runtime {rocm} ({rel['debian']['suite']})" if runtime else f"wheel {rocm}"
+    return f"runtime {rel.short} ({rel.suite})" if runtime else f"wheel {rel.short}"
 
 
 # -- code run inside the chroots -----------------------------------------------------------
@@ -292,7 +290,10 @@ def build_in_root(env: rootfs.Rootfs, hips: list[str], record: list) -> dict:
             "--libraries", "none", "--out", out, "--json", f"{out}/{results.name}",
             "--revision", str(gitversion.revision(ROOT, allow_dirty=True))]
     envvars = {"PATH": f"{venv}/bin:{rootfs.PATH}", "HIP_PYTHON_CACHE": cache, "HIP_PYTHON_CLANG_INCLUDE": include,
-               "PYTHONDONTWRITEBYTECODE": "1"}   # no cpython-3XX caches left in the checkout
+               "PYTHONDONTWRITEBYTECODE": "1",   # no cpython-3XX caches left in the checkout
+               # the root's venv has the build's tools only: the generator, the build library and the
+               # resolver (hip-python-dev's and hip-python-select's sources) come from the checkout
+               "PYTHONPATH": f"{repo}/bindings:{repo}/resolver/src"}
     log(f"  build in {env.path.name}: {' '.join(argv[1:])}")
     proc = subprocess.Popen(rootfs.chroot_cmd(env.path, argv, envvars, binds), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
@@ -589,7 +590,7 @@ def main(argv=None) -> int:
     except KeyError as e:
         log(f"runtime_matrix: {e.args[0]}")
         return 2
-    hips = [r["hip"] for r in rels]
+    hips = [r.hip for r in rels]
     if args.expected:
         fake = [{"wheel": w, "runtime": r, "ok": True, "actual": cell_text(expected_grade(w, r), 0)} for w in hips for r in hips]
         log(table(hips, fake))
@@ -629,11 +630,11 @@ def main(argv=None) -> int:
 
         try:
             # sid first: its Python (3.14) is the one a host usually lacks, so its wheels build in there
-            order = sorted(rels, key=lambda r: {"sid": 0, "experimental": 1}.get(r["debian"]["suite"], 2))
+            order = sorted(rels, key=lambda r: {"sid": 0, "experimental": 1}.get(r.suite, 2))
             t = time.perf_counter()
             for rel in order:
-                env = rootfs.provision(rel["hip"])
-                envs[rel["hip"]] = env
+                env = rootfs.provision(rel.hip)
+                envs[rel.hip] = env
                 timings[f"provision {env.suite}"] = round(sum(env.timings.values()), 1)
                 wheels_for(env)
             timings["provision (all)"] = round(time.perf_counter() - t, 1)

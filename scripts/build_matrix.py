@@ -24,10 +24,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bindings"))
-
-from hip_bindgen import debian, libraries, parse, releases  # noqa: E402
-from hip_build import gitversion, matrix, preflight, publish, pythons, wheel  # noqa: E402
+from hip_bindgen import debian, libraries, parse, releases
+from hip_build import gitversion, matrix, preflight, publish, pythons, wheel
 
 DEFAULT_OUT = ROOT / "wheels"
 
@@ -36,9 +34,9 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def select(args) -> list[dict]:
+def select(args) -> list[releases.Release]:
     if args.rocm_path:
-        return [{"hip": None, "rocm": [], "rocm_path": args.rocm_path}]
+        return [releases.Release.local(args.rocm_path)]
     if args.hip:
         return [releases.find(name.strip()) for name in args.hip.split(",") if name.strip()]
     return releases.supported()
@@ -106,20 +104,20 @@ def main(argv=None) -> int:
         return 2
     if args.list:
         for r in releases.supported():
-            d = r["debian"]
-            log(f"HIP {r['hip']:<10} ROCm {', '.join(r['rocm']):<20} {d['headers']['package']}={d['headers']['version']} "
-                f"({d['suite']})  builds {matrix.ident(r['hip'], '3.X')}")
+            h = r.debian["headers"]
+            log(f"HIP {r.hip:<10} ROCm {', '.join(r.rocm):<20} {h['package']}={h['version']} "
+                f"({r.suite})  builds {matrix.ident(r.hip, '3.X')}")
         return 0
     if args.github_matrix:
-        include = [{"hip": r["hip"], "rocm": r["rocm"][-1], "suite": r["debian"]["suite"]} for r in rels]
+        include = [{"hip": r.hip, "rocm": r.rocm[-1], "suite": r.suite} for r in rels]
         print(json.dumps({"include": include}))
         return 0
-    ids = [matrix.ident(r["hip"], v) if r["hip"] else f"{r['rocm_path']}-cp{v.replace('.', '')}"
+    ids = [matrix.ident(r.hip, v) if r.hip else f"{r.rocm_path}-cp{v.replace('.', '')}"
            for r in rels for v in chosen]
     ids = [i for i in ids if not only or i.startswith("/") or matrix.selected(i, only)]
     if not ids:
         log(f"build_matrix: nothing selected by --only {args.only} (identifiers look like "
-            f"{matrix.ident(releases.supported()[0]['hip'], pythons.current())})")
+            f"{matrix.ident(releases.supported()[0].hip, pythons.current())})")
         return 2
     log(f"Selected {len(ids)} build(s): {', '.join(ids)}")
     if args.dry_run:

@@ -19,20 +19,19 @@ OUT = ROOT / "resolver" / "src" / "hip_python_select" / "manifests"
 
 
 def main() -> int:
-    sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "resolver" / "src")]
     from hip_bindgen import libraries, parse, releases, sources
 
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = set()
     for rel in releases.supported():
-        manifest = parse.parse(sources.include_dir(rel["rocm"][-1]))
+        manifest = parse.parse(sources.include_dir(rel))
         name = f"{manifest['hip_version']['string']}.json.xz"
         # xz, not gzip: no timestamp in the container, and a third of gzip's size
         (OUT / name).write_bytes(lzma.compress(parse.dumps(manifest).encode(), preset=9 | lzma.PRESET_EXTREME))
         wanted.add(name)
         print(f"{name}: {(OUT / name).stat().st_size} bytes")
         # the ROCm library modules of the release (diff and check --script cover hip.hipblas & co)
-        for lib, lm in libraries.manifests(rel["hip"], manifest).items():
+        for lib, lm in libraries.manifests(rel, manifest).items():
             lname = f"{manifest['hip_version']['string']}-{lib}.json.xz"
             (OUT / lname).write_bytes(lzma.compress(parse.dumps(lm).encode(), preset=9 | lzma.PRESET_EXTREME))
             wanted.add(lname)

@@ -8,19 +8,18 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bindings"))
-sys.path.insert(0, str(ROOT / "harness"))   # the tools the tests share with ./dev matrix and benchmarks/
 
-from hip_bindgen import debian  # noqa: E402
+# hip_bindgen, hip_build and harness/ (the tools the tests share with ./dev matrix and benchmarks/)
+# are pyproject.toml's hip-python-dev, installed editable in .venv by ./dev
+from hip_bindgen import debian
 
-from wheels_for_tests import TEST_WHEELS, build_wheel, make_venv  # noqa: E402,F401
+from wheels_for_tests import TEST_WHEELS, build_wheel, make_venv  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +66,6 @@ def run_523(venv_523, runtime_523) -> Runner:
 
 
 # -- API manifests of the four real releases (parsed from their headers, once per session) --
-sys.path.insert(0, str(ROOT / "resolver" / "src"))
 from hip_bindgen import releases as _releases  # noqa: E402
 
 MANIFEST_RELEASES = _releases.short_names()   # every supported release (releases.json)

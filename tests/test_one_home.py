@@ -86,3 +86,88 @@ def test_the_wheel_and_the_resolver_find_the_same_library(venv_523, runtime_523,
     resolver = [(lambda h: h.path if h else None)(loader.search(5, e)[0]) for e in envs]
     assert wheel == resolver
     assert wheel[0] and wheel[1] and wheel[2]
+
+
+# -- One way to import the project's tools: installed (./dev: pyproject.toml's hip-python-dev) --------
+def project_py() -> list:
+    """Every .py of the project, committed or not (git's view: .venv, build/ and wheels/ are ignored)."""
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "*.py"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [ROOT / p for p in sorted(set(out.split("\0")) - {""}) if (ROOT / p).is_file()]
+
+
+# an edit of the import path: sys.path changed in place or rebound, or a site directory added; in
+# code and in code a child runs (strings count: a child gets its folders through PYTHONPATH)
+SYS_PATH_EDIT = re.compile(r"\bsys\s*\.\s*path\s*(\.\s*(insert|append|extend|remove|pop|clear)\s*\(|\[[^\]]*\]\s*=[^=]|\+=|=[^=])"
+                           r"|\baddsitedir\s*\(")
+
+
+def test_no_module_edits_sys_path():
+    files = project_py()
+    assert len(files) > 100 and ROOT / "tests" / "conftest.py" in files     # the listing is the tree's
+    allowed = {"tests/conftest.py"}
+    edits = [f"{p.relative_to(ROOT).as_posix()}:{n}: {line.strip()}" for p in files
+             if p.relative_to(ROOT).as_posix() not in allowed
+             for n, line in enumerate(p.read_text().splitlines(), 1) if SYS_PATH_EDIT.search(line)]
+    assert not edits, ("import the tools by name (./dev installs hip-python-dev and the resolver into .venv; "
+                       "a child process gets a folder through PYTHONPATH):\n" + "\n".join(edits))
+
+
+def test_sys_path_edit_pattern_catches_the_forms_it_names():
+    s = "sys" + ".path"     # spelled apart: this file would be caught by its own examples
+    caught = [f"{s}.insert(0, d)", f"{s}[:0] = [d]", f"{s}.append(d)", f"{s} += [d]", f"{s} = [d] + {s}",
+              "site.addsite" + "dir(d)", f"import sys; {s}.insert(0, {{ext!r}})"]
+    passed = [f"print({s})", f"if d in {s}:", f"{s}[0] == d", "PYTHONPATH=str(ext)"]
+    assert all(SYS_PATH_EDIT.search(s) for s in caught)
+    assert not any(SYS_PATH_EDIT.search(s) for s in passed)
+
+
+def test_nothing_outside_tests_imports_or_runs_a_file_of_tests():
+    """tests/ may use the tools; the tools (bindings, harness, benchmarks, scripts, resolver) never
+    reach into tests/: neither by importing one of its modules nor by running one of its files."""
+    import ast
+    files = project_py()
+    test_modules = {"tests"} | {p.stem for p in files if p.relative_to(ROOT).parts[0] == "tests"}
+    outside = [p for p in files if p.relative_to(ROOT).parts[0] != "tests"]
+    found = []
+    for p in outside:
+        for node in ast.walk(ast.parse(p.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+            found += [f"{p.relative_to(ROOT)}:{node.lineno} imports {n}" for n in names
+                      if n.split(".")[0] in test_modules]
+        # a path into tests/ built in code: ROOT / "tests" ..., or a quoted "tests/....py"
+        found += [f"{p.relative_to(ROOT)}: {m.group(0)}"
+                  for m in re.finditer(r"/\s*[\"']tests[\"'/]|[\"']tests/[\w/]*\.py[\"']", code_of_strings(p))]
+    for script in ("dev", ".ci/run"):
+        found += [f"{script}: {line.strip()}" for line in (ROOT / script).read_text().splitlines()
+                  if re.search(r"\btests/\S*\.py", line) and not line.lstrip().startswith("#")]
+    assert len(outside) > 50 and "conftest" in test_modules
+    assert not found, "\n".join(found)
+
+
+def code_of_strings(path: Path) -> str:
+    """The file without its comments and docstrings (a docstring may name a test); strings stay."""
+    out = []
+    prev = tokenize.NEWLINE
+    for tok in tokenize.generate_tokens(io.StringIO(path.read_text()).readline):
+        docstring = tok.type == tokenize.STRING and prev in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT)
+        if tok.type != tokenize.COMMENT and not docstring:
+            out.append(tok.string)
+        if tok.type not in (tokenize.COMMENT, tokenize.NL):
+            prev = tok.type
+    return " ".join(out)
+
+
+def test_the_development_package_holds_every_tool_module():
+    """A module added to harness/ or a package to bindings/ tooling is importable only once listed
+    in pyproject.toml's hip-python-dev (./dev reinstalls it when pyproject.toml changes)."""
+    import tomllib
+    st = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert sorted(st["py-modules"]) == sorted(p.stem for p in (ROOT / "harness").glob("*.py"))
+    assert st["package-dir"][""] == "harness"
+    assert all(st["package-dir"][p] == f"bindings/{p}" and (ROOT / "bindings" / p / "__init__.py").is_file()
+               for p in st["packages"])
+    import hip_bindgen, rootfs   # noqa: E401 - installed editable: the source tree's files
+    assert Path(hip_bindgen.__file__).parent == ROOT / "bindings" / "hip_bindgen"
+    assert Path(rootfs.__file__) == ROOT / "harness" / "rootfs.py"

@@ -2,12 +2,6 @@
 -> codegen (emit); coverage reports what is bound.
 
 The version facts (hip_version.h, the packed HIP_VERSION) are the resolver's
-(``hip_python_select.version``, importable from ``resolver/src`` when the resolver is not installed).
+(``hip_python_select.version``): ./dev installs the resolver and this package (pyproject.toml's
+hip-python-dev) editable into .venv, the workflow's jobs with pip, so both import by name.
 """
-import sys
-from pathlib import Path
-
-try:
-    import hip_python_select  # noqa: F401
-except ImportError:   # a bare checkout (CI's staging job): the resolver's sources beside us
-    sys.path.append(str(Path(__file__).resolve().parents[2] / "resolver" / "src"))

@@ -45,7 +45,7 @@ def main(argv=None) -> int:
             for name, text in wheelfiles.files(_manifest(args), "0.0.0").items():
                 (out / name).write_text(text)
         elif args.libraries or args.library:
-            rels = (args.hip or "").split(",") if args.hip else [r["hip"] for r in releases.supported()]
+            rels = (args.hip or "").split(",") if args.hip else [r.hip for r in releases.supported()]
             reports = []
             for r in rels:
                 names = [n for n in sorted(libraries.of_release(r)) if args.library in (None, n)]
@@ -65,7 +65,7 @@ def main(argv=None) -> int:
                 names = (args.hip or "").split(",") if args.hip else [None]
                 reports = [coverage.report(parse.parse(sources.include_dir(n, args.rocm_path))) for n in names]
             else:
-                reports = [coverage.report(parse.parse(sources.include_dir(r["hip"])))
+                reports = [coverage.report(parse.parse(sources.include_dir(r)))
                            for r in releases.supported()]
             if args.json:
                 print(json.dumps(reports, indent=1))

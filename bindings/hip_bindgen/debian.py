@@ -200,14 +200,13 @@ def _extract(pins: list[dict], dest: Path) -> Path:
     return dest
 
 
-def headers(release: str) -> Path:
+def headers(release: "str | releases.Release") -> Path:
     """The ``usr`` prefix of a release's extracted headers (``usr/include/hip/...``)."""
     rel = releases.find(release)
-    return extract([rel["debian"]["headers"]], f"headers-{rel['hip']}") / "usr"
+    return extract([rel.debian["headers"]], f"headers-{rel.hip}") / "usr"
 
 
-def runtime(release: str) -> Path:
+def runtime(release: "str | releases.Release") -> Path:
     """The ``usr`` prefix of a release's runtime, hiprtc and hipconfig (runs natively only on bookworm's)."""
     rel = releases.find(release)
-    deb = rel["debian"]
-    return extract([deb["headers"], deb["hipcc"], *deb["runtime"]], f"runtime-{rel['hip']}") / "usr"
+    return extract(rel.runtime_pins(), f"runtime-{rel.hip}") / "usr"

@@ -298,7 +298,7 @@ def rocm_release(hip: str) -> str | None:
         rel = releases.find(hip)
     except KeyError:
         return None
-    return rel["debian"]["headers"]["version"].split("-")[0].split("+")[0]
+    return rel.headers_rocm
 
 
 def version_py(manifest: dict, version: str) -> str:

@@ -48,23 +48,23 @@ def parse(text: str) -> dict:
     return dict(sorted(table.items()))
 
 
-def pin(release: str) -> dict:
+def pin(release: "str | releases.Release") -> dict:
     """The ``hipify-perl`` pin of a release (``suite`` set where it is another suite's package)."""
-    return releases.find(release)["debian"]["hipify"]
+    return releases.find(release).debian["hipify"]
 
 
-def script_text(release: str) -> str:
+def script_text(release: "str | releases.Release") -> str:
     p = pin(release)
     root = debian.extract([p], f"hipify-{p['version']}")
     return (root / "usr" / "bin" / "hipify-perl").read_text()
 
 
-def table(release: str) -> dict:
+def table(release: "str | releases.Release") -> dict:
     """The substitution table of a supported release (see :func:`parse`)."""
     return parse(script_text(release))
 
 
-def version(release: str) -> str:
+def version(release: "str | releases.Release") -> str:
     """The hipify-perl version a release's table comes from (``6.0.2``), and the suite if borrowed."""
     p = pin(release)
     v = p["version"].split(":")[-1].split("+")[0].split("-")[0]

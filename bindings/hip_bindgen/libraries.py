@@ -89,17 +89,17 @@ EXTRA_DEV = {"hiprand": "librocrand-dev"}
 
 def of_release(release: str) -> dict[str, dict]:
     """The libraries Debian has for a supported release: name -> its releases.json entry."""
-    return releases.find(release)["debian"].get("libraries", {})
+    return releases.find(release).libraries
 
 
 def tree(release: str, name: str, with_runtime: bool = True) -> Path:
     """One extracted tree (``usr/``) with the release's HIP headers and the library's packages."""
     rel = releases.find(release)
     entry = of_release(release)[name]
-    pins = [rel["debian"]["headers"], *entry["dev"]]
+    pins = [rel.debian["headers"], *entry["dev"]]
     if with_runtime and "runtime" in entry:
         pins.append(entry["runtime"])
-    return debian.extract(pins, f"lib-{name}-{rel['hip']}{'' if with_runtime else '-dev'}") / "usr"
+    return debian.extract(pins, f"lib-{name}-{rel.hip}{'' if with_runtime else '-dev'}") / "usr"
 
 
 def header_version(include: Path, name: str) -> str:
@@ -239,7 +239,7 @@ def manifest(release: str, name: str, hip_manifest: dict | None = None) -> dict:
     """The manifest of a library of a supported release, from its pinned Debian packages."""
     entry = of_release(release).get(name)
     if entry is None:
-        suite = releases.find(release)["debian"]["suite"]
+        suite = releases.find(release).suite
         raise KeyError(f"{LIBRARIES[name]['title']} is not in Debian {suite} (HIP {release})")
     include = tree(release, name, with_runtime=False) / "include"
     hip_manifest = hip_manifest or parse.parse(include)

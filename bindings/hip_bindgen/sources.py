@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import debian, parse
+from .releases import Release
 
 
-def include_dir(release: str | None = None, rocm_path: str | None = None) -> Path:
+def include_dir(release: "str | Release | None" = None, rocm_path: str | None = None) -> Path:
     """The include dir holding ``hip/hip_runtime_api.h``; the version is read from it, never assumed."""
     if rocm_path:
         root = Path(rocm_path)

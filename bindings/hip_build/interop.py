@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hip_bindgen import cudalayer, hipify
+from hip_bindgen import cudalayer, hipify, releases  # noqa: F401 (releases: in annotations)
 from hip_python_select.distributions import INTEROP as NAME
 
 from . import project, purewheel
@@ -53,7 +53,7 @@ def files(manifest: dict, version: str, table: dict, hipify_version: str) -> dic
     return purewheel.with_dist_info(out, DIST, version, _metadata(version, hip, hipify_version), "interop", top_level)
 
 
-def build(manifest: dict, version: str, out_dir: Path, release: str | None = None) -> Path:
+def build(manifest: dict, version: str, out_dir: Path, release: "str | releases.Release | None" = None) -> Path:
     """Write the interop wheel of ``manifest``'s release into ``out_dir``; returns its path."""
     release = release or manifest["hip_version"]["string"]
     content = files(manifest, version, hipify.table(release), hipify.version(release))

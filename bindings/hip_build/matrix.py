@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from hip_bindgen import libraries, parse, sources
+from hip_bindgen import libraries, parse, releases, sources
 
 from . import amd_names, interop, project, publish, pythons, restamp, wheel
 
@@ -87,13 +87,13 @@ class Report:
                 "amd_names": {h: [str(p) for p in ps] for h, ps in sorted(self.amd_names.items())}}
 
 
-def manifest_for(rel: dict, libs: "set[str] | None" = None) -> dict:
+def manifest_for(rel: releases.Release, libs: "set[str] | None" = None) -> dict:
     """The release's manifest; ``libraries`` holds one manifest per ROCm library Debian has for
     the release (all of them, or those named in ``libs``)."""
-    manifest = parse.parse(sources.include_dir(rel["hip"], rel.get("rocm_path")))
-    if not rel.get("rocm_path"):
-        names = [n for n in sorted(libraries.of_release(rel["hip"])) if libs is None or n in libs]
-        manifest["libraries"] = {n: libraries.manifest(rel["hip"], n, manifest) for n in names}
+    manifest = parse.parse(sources.include_dir(rel, rel.rocm_path))
+    if not rel.rocm_path:
+        names = [n for n in sorted(rel.libraries) if libs is None or n in libs]
+        manifest["libraries"] = {n: libraries.manifest(rel, n, manifest) for n in names}
     return manifest
 
 
@@ -151,14 +151,14 @@ def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, sele
         log: Callable[[str], None] = print, libs: "set[str] | None" = None) -> Report:
     """Build every (release, Python) the ``select`` patterns admit into ``out`` and write its index.
 
-    ``rels``: releases.json entries (or ``{"hip": None, "rocm_path": DIR}``); ``interpreters``:
+    ``rels``: Releases (``releases.find``; ``Release.local(DIR)`` for a ROCm tree); ``interpreters``:
     {'3.11': path}; ``revision``: a ``gitversion.Revision``; ``libs``: the ROCm library modules
     to build (None: every one the release has).  Parse errors raise; a failed
     wheel build is a failed ``Result`` (the others go on)."""
     t0 = time.perf_counter()
     report = Report()
     todo = [(r, v) for r in rels for v in interpreters
-            if r.get("hip") is None or selected(ident(r["hip"], v), select)]
+            if r.hip is None or selected(ident(r.hip, v), select)]
     manifests = {}
     unique = list(dict((id(r), r) for r, _ in todo).values())
     for i, r in enumerate(unique, 1):
@@ -198,10 +198,10 @@ def run(rels: list, interpreters: dict, out: Path, revision, jobs: int = 2, sele
     # the CUDA layer of each release built here (pure Python, well under a second): beside the
     # wheels, with their version; a tree given by --rocm-path has no hipify pin, so no layer
     for hip in sorted({r.hip for r in report.results if r.wheel}):
-        rel = next((r for r in rels if r.get("hip") == hip), None)
-        if rel is not None and "hipify" in rel.get("debian", {}):   # a release with no pin has no table
+        rel = next((r for r in rels if r.hip == hip), None)
+        if rel is not None and rel.hipify:   # a release with no pin has no table
             m = next(m for m in manifests.values() if m["hip_version"]["string"] == hip)
-            report.interop[hip] = interop.build(m, revision.version(hip), out, hip)
+            report.interop[hip] = interop.build(m, revision.version(hip), out, rel)
             log(f"[interop] HIP {hip}: {report.interop[hip].name}")
     # AMD's distribution names of each release built here: metapackages of its hip-python (amd_names.py)
     for hip in sorted({r.hip for r in report.results if r.wheel}):

@@ -36,7 +36,6 @@ import threading
 import zipfile
 from pathlib import Path
 
-import hip_bindgen  # noqa: F401 - puts the resolver's sources on sys.path in a bare checkout
 from hip_python_select.variant_provider import (DISTRIBUTION, FEATURE, NAMESPACE, PLUGIN_API, label,
                                                 release_index)
 

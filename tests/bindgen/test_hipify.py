@@ -47,7 +47,7 @@ def test_each_release_has_a_pinned_verified_table(release):
     assert t["nvrtcCreateProgram"]["hip"] == "hiprtcCreateProgram"
     assert len(t) > 3000
     # bookworm has no hipify-perl: its release borrows trixie's and says so
-    assert ("(trixie's)" in hipify.version(release)) == (releases.find(release)["debian"]["suite"] == "bookworm")
+    assert ("(trixie's)" in hipify.version(release)) == (releases.find(release).suite == "bookworm")
 
 
 def test_plan_binds_what_the_manifest_exposes(manifests):

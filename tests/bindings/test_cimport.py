@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
-from wheels_for_tests import ROOT
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import cimport as user_ext  # noqa: E402
+import cimport as user_ext   # benchmarks/cimport.py (pytest's pythonpath, pyproject.toml)
 
 
 def test_user_extension_calls_the_runtime(venv_523, run_523, tmp_path):
@@ -19,7 +15,6 @@ def test_user_extension_calls_the_runtime(venv_523, run_523, tmp_path):
     assert "NEEDED" in needed and "amdhip64" not in needed and "hiprtc" not in needed  # no link-time dependency
     out = run_523(f"""
 import sys, json
-sys.path.insert(0, {str(ext)!r})
 import hipuser
 before = "hip.hip" in sys.modules
 version = hipuser.runtime_version()
@@ -30,7 +25,7 @@ print(json.dumps({{"before": before, "version": version, "py": [int(x) for x in 
                   "rtc": hipuser.hiprtc_version(), "facts": hipuser.facts(),
                   "py_rtc": [int(x) for x in hiprtc.hiprtcVersion()], "py_size": hip.sizeof(hip.hipDeviceProp_t),
                   "libs": sorted({{l.split()[-1] for l in maps}}), "lib": hip._library().path}}, default=repr))
-""")
+""", PYTHONPATH=str(ext))
     assert out["before"] is False                       # cimporting loaded nothing until the first call
     assert out["version"] == [0, 50221153] == out["py"]
     assert out["names"] == ["b'hipSuccess'", "b'hipErrorInvalidValue'"] and out["py_name"] == "hipErrorInvalidValue"

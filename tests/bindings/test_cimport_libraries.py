@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import zipfile
 
 from hip_bindgen import debian, libraries
 from test_libraries import _run, bookworm_libs, venv_523, venv_571, wheel_523  # noqa: F401 (fixtures)
-from wheels_for_tests import ROOT
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import cimport as user_ext  # noqa: E402
+import cimport as user_ext   # benchmarks/cimport.py (pytest's pythonpath, pyproject.toml)
 
 LIBS = ("hipblas", "hipfft", "hiprand", "hipsparse", "hipsolver", "roctx", "rccl", "amdsmi", "amd_comgr")
 # AMD's module names of the cimport API, one per library
@@ -84,7 +80,6 @@ def test_hiprand_through_cimport_on_the_real_bookworm_library(venv_523, bookworm
     assert "NEEDED" in needed and not any(n in needed for n in ("hiprand", "rocrand", "hipsparse", "amdhip64"))
     code = f"""
 import sys, json
-sys.path.insert(0, {str(ext)!r})
 import hipuser
 before = "hip.hiprand" in sys.modules
 c = hipuser.version()
@@ -96,7 +91,7 @@ print(json.dumps([before, c, [int(e), v], hipuser.facts(), len(maps),
                    int(hiprand.hiprandRngType.HIPRAND_RNG_PSEUDO_MRG32K3A),
                    int(hipsparse.hipsparseStatus_t.HIPSPARSE_STATUS_NOT_SUPPORTED), 8]]))
 """
-    p = _run(venv_523, code, LD_LIBRARY_PATH=bookworm_libs)
+    p = _run(venv_523, code, LD_LIBRARY_PATH=bookworm_libs, PYTHONPATH=str(ext))
     assert p.returncode == 0, p.stderr
     before, c, py, facts, nlibs, py_facts = json.loads(p.stdout)
     assert before is False                      # nothing imported until the first call
@@ -106,9 +101,8 @@ print(json.dumps([before, c, [int(e), v], hipuser.facts(), len(maps),
     # prints the loader's error naming the function (the extension keeps running)
     fake = tmp_path / "libhiprand.so.1"
     fake.symlink_to("/lib/x86_64-linux-gnu/libm.so.6")
-    p = _run(venv_523, f"import sys, json; sys.path.insert(0, {str(ext)!r}); import hipuser\n"
-             "print(json.dumps([hipuser.version(), hipuser.version()]))",
-             LD_LIBRARY_PATH=bookworm_libs, HIP_PYTHON_LIBHIPRAND_PATH=str(fake))
+    p = _run(venv_523, "import json, hipuser\nprint(json.dumps([hipuser.version(), hipuser.version()]))",
+             LD_LIBRARY_PATH=bookworm_libs, HIP_PYTHON_LIBHIPRAND_PATH=str(fake), PYTHONPATH=str(ext))
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout) == [[py_facts[1], 0]] * 2
     assert "HipFunctionNotFoundError" in p.stderr and "hiprandGetVersion is not exported by" in p.stderr
@@ -132,7 +126,6 @@ def test_every_library_pxd_of_571_compiles_and_roctx_answers(venv_571, tmp_path)
     code = f"""
 import sys, json, warnings
 warnings.simplefilter("ignore")
-sys.path.insert(0, {str(ext)!r})
 import hipuser
 c = hipuser.roctx()
 from hip import roctx, hipblas, hipfft, rccl
@@ -141,7 +134,7 @@ print(json.dumps([c, py, hipuser.facts(), [int(hipblas.hipblasStatus_t.HIPBLAS_S
                   int(hipfft.hipfftResult_t.HIPFFT_NOT_IMPLEMENTED), int(rccl.ncclResult_t.ncclSystemError)],
                   hipuser.fft_version()]))
 """
-    p = _run(venv_571, code, LD_LIBRARY_PATH=str(libdir))
+    p = _run(venv_571, code, LD_LIBRARY_PATH=str(libdir), PYTHONPATH=str(ext))
     assert p.returncode == 0, p.stderr
     c, py, facts, py_facts, fft = json.loads(p.stdout)
     assert c[:2] == py == [4, 1] and c[2:] == [0, 1, 1, 0]

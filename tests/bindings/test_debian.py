@@ -7,7 +7,7 @@ from hip_bindgen import debian, releases
 def test_an_unreachable_archive_says_so_and_sends_nobody_to_edit_the_pins(tmp_path, monkeypatch):
     monkeypatch.setenv("HIP_PYTHON_CACHE", str(tmp_path))          # empty cache: a fresh, offline machine
     monkeypatch.setattr(debian, "MIRROR", "http://127.0.0.1:9/debian")   # nothing listens on port 9
-    pin = releases.find("5.2.3")["debian"]["headers"]
+    pin = releases.find("5.2.3").debian["headers"]
     with pytest.raises(debian.ArchiveUnreachable) as e:
         debian.download(pin)
     msg = str(e.value)
@@ -16,7 +16,7 @@ def test_an_unreachable_archive_says_so_and_sends_nobody_to_edit_the_pins(tmp_pa
 
 
 def test_a_version_the_archive_no_longer_serves_is_named_as_gone():
-    pin = dict(releases.find("5.2.3")["debian"]["headers"], version="5.2.3-0.0~gone")
+    pin = dict(releases.find("5.2.3").debian["headers"], version="5.2.3-0.0~gone")
     with pytest.raises(debian.PinGone) as e:
         debian.download(pin)   # takes the shared apt state's lock itself
     msg = str(e.value)

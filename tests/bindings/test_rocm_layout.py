@@ -226,12 +226,10 @@ def rand_create():      # compiled, not called: hipRAND needs its library
 
 
 def test_user_extension_cimports_the_new_names_and_calls_the_runtime(venv, runtime_523, tmp_path):
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import cimport as user_ext
+    import cimport as user_ext   # benchmarks/cimport.py (pytest's pythonpath, pyproject.toml)
     ext = user_ext.build(user_ext.site_packages(venv), tmp_path / "ext", pyx=PYX)
     out = run(venv, f'''
 import sys, json
-sys.path.insert(0, {str(tmp_path / "ext")!r})
 import hipuser
 from rocm.bindings import hip, hiprtc
 from rocm.bindings.util.types import Pointer
@@ -240,7 +238,7 @@ print(json.dumps({{"version": hipuser.runtime_version(), "py": [int(x) for x in 
                   "facts": hipuser.facts(), "size": hip.sizeof(hip.hipDeviceProp_t),
                   "rtc": hipuser.rtc_version(), "py_rtc": [int(x) for x in hiprtc.hiprtcVersion()],
                   "ptr": hipuser.address(Pointer(4096))}}))
-''', libdir=runtime_523 / "lib" / "x86_64-linux-gnu")
+''', libdir=runtime_523 / "lib" / "x86_64-linux-gnu", PYTHONPATH=str(ext))
     assert out["version"] == [0, 50221153] == out["py"]
     assert out["names"] == ["hipSuccess", "hipErrorInvalidValue"]
     assert out["facts"] == [out["size"], 2, 1, 0, 0, 0]

@@ -29,11 +29,10 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "harness")]
 
-import rootfs  # noqa: E402
-from wheels_for_tests import interop_wheel  # noqa: E402
-from hip_bindgen import debian, libraries, releases  # noqa: E402
+import rootfs
+from wheels_for_tests import interop_wheel
+from hip_bindgen import debian, libraries, releases
 
 IN_ROOT = "/opt/hip-library-cells"
 LIBDIR = "/usr/lib/x86_64-linux-gnu"
@@ -136,7 +135,7 @@ def library_env(release: str, wheel: Path, say: Callable[[str], None] = log) -> 
     rel = releases.find(release)
     facts: dict = {"timings": {}}
     t = time.perf_counter()
-    env = rootfs.provision(rel["hip"], log=say)
+    env = rootfs.provision(rel.hip, log=say)
     facts["timings"]["root filesystem"] = round(time.perf_counter() - t, 1)
     suite = env.suite
     t = time.perf_counter()
@@ -196,7 +195,7 @@ def library_env(release: str, wheel: Path, say: Callable[[str], None] = log) -> 
         facts["upper_bytes"] = _du(overlay.upper)
         say(f"[{suite}] libraries installed: {facts['upper_bytes'] / 1e9:.2f} GB unpacked in the overlay, "
             f"timings {facts['timings']}")
-        yield LibraryEnv(rel["hip"], suite, env.path, overlay, f"{IN_ROOT}/venv/bin/python", wheel,
+        yield LibraryEnv(rel.hip, suite, env.path, overlay, f"{IN_ROOT}/venv/bin/python", wheel,
                          {p["package"]: have[p["package"]] for p in want}, facts)
     finally:
         t = time.perf_counter()
@@ -514,7 +513,7 @@ def missing_case(env: LibraryEnv) -> dict:
     if short in OLDER_FILE:
         lib, older = OLDER_FILE[short]
         entry = libraries.of_release(older)[lib]
-        tree = debian.extract([entry["runtime"]], f"load-{lib}-{releases.find(older)['hip']}")
+        tree = debian.extract([entry["runtime"]], f"load-{lib}-{releases.find(older).hip}")
         src = Path(os.path.realpath(_soname_file(tree, entry["soname"])))
         inside = f"{IN_ROOT}/older/{src.name}"
         why = f"{libraries.LIBRARIES[lib]['title']} {entry['version']}'s {src.name} (HIP {older})"
@@ -566,7 +565,7 @@ def run_release(release: str, wheel: Path, say: Callable[[str], None] = log, scr
     """Everything the tests assert about one release, measured in its library environment (then gone);
     ``scripts``: the module of AMD-style scripts to run there too."""
     t0 = time.perf_counter()
-    result: dict = {"release": releases.find(release)["hip"], "wheel": wheel.name, "wheel_path": str(wheel)}
+    result: dict = {"release": releases.find(release).hip, "wheel": wheel.name, "wheel_path": str(wheel)}
     with library_env(release, wheel, say) as env:
         libs = sorted(libraries.of_release(release))
         base_env = cell_env(env)

@@ -29,10 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(Path(__file__).resolve().parent)]
 
-import rootfs  # noqa: E402
-from hip_bindgen import debian, releases  # noqa: E402
+import rootfs
+from hip_bindgen import debian, releases
 
 IN_ROOT = "/opt/hip-numba-hip"
 # numba-hip 0.2.1 requires numba>=0.58,<0.64: 0.63.1 is the newest such with a CPython 3.14
@@ -160,9 +159,9 @@ def run(release: str, wheel: Path, say=log) -> dict:
 
     rootfs.require_root()
     rel = releases.find(release)
-    env = rootfs.provision(rel["hip"], log=say)
+    env = rootfs.provision(rel.hip, log=say)
     py = env.stamp["python"]
-    out: dict = {"release": rel["hip"], "suite": env.suite, "python": py, "steps": {}}
+    out: dict = {"release": rel.hip, "suite": env.suite, "python": py, "steps": {}}
     work = rootfs.root_dir() / "numba-hip" / str(os.getpid())
     if work.exists():
         rootfs.remove(work)
@@ -172,7 +171,7 @@ def run(release: str, wheel: Path, say=log) -> dict:
         index_of(release_wheels(wheel), base / "wheels")
         shutil.copytree(pypi_wheels(py), base / "pypi")
         constraints = subprocess.run([sys.executable, "-m", "hip_python_select", "constraints", "--hip-version",
-                                      rel["hip"]], capture_output=True, text=True, check=True,
+                                      rel.hip], capture_output=True, text=True, check=True,
                                      env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "resolver" / "src")}).stdout
         out["constraints"] = constraints.splitlines()
         (base / "constraints.txt").write_text(constraints + "".join(f"{p}\n" for p in PYPI_PINS))

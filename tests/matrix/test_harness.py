@@ -78,12 +78,12 @@ def test_hipconfig_finding_is_read_from_detect_json():
 
 def test_each_release_gets_its_suite_and_pins():
     for rel in releases.supported():
-        spec = rootfs.env_spec(rel["hip"])
-        deb = rel["debian"]
+        spec = rootfs.env_spec(rel.hip)
+        deb = rel.debian
         assert spec["suite"] == deb["suite"]
         assert spec["packages"][deb["hipcc"]["package"]] == deb["hipcc"]["version"]
         assert all(spec["packages"][p["package"]] == p["version"] for p in deb["runtime"])
-        assert rootfs.env_path(rel["hip"]).name.startswith(deb["suite"] + "-")
+        assert rootfs.env_path(rel.hip).name.startswith(deb["suite"] + "-")
     assert rootfs.env_spec("7.2.4")["sources"] == ["sid", "experimental"]
     assert rootfs.env_spec("7.2.4")["target"] == "experimental"
     assert rootfs.base_spec("experimental")["suite"] == "sid"

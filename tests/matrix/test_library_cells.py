@@ -12,13 +12,11 @@ libraries are unpacked at a time (up to 8.5 GB, sid's).  Needs root, as every te
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "compat"))   # library_scripts, beside the null-runtime tests
 import library_cells as lc  # noqa: E402
 import library_scripts  # noqa: E402
 from hip_bindgen import libraries, releases  # noqa: E402
@@ -59,7 +57,7 @@ def test_imports_and_the_pinned_packages(release):
     # the packages apt installed are the pinned ones (releases.json), not the suite's current ones
     assert r["installed"] == {p["package"]: p["version"] for p in lc.pins(release, apt=True)}
     # the library modules run on the release's own HIP runtime, which answers its version
-    hip = releases.find(release)["hip"]
+    hip = releases.find(release).hip
     assert c["calls"]["hipRuntimeGetVersion"] == ["hipSuccess", _hipfacts.pack(*map(int, hip.split(".")))]
 
 
@@ -243,7 +241,7 @@ def test_pynvml_and_nvtx_on_the_real_libraries(release):
     s = r["shims"]
     assert s["exit"] == 0, s["stderr"]
     libs = libraries.of_release(release)
-    hip = releases.find(release)["hip"]
+    hip = releases.find(release).hip
     for shim, lib in (("pynvml", "amdsmi"), ("nvtx", "roctx")):
         if lib not in libs:
             assert s[shim]["import"].startswith(f"{shim} of hip-python-interop ") and \

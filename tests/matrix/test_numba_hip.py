@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "bindings"), str(ROOT / "tests"), str(ROOT / "tests" / "matrix"), str(ROOT / "resolver" / "src")]
 import numba_hip_cell as nh  # noqa: E402
 from hip_python_select import distributions  # noqa: E402
 from wheels_for_tests import build_wheels  # noqa: E402

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 from hip_bindgen import releases  # noqa: E402
 
 RELEASES = releases.short_names()      # releases.json: 5.2.3, 5.7.1, 6.4.3, 7.2.4
-HIP = {r: releases.find(r)["hip"] for r in RELEASES}
+HIP = {r: releases.find(r).hip for r in RELEASES}
 PACKED = {"5.2.3": 50221153, "5.7.1": 50731921, "6.4.3": 60443484, "7.2.4": 70253211}   # what the runtimes return
 
 # The import-time warning each wheel (row) must give on each runtime (column), by eye:
@@ -155,8 +155,7 @@ def test_the_runtimes_come_from_the_one_fetcher(matrix):
 
     assert len(matrix["environments"]) == len(RELEASES)
     for hip, env in matrix["environments"].items():
-        deb = releases.find(hip)["debian"]
-        pins = [deb["headers"], deb["hipcc"], *deb["runtime"]]
+        pins = releases.find(hip).runtime_pins()
         assert set(env["fetched"]) == {p["package"] for p in pins}, env["fetched"]
         for p in pins:
             path = debian.cache_dir() / "debs" / env["fetched"][p["package"]]

@@ -19,7 +19,7 @@ def tree_523() -> Path:
 def tree_571() -> Path:
     """``usr`` of trixie's real hipcc 5.7.1 (Perl hipconfig) + headers. Network on first use."""
     from hip_bindgen import debian, releases
-    deb = releases.find("5.7.1")["debian"]
+    deb = releases.find("5.7.1").debian
     return debian.extract([deb["hipcc"], deb["headers"]], "hipcc-5.7.31921") / "usr"
 
 

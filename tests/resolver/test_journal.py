@@ -8,7 +8,7 @@ import venv
 from pathlib import Path
 
 import pytest
-from resolver_helpers import SRC, clean_env, make_wheel
+from resolver_helpers import clean_env, make_wheel
 
 CLI = [sys.executable, "-m", "hip_python_select"]
 OLD, NEW = "5.2.21153.1", "5.7.31921.1"
@@ -80,11 +80,11 @@ def test_killed_with_pip_before_pip_changed_anything_the_next_run_says_so(env):
     py, site, wheels = env
     # the command and its pip both die at the moment pip starts (this "pip" kills its parent, then
     # itself): the journal says "switching", the environment still holds OLD
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from hip_python_select import txn\n"
+    code = ("import sys; from hip_python_select import txn\n"
             "pip = [sys.executable, '-c', 'import os, signal; os.kill(os.getppid(), signal.SIGKILL)']\n"
-            "txn.switch(sys.argv[2], sys.argv[3], pip, ['hip/__init__.py'], sys.argv[4])\n")
-    proc = subprocess.run([sys.executable, "-c", code, str(SRC), str(site), str(py), NEW], capture_output=True,
-                          text=True, env=clean_env())
+            "txn.switch(sys.argv[1], sys.argv[2], pip, ['hip/__init__.py'], sys.argv[3])\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(site), str(py), NEW], capture_output=True,
+                          text=True, env=clean_env())   # PYTHONPATH: the resolver's sources
     assert proc.returncode == -9
     assert '"phase": "switching"' in (site / ".hip-python-select" / "journal.json").read_text()
     nxt = install(py, wheels, "5.2.21153")
