@@ -6,7 +6,9 @@
 from cpython.long cimport PyLong_FromVoidPtr
 from cpython.object cimport PyObject
 from cpython.buffer cimport PyObject_CheckBuffer
-from hip._limited cimport PyFloat_AS_DOUBLE
+from hip._limited cimport PyFloat_AS_DOUBLE, PyTuple_SET_ITEM
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New
 from libc.stdlib cimport malloc
 
 cdef extern from *:
@@ -210,6 +212,66 @@ cdef inline bint _hp_signed(int ct) noexcept:
     return ct == _CT_I8 or ct == _CT_I16 or ct == _CT_I32 or ct == _CT_I64
 
 
+cdef extern from *:
+    """
+    #if !defined(Py_LIMITED_API) && PY_VERSION_HEX < 0x030B0000
+    #include "longintrepr.h"
+    #endif
+    #if defined(__GNUC__)
+    #define __HP_ALWAYS_INLINE static inline __attribute__((always_inline))
+    #else
+    #define __HP_ALWAYS_INLINE static inline
+    #endif
+    /* An exact int of one digit (|v| < 2**30) read in place: 1 and its value, else 0 (anything
+       else, a bool or a bigger int, then takes the overflow-checked conversion).  The library
+       modules are compiled at -O1, which inlines nothing that is not forced.  The limited API
+       has no access to the digits: always 0 there. */
+    __HP_ALWAYS_INLINE int __hp_small_int(PyObject* o, long long* v) {
+    #if defined(Py_LIMITED_API)
+        (void)o; (void)v;
+        return 0;
+    #elif PY_VERSION_HEX >= 0x030C0000
+        if (!PyLong_CheckExact(o) || !PyUnstable_Long_IsCompact((PyLongObject*)o)) return 0;
+        *v = (long long)PyUnstable_Long_CompactValue((PyLongObject*)o);
+        return 1;
+    #else
+        Py_ssize_t n;
+        if (!PyLong_CheckExact(o)) return 0;
+        n = Py_SIZE(o);
+        if (n == 0) { *v = 0; return 1; }
+        if (n == 1) { *v = (long long)((PyLongObject*)o)->ob_digit[0]; return 1; }
+        if (n == -1) { *v = -(long long)((PyLongObject*)o)->ob_digit[0]; return 1; }
+        return 0;
+    #endif
+    }
+    """
+    bint _small_int "__hp_small_int"(object, long long*) noexcept
+    # a number out as a new reference, put into the tuple without a Cython temporary (no
+    # incref/decref pair per out); NULL only with MemoryError set
+    PyObject* _new_i32 "PyLong_FromLong"(long) except NULL
+    PyObject* _new_u64 "PyLong_FromUnsignedLongLong"(unsigned long long) except NULL
+    void _tuple_put "__hp_tuple_set"(object, Py_ssize_t, PyObject*)   # steals the reference
+
+
+cdef inline bint _hp_set_small(_hp_slot* s, int ct, long long v) noexcept:
+    """A one-digit int (``_small_int``: |v| < 2**30) into a 32- or 64-bit slot, where only the
+    sign can be out of range; 0 for what this does not decide (a negative value for an unsigned
+    type, the 8- and 16-bit types): ``_hp_set_int`` then checks it and names the parameter."""
+    if ct == _CT_I32:
+        s.i32 = <int32_t>v
+    elif ct == _CT_I64:
+        s.i64 = <int64_t>v
+    elif v < 0:
+        return False
+    elif ct == _CT_U32:
+        s.u32 = <uint32_t>v
+    elif ct == _CT_U64:
+        s.u64 = <uint64_t>v
+    else:
+        return False
+    return True
+
+
 cdef extern from "Python.h":
     # x is an int (or subclass) here: neither can fail, an out-of-range value sets the flag / -1
     long long _as_ll "PyLong_AsLongLongAndOverflow"(object, int*) noexcept
@@ -307,10 +369,12 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     cdef Py_ssize_t k, j = 0
     cdef int code
     cdef double dv
+    cdef long long iv
     cdef list keep = None
     cdef list back = None        # int arrays the call may write, given as lists: copied back after
+    cdef const _hp_param* params = &_HP_PARAMS[F.first]   # once: -O1 reloads F per iteration otherwise
     for k in range(F.nparams):
-        p = &_HP_PARAMS[F.first + k]
+        p = &params[k]
         code = p.code
         if code >= _OUT_CSTR and nouts != 0:
             o[k].u64 = 0
@@ -341,7 +405,8 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
                 if keep is None: keep = [h]
                 else: keep.append(h)
         elif code == _ARG_INT:
-            _hp_set_int(&a[k], p.ctype, x, p)
+            if not (_small_int(x, &iv) and _hp_set_small(&a[k], p.ctype, iv)):
+                _hp_set_int(&a[k], p.ctype, x, p)
         elif code == _ARG_FLOAT:
             dv = PyFloat_AS_DOUBLE(x) if type(x) is float else _hp_float(x, p)
             if p.ctype == _CT_F32: a[k].f = <float>dv
@@ -420,7 +485,7 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
         if nouts == 0:
             return None if F.lead < 0 else (_e(F.lead, 0),)   # roctx: None; RCCL: (ncclSuccess,)
         if F.lead >= 0:   # AMD's (SUCCESS, *outs): a void result is no element (amd_comgr_get_version)
-            return _hp_outs(F, o, a, _e(F.lead, 0))
+            return _hp_tuple(F, o, a, _e(F.lead, 0), None, 1)
     elif ret == _RET_CSTR:
         if nouts == 0:
             return _cstr1(<const char*>r.p, fi, F.lead)   # a static string's tuple, reused
@@ -432,49 +497,51 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
     if F.lead >= 0:   # AMD's (HIPSPARSE_STATUS_SUCCESS, value, *outs) for a result that is no status
         if nouts == 0:
             return (_e(F.lead, 0), res)
-        return (_e(F.lead, 0),) + <tuple>_hp_outs(F, o, a, res)
+        return _hp_tuple(F, o, a, _e(F.lead, 0), res, 2)
     if nouts == 0:
         return (res,)
     cdef const _hp_param* p = &_HP_PARAMS[F.first]
     cdef Py_ssize_t k = 0
-    if F.nouts == 1:   # most calls with outs have one (a version, a handle): no locals to gather into
+    if F.nouts == 1:   # most calls with outs have one (a version, a handle, a property)
         while p[k].code < _OUT_CSTR:
             k += 1
+        if p[k].code == _OUT_SCALAR:
+            return (res, _hp_value(&o[k], p[k].ctype))
         return (res, _hp_out(&p[k], &o[k], a))
-    return _hp_outs(F, o, a, res)
+    return _hp_tuple(F, o, a, res, None, 1)
 
 
-cdef object _hp_outs(const _hp_func* F, _hp_slot* o, _hp_slot* a, object res):
-    """``(res, *outs)`` for two or more outs, in parameter order; up to three in locals so the
-    result tuple is built in one go."""
-    cdef object v1 = None, v2 = None, v3 = None
-    cdef list more = None
-    cdef int got = 0
-    cdef const _hp_param* p
-    cdef Py_ssize_t k
+cdef object _hp_tuple(const _hp_func* F, _hp_slot* o, _hp_slot* a, object x0, object x1, Py_ssize_t pre):
+    """``(x0, *outs)``, or with ``pre`` 2 ``(x0, x1, *outs)``, the outs in parameter order: the
+    tuple made at its size and filled in place, a number out converted without going through
+    ``_hp_out`` (gathering the outs first, then packing them, cost comgr's two-out
+    ``amd_comgr_get_version`` 1.5x the floor)."""
+    cdef Py_ssize_t n = pre + F.nouts, i = pre, k
+    cdef const _hp_param* p = &_HP_PARAMS[F.first]
+    t = PyTuple_New(n)
+    Py_INCREF(x0)
+    PyTuple_SET_ITEM(t, 0, x0)
+    if pre == 2:
+        Py_INCREF(x1)
+        PyTuple_SET_ITEM(t, 1, x1)
+    cdef int code, ct
     for k in range(F.nparams):
-        p = &_HP_PARAMS[F.first + k]
-        if p.code < _OUT_CSTR:
+        code = p[k].code
+        if code < _OUT_CSTR:
             continue
-        v = _hp_out(p, &o[k], a)
-        if got == 0:
-            v1 = v
-        elif got == 1:
-            v2 = v
-        elif got == 2:
-            v3 = v
-        elif more is None:
-            more = [v]
+        if i == n:   # never past the tuple, whatever the table says (it counts the outs it lists)
+            break
+        ct = p[k].ctype
+        if code == _OUT_SCALAR and ct == _CT_I32:   # int*, and the size_t* of versions and sizes:
+            _tuple_put(t, i, _new_i32(o[k].i32))     # converted here, not called for
+        elif code == _OUT_SCALAR and ct == _CT_U64:
+            _tuple_put(t, i, _new_u64(o[k].u64))
         else:
-            more.append(v)
-        got += 1
-    if got == 1:   # one out after a leading status (the one-out fast path is _hp_result's)
-        return (res, v1)
-    if got == 2:
-        return (res, v1, v2)
-    if got == 3:
-        return (res, v1, v2, v3)
-    return (res, v1, v2, v3) + tuple(more)
+            v = _hp_value(&o[k], ct) if code == _OUT_SCALAR else _hp_out(&p[k], &o[k], a)
+            Py_INCREF(v)
+            PyTuple_SET_ITEM(t, i, v)
+        i += 1
+    return t
 
 
 cdef object _hp_out(const _hp_param* p, _hp_slot* o, _hp_slot* a):

@@ -32,12 +32,15 @@ cdef extern from *:
     #define __hp_bytearray_ptr(o) PyByteArray_AsString(o)
     #define __hp_tp_new(cls) ((newfunc)PyType_GetSlot((PyTypeObject*)(cls), Py_tp_new))
     #define __hp_float_value(o) PyFloat_AsDouble(o)
+    /* steals the reference, as the macro does; cannot fail on a new tuple and an index in range */
+    #define __hp_tuple_set(t, i, v) ((void)PyTuple_SetItem((t), (i), (v)))
     #else
     #define __hp_mv_buffer(mv) PyMemoryView_GET_BUFFER(mv)
     #define __hp_bytes_ptr(o) PyBytes_AS_STRING(o)
     #define __hp_bytearray_ptr(o) PyByteArray_AS_STRING(o)
     #define __hp_tp_new(cls) (((PyTypeObject*)(cls))->tp_new)
     #define __hp_float_value(o) PyFloat_AS_DOUBLE(o)
+    #define __hp_tuple_set(t, i, v) PyTuple_SET_ITEM((t), (i), (v))
     #endif
     #endif
     """
@@ -47,3 +50,4 @@ cdef extern from *:
     char* PyBytes_AS_STRING "__hp_bytes_ptr"(object)
     char* PyByteArray_AS_STRING "__hp_bytearray_ptr"(object)
     Py_buffer_view* PyMemoryView_GET_BUFFER "__hp_mv_buffer"(object)
+    void PyTuple_SET_ITEM "__hp_tuple_set"(object, Py_ssize_t, object)   # steals: Py_INCREF first

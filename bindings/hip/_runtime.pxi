@@ -4,6 +4,7 @@ cimport cython
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE, PyBUF_WRITABLE
 from cpython.bytes cimport PyBytes_FromString, PyBytes_FromStringAndSize
 from cpython.long cimport PyLong_AsVoidPtr
+from cpython.object cimport PyObject
 from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView_GET_BUFFER
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy, memset, strcmp, strlen
@@ -35,6 +36,7 @@ import _thread
 cdef object _build_lock = _thread.RLock()
 cdef list _ok = []                 # per enum: its member of value 0 (hipSuccess), once built
 cdef list _ok1 = []                # per enum: (that member,); tuples are immutable, so shared
+cdef PyObject** _ok_c = NULL        # per enum: _ok's member as a C array (_ok keeps it alive): _e reads it without a check
 cdef dict _enum_by_name = {}
 cdef dict _const_to_enum = {}
 cdef dict _records = {}
@@ -714,7 +716,7 @@ cdef list _pack_extra(object items, list keep):
 
 # -- enums -----------------------------------------------------------------------------------
 cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple handles):
-    global _enums, _records, _aliases, _other, _enum_maps, _enum_classes, _ok, _ok1, _handle_names, _handle_classes
+    global _enums, _records, _aliases, _other, _enum_maps, _enum_classes, _ok, _ok1, _ok_c, _handle_names, _handle_classes
     global _record_names
     _handle_names = handles
     _handle_classes = [None] * len(handles)
@@ -727,6 +729,9 @@ cdef _init_tables(tuple enums, dict records, dict aliases, str other, tuple hand
     _enum_classes = [None] * len(enums)
     _ok = [None] * len(enums)
     _ok1 = [None] * len(enums)
+    _ok_c = <PyObject**>calloc(max(len(enums), 1), sizeof(PyObject*))
+    if _ok_c == NULL:
+        raise MemoryError()
     for i, e in enumerate(enums):
         _enum_by_name[e[0]] = i
 
@@ -756,6 +761,7 @@ cdef object _build_enum(Py_ssize_t i):
         if 0 in m:
             _ok[i] = m[0]
             _ok1[i] = (_ok[i],)
+            _ok_c[i] = <PyObject*>_ok[i]
         _enum_maps[i] = m   # last: a reader seeing the map sees the class and _ok published
     return m
 
@@ -770,10 +776,8 @@ cdef object _enum_member(Py_ssize_t i, int64_t v):
 
 cdef inline object _e(Py_ssize_t i, int64_t v):
     """Enum ``i``'s member of value ``v`` (the plain int when it has none)."""
-    if v == 0:
-        r = _ok[i]
-        if r is not None:
-            return r
+    if v == 0 and _ok_c[i] != NULL:
+        return <object>_ok_c[i]
     return _enum_member(i, v)
 
 
