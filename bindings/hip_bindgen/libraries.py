@@ -213,6 +213,12 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
     if declared_in:
         names |= set(manifest["constants"]) | set(manifest["skipped"])
         manifest["library"]["declared_in"] = {k: v for k, v in sorted(declared_in.items()) if k in names}
+        # the library's headers each header includes (AMD's per-header module re-exports theirs:
+        # numba-hip takes LLVMCopyStringRepOfTargetData, Target.h's, from .targetmachine)
+        own_dir = desc["own"][0] + "/"
+        manifest["library"]["includes"] = {
+            h: sorted(set(re.findall(rf'#include\s+"({re.escape(own_dir)}[^"]+)"', (roots[0] / h).read_text())))
+            for h in sorted(set(manifest["library"]["declared_in"].values())) if (roots[0] / h).is_file()}
     return manifest
 
 

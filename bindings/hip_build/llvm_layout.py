@@ -8,6 +8,9 @@ naming what that header declares (the manifest's ``library.declared_in``) and ha
 enums.  ``types`` holds the handle classes (``LLVMOpaqueModule`` for ``LLVMModuleRef`` ...) as
 llvm-c/Types.h declares their structs.
 
+A module also hands out what the llvm-c headers its header includes declare, as AMD's do
+(``rocm.bindings.llvm.c.targetmachine.LLVMCopyStringRepOfTargetData``, Target.h's).
+
 Target.h's ``LLVMInitializeAllTargets`` and its siblings are static inline (not in libLLVM): the
 ``target`` module composes them, as the header does, from the exported per-target functions of
 the targets this LLVM was built with (those Targets.def declared: in the manifest).
@@ -118,6 +121,13 @@ def files(manifest: dict) -> dict[str, str]:
         by_module.setdefault(m, [])
         if name in bound:
             by_module[m].append(name)
+    # and, as AMD's, each module re-exports what the llvm-c headers its header includes declare
+    includes = lib.get("includes", {})
+    own = {m: list(names) for m, names in by_module.items()}
+    for m in by_module:
+        for inc in includes.get(headers[m], ()):
+            by_module[m] += [n for n in own.get(module_of(inc), ()) if n not in by_module[m]]
+        by_module[m].sort()
     out = {"rocm/bindings/llvm/c/__init__.py": PACKAGE.format(sub=".c", version=version)}
     for m, names in sorted(by_module.items()):
         text = MODULE.format(name=m.replace("/", "."), header=headers[m], version=version, names=names)
