@@ -75,10 +75,12 @@ NULL_RELEASE_OF = {"hipblaslt": "7.2.4", "hipsparselt": "7.2.4", "amdsmi": "7.2.
 # the libraries that load on this host: (release whose wheel and library are used, library)
 REAL = [("5.2.3", "hiprand"), ("5.7.1", "roctx"), ("5.2.3", "amd_comgr")]
 # LLVM-C, real only (bookworm's libLLVM-15.so.1 loads here, as comgr's): its cheapest call, an int
-# from no argument (ours returns it alone, AMD's LLVM shape, as the floor), and a handle made by
-# LLVM and returned as its class (LLVMOpaqueContext; the floor returns the address as an int)
+# from no argument (ours returns it alone, AMD's LLVM shape, as the floor), and a handle returned
+# as its class (LLVMOpaqueContext): against a floor returning the address as an int, and one
+# returning a minimal object of a cdef class holding it (the least AMD's shape costs)
 LLVM_CASES = [("llvm_c", "LLVMIsMultithreaded", "", "int_noargs"),
-              ("llvm_c", "LLVMGetGlobalContext", "", "address_noargs")]
+              ("llvm_c", "LLVMGetGlobalContext", "", "address_noargs"),
+              ("llvm_c", "LLVMGetGlobalContext", "", "handle_noargs")]   # the floor making an object too
 
 FLOOR = r'''
 # cython: language_level=3
@@ -150,6 +152,14 @@ def int_noargs():
 
 def address_noargs():
     return PyLong_FromVoidPtr((<address_noargs_fn>_f)())
+
+cdef class _Handle:
+    cdef void* p
+
+def handle_noargs():
+    cdef _Handle h = _Handle.__new__(_Handle)
+    h.p = (<address_noargs_fn>_f)()
+    return h
 '''
 
 SETUP = '''

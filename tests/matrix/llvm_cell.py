@@ -67,6 +67,11 @@ try:
         cpu = TM.LLVMGetTargetMachineCPU(tm)
         out["machine"] = [type(tm).__name__, str(cpu)]
         core.LLVMDisposeMessage(cpu)
+        # numba-hip's data layout: Target.h's function taken from .targetmachine, as AMD's re-exports it
+        from rocm.bindings.llvm.c.targetmachine import LLVMCopyStringRepOfTargetData, LLVMCreateTargetDataLayout
+        layout = LLVMCopyStringRepOfTargetData(LLVMCreateTargetDataLayout(tm))
+        out["datalayout"] = str(layout)
+        core.LLVMDisposeMessage(layout)
         status, err, obj = TM.LLVMTargetMachineEmitToMemoryBuffer(tm, mod2, TM.LLVMCodeGenFileType.LLVMObjectFile)
         n = core.LLVMGetBufferSize(obj)
         elf = bytes(core.LLVMGetBufferStart(obj).configure(_force=True, shape=(n,)))
