@@ -70,12 +70,19 @@ CASES = [
 NULL_RELEASE_OF = {"hipblaslt": "7.2.4", "hipsparselt": "7.2.4", "amdsmi": "7.2.4", "amd_comgr": "7.2.4"}
 # the libraries that load on this host: (release whose wheel and library are used, library)
 REAL = [("5.2.3", "hiprand"), ("5.7.1", "roctx"), ("5.2.3", "amd_comgr")]
+# LLVM-C, real only (bookworm's libLLVM-15.so.1 loads here, as comgr's): its cheapest call, an int
+# from no argument (ours returns it alone, AMD's LLVM shape, as the floor), and a handle returned
+# as its class (LLVMOpaqueContext): against a floor returning the address as an int, and one
+# returning a minimal object of a cdef class holding it (the least AMD's shape costs)
+LLVM_CASES = [("llvm_c", "LLVMIsMultithreaded", "", "int_noargs"),
+              ("llvm_c", "LLVMGetGlobalContext", "", "address_noargs"),
+              ("llvm_c", "LLVMGetGlobalContext", "", "handle_noargs")]   # the floor making an object too
 
 FLOOR = r'''
 # cython: language_level=3
 from posix.dlfcn cimport dlopen, dlsym, RTLD_NOW, RTLD_GLOBAL
 from cpython.bytes cimport PyBytes_FromString
-from cpython.long cimport PyLong_AsVoidPtr
+from cpython.long cimport PyLong_AsVoidPtr, PyLong_FromVoidPtr
 ctypedef int (*out_int_fn)(int*) noexcept nogil
 ctypedef const char* (*cstr_fn)(int) noexcept nogil
 ctypedef int (*handle_fn)(void*) noexcept nogil
@@ -84,6 +91,8 @@ ctypedef void (*mark_fn)(const char*) noexcept nogil
 ctypedef int (*prop_fn)(int, int*) noexcept nogil
 ctypedef int (*status_cstr_fn)(int, const char**) noexcept nogil
 ctypedef void (*size_pair_fn)(size_t*, size_t*) noexcept nogil
+ctypedef int (*int_noargs_fn)() noexcept nogil
+ctypedef void* (*address_noargs_fn)() noexcept nogil
 cdef void* _f = NULL
 
 def load(bytes path, bytes symbol):
@@ -133,6 +142,20 @@ def size_pair():
     cdef size_t a = 0, b = 0
     (<size_pair_fn>_f)(&a, &b)
     return a, b
+
+def int_noargs():
+    return (<int_noargs_fn>_f)()
+
+def address_noargs():
+    return PyLong_FromVoidPtr((<address_noargs_fn>_f)())
+
+cdef class _Handle:
+    cdef void* p
+
+def handle_noargs():
+    cdef _Handle h = _Handle.__new__(_Handle)
+    h.p = (<address_noargs_fn>_f)()
+    return h
 '''
 
 SETUP = '''
@@ -234,6 +257,7 @@ def main() -> int:
     only = set(filter(None, a.only.split(",")))
     plan = [(NULL_RELEASE_OF.get(c[0], NULL_RELEASE), "null", c) for c in CASES]
     plan += [(rel, "real", c) for rel, lib in REAL for c in CASES if c[0] == lib]
+    plan += [("5.2.3", "real", c) for c in LLVM_CASES]
     plan = [p for p in plan if not only or p[2][1] in only]
     rows = []
     print(f"{'library':<10} {'function':<22} {'callee':<12} {'ours':>7} {'floor':>7} {'ratio':>6}  "

@@ -473,6 +473,24 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
     when the caller passed the outs itself).  A function of its own, so the call's few object
     locals are all the dispatcher cleans up per call."""
     cdef int ret = F.ret
+    if _BARE_RESULTS:   # AMD's LLVM-C: the value alone when no out follows; strings keep LLVM's address
+        if ret == _RET_HANDLE:
+            res = _h(F.rextra, r.p) if r.p != NULL else None
+        elif ret == _RET_CSTR:
+            res = new_cstring(<const char*>r.p)
+        elif ret == _RET_SCALAR:
+            res = _hp_value(r, F.rtype)
+        elif ret == _RET_ENUM:
+            res = _e(F.rextra, _hp_int(r, F.rtype))
+        elif ret == _RET_BOOL:
+            res = bool(r.b)
+        elif ret == _RET_VOIDP:
+            res = PyLong_FromVoidPtr(r.p)
+        if nouts == 0:
+            return res
+        if ret == _RET_VOID:   # the outs alone: LLVMGetVersion() -> (22, 1, 8)
+            return (<tuple>_hp_outs(F, o, a, None))[1:]
+        return _hp_outs(F, o, a, res)
     if ret == _RET_ENUM:
         if nouts == 0 and F.lead < 0:
             return _e1(F.rextra, _hp_int(r, F.rtype))
@@ -549,12 +567,12 @@ cdef object _hp_out(const _hp_param* p, _hp_slot* o, _hp_slot* a):
     cdef int code = p.code
     if code == _OUT_SCALAR:
         return _hp_value(o, p.ctype)
-    if code == _OUT_HANDLE:
-        return _h(p.extra, o.p)
+    if code == _OUT_HANDLE:   # LLVM-C: a handle not made (a failed parse) is None, as AMD's
+        return None if _BARE_RESULTS and o.p == NULL else _h(p.extra, o.p)
     if code == _OUT_ENUM:
         return _e(p.extra, _hp_int(o, p.ctype))
-    if code == _OUT_CSTR:
-        return _cstr_out(<const char*>o.p)
+    if code == _OUT_CSTR:   # LLVM-C's char** messages: the caller frees them (LLVMDisposeMessage)
+        return new_cstring(<const char*>o.p) if _BARE_RESULTS else _cstr_out(<const char*>o.p)
     if code == _OUT_VOIDP:
         return new_pointer(o.p)
     if code == _OUT_BOOL:

@@ -20,7 +20,7 @@ from posix.dlfcn cimport dlopen, dlsym, dlerror, RTLD_NOW, RTLD_GLOBAL
 
 from hip import _loader
 from hip._util.types import CStr as _CStr
-from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array, new_pointer, int_array
+from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array, new_pointer, new_cstring, int_array
 from hip._util.types cimport as_int
 from hip._util import types as _types
 
@@ -110,15 +110,22 @@ cdef _check_library_version():
     cdef int (*get)(int*) noexcept nogil
     cdef unsigned (*get_u)() noexcept nogil
     cdef void (*get_outs)(size_t*, size_t*) noexcept nogil
+    cdef void (*get_u3)(unsigned*, unsigned*, unsigned*) noexcept nogil
     cdef size_t major = 0, minor = 0
+    cdef unsigned u_major = 0, u_minor = 0, u_patch = 0
     cdef void* p
     cdef int v
     values = []
     for symbol in call[1]:
         p = dlsym(_handle, symbol.encode())
-        if p == NULL:
+        if p == NULL:   # LLVM 15 has no LLVMGetVersion: its soname names the version; check the symbols
+            _check_library_symbols()
             return
-        if call[0] == "outs":   # comgr: void f(size_t *major, size_t *minor), always answers
+        if call[0] == "outs_u3":   # LLVM-C: void LLVMGetVersion(unsigned *Major, *Minor, *Patch)
+            get_u3 = <void (*)(unsigned*, unsigned*, unsigned*) noexcept nogil>p
+            get_u3(&u_major, &u_minor, &u_patch)
+            values += [u_major, u_minor, u_patch]
+        elif call[0] == "outs":   # comgr: void f(size_t *major, size_t *minor), always answers
             get_outs = <void (*)(size_t*, size_t*) noexcept nogil>p
             get_outs(&major, &minor)
             values += [major, minor]

@@ -19,7 +19,7 @@ hundred thunks).  Each row spells the call plan (``plan.py``), as ``emit.py``'s 
 """
 from __future__ import annotations
 
-from . import cheader, tables
+from . import cheader, libraries, tables
 from . import contract as C
 from . import plan as plan_
 from .cview import CView
@@ -103,6 +103,8 @@ class Compact:
             return (R["RET_VOID"], 0, 0, 0)
         if r.kind == "record":
             return (R["RET_RECORD"], 0, self.c.record_index[r.record], 0)
+        if r.kind == "handle":
+            return (R["RET_HANDLE"], C.CTYPES["void*"], self.c.handle_index[r.handle], 0)
         if r.kind in ("cstr", "address"):
             return (R["RET_CSTR"] if r.kind == "cstr" else R["RET_VOIDP"], C.CTYPES["void*"], 0, 0)
         ct = self.ctype(r.abi, k.name)
@@ -196,6 +198,8 @@ class Compact:
             "",
             *C.runtime_constants(),
             *C.dispatch_constants(),
+            # AMD's LLVM-C shape: a result without outs comes alone, strings keep LLVM's address
+            f"cdef bint _BARE_RESULTS = {int(libraries.bare_results(name))}",
             'include "_runtime.pxi"',
             'include "_dispatch.pxi"',
             "",
@@ -210,6 +214,6 @@ class Compact:
         lines.append("_init_tables(_ENUMS, _RECORDS, _ALIASES, 'hip', _HANDLES)")
         lines.append("_hp_install(globals())")
         for alias, a in sorted(m["aliases"].items()):
-            if a["target"] in funcs:
-                lines.append(f"{alias} = {a['target']}")
+            if a["target"] in funcs:   # installed at run time: no name Cython knows when it compiles
+                lines.append(f"{alias} = globals()[{a['target']!r}]")
         return "\n".join(lines) + "\n"

@@ -78,7 +78,7 @@ ARG_CODES = {
     "OUT_RECORD": 23,     # a struct of one 8-byte handle out (comgr's amd_comgr_data_t): a new struct; extra: record id
 }
 RET_CODES = {"RET_VOID": 0, "RET_ENUM": 1, "RET_RECORD": 2, "RET_CSTR": 3, "RET_VOIDP": 4,
-             "RET_BOOL": 5, "RET_SCALAR": 6}
+             "RET_BOOL": 5, "RET_SCALAR": 6, "RET_HANDLE": 7}
 # C type of a value slot: the union member the thunk reads or writes (``_hp_slot``)
 CTYPES = {"int8_t": 1, "char": 1, "uint8_t": 2, "int16_t": 3, "uint16_t": 4, "int32_t": 5, "uint32_t": 6,
           "int64_t": 7, "uint64_t": 8, "float": 9, "double": 10, "_Bool": 11, "void*": 12}

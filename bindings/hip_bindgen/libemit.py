@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from . import compact
 
-KNOWN = ("amd_comgr", "amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver", "hipsparse", "hipsparselt", "rccl",
-         "roctx")
+KNOWN = ("amd_comgr", "amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver", "hipsparse", "hipsparselt", "llvm_c",
+         "rccl", "roctx")
 
 
 def generate(manifest: dict) -> dict[str, str]:
@@ -38,7 +38,9 @@ def libraries_py(manifests: dict[str, dict], hip: str) -> str:
     for name in sorted(manifests):
         lib = manifests[name]["library"]
         base, major = lib["soname"].split(".so.")
-        rows.append(f"    {name!r}: ({base[3:]!r}, {int(major)}, {lib['title']!r}, {lib['version']!r}, "
+        # libLLVM.so.22.1: LLVM's soname carries MAJOR.MINOR (the loader tries lib<name>.so.<major>)
+        major = int(major) if major.isdigit() else major
+        rows.append(f"    {name!r}: ({base[3:]!r}, {major!r}, {lib['title']!r}, {lib['version']!r}, "
                     f"{lib['package']!r}),")
     return ('"""Generated: the ROCm libraries this wheel binds (module -> file name, soname major, title,\n'
             'version, Debian package). Do not edit."""\n'

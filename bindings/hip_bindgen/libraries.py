@@ -69,6 +69,19 @@ LIBRARIES: dict[str, dict] = {
     "amd_comgr": {"title": "comgr", "header": "amd_comgr/amd_comgr.h", "old_header": "amd_comgr.h",
                   "own": ("amd_comgr", "amd_comgr.h"), "prefixes": ("amd_comgr_",),
                   "version": ("AMD_COMGR_INTERFACE_VERSION_MAJOR", "AMD_COMGR_INTERFACE_VERSION_MINOR")},
+    # the LLVM-C API of the LLVM the release's comgr is built on (libLLVM-15.so.1 .. libLLVM.so.22.1):
+    # one module over the headers numba-hip imports (and the few they include), its own include
+    # roots in the -dev package (releases.json ``include``: llvm-c-N/ and llvm-N/ for llvm-config.h
+    # and Targets.def); ``declared_in`` maps each name to its header for AMD's per-header modules
+    # (rocm.bindings.llvm.c.core ...).  The C API only: no C++ header is parsed.
+    "llvm_c": {"title": "LLVM-C", "header": "llvm-c/Core.h",
+               "extra_headers": ("llvm-c/Types.h", "llvm-c/Analysis.h", "llvm-c/BitReader.h", "llvm-c/BitWriter.h",
+                                 "llvm-c/Target.h", "llvm-c/TargetMachine.h", "llvm-c/IRReader.h",
+                                 "llvm-c/Linker.h", "llvm-c/Error.h", "llvm-c/ErrorHandling.h", "llvm-c/Object.h",
+                                 "llvm-c/Support.h", "llvm-c/Transforms/PassBuilder.h"),
+               "own": ("llvm-c", "llvm/Config"), "prefixes": ("LLVM",), "version_from": ("llvm/Config/llvm-config.h",),
+               "version": ("LLVM_VERSION_MAJOR", "LLVM_VERSION_MINOR", "LLVM_VERSION_PATCH"), "c": True,
+               "results": "bare"},
 }
 # How a loaded library tells its own version without a GPU: (scheme, functions); the import
 # warns when it is another MAJOR.MINOR than its headers declare (hip/_loader.py decodes the
@@ -77,7 +90,10 @@ LIBRARIES: dict[str, dict] = {
 VERSION_CALLS = {"hiprand": ("hiprand", ("hiprandGetVersion",)), "rccl": ("nccl", ("ncclGetVersion",)),
                  "roctx": ("pair", ("roctx_version_major", "roctx_version_minor")),
                  # void amd_comgr_get_version(size_t *major, size_t *minor): the interface version
-                 "amd_comgr": ("outs", ("amd_comgr_get_version",))}
+                 "amd_comgr": ("outs", ("amd_comgr_get_version",)),
+                 # void LLVMGetVersion(unsigned *Major, *Minor, *Patch), from LLVM 16: on bookworm's
+                 # LLVM 15 the symbol is absent and the check falls back to the symbol check
+                 "llvm_c": ("outs_u3", ("LLVMGetVersion",))}
 # The status enum each library's functions return (as the manifest resolves it): a call
 # returning it releases the GIL (it may block on the device or on other ranks), as hip's
 # hipError_t calls do, unless ``params.KEEP_GIL`` lists it.  roctx returns ints: it keeps the GIL.
@@ -85,6 +101,13 @@ STATUS_ENUMS = frozenset({"hipblasStatus_t", "hipfftResult_t", "hiprandStatus", 
                           "hipsolverStatus_t", "ncclResult_t", "amdsmi_status_t", "amd_comgr_status_s"})
 # Headers a library's header includes from another -dev package of the same release.
 EXTRA_DEV = {"hiprand": "librocrand-dev"}
+
+
+def bare_results(module: str) -> bool:
+    """AMD's LLVM-C shape (``results: "bare"``): a call without outs returns its value alone
+    (``LLVMContextCreate()`` -> the context), a handle as its class, and C strings as ``CString``
+    (LLVM's address, disposed with ``LLVMDisposeMessage``); ``(result, *outs)`` otherwise."""
+    return LIBRARIES.get(module, {}).get("results") == "bare"
 
 
 def of_release(release: str) -> dict[str, dict]:
@@ -104,7 +127,14 @@ def tree(release: str, name: str, with_runtime: bool = True) -> Path:
 
 def header_version(include: Path, name: str) -> str:
     """The library's version as its headers declare it (hipFFT 6.1.2 declares 1.0.14)."""
-    return declared_version(include, LIBRARIES[name]["own"], LIBRARIES[name]["version"], name)
+    desc = LIBRARIES[name]
+    return declared_version(include, desc.get("version_from", desc["own"]), desc["version"], name)
+
+
+def include_roots(include: Path, entry: dict) -> list[Path]:
+    """Where a library's headers are: the tree's ``include/``, or (LLVM) the -dev package's own
+    roots below ``usr/`` (releases.json ``include``), the first holding the parsed headers."""
+    return [include.parent / d for d in entry["include"]] if "include" in entry else [include]
 
 
 def answers_version(include: Path, name: str) -> str:
@@ -136,20 +166,28 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
 
     desc = LIBRARIES[name]
     include = Path(include).resolve()
+    roots = include_roots(include, entry)
     manifest = {"format": parse.FORMAT, "hip_version": parse.read_hip_version(include), "headers": {},
                 "functions": {}, "enums": {}, "records": {}, "typedefs": {}, "constants": {},
                 "skipped": {}, "aliases": {},
                 "library": {"name": name, "title": desc["title"], "version": entry["version"],
-                            "header_version": header_version(include, name), "soname": entry["soname"],
+                            "header_version": header_version(roots[-1], name), "soname": entry["soname"],
                             **({"answers_version": answers_version(include, name)} if "answers" in desc else {}),
                             "package": entry["package"]}}
-    args = ["-x", "c++", "-std=c++17", "-D__HIP_PLATFORM_AMD__", f"-I{include}",
-            "-isystem", parse.builtin_include_dir(), *_defines(include, desc)]
+    lang = ["-x", "c", "-std=c11"] if desc.get("c") else ["-x", "c++", "-std=c++17", "-D__HIP_PLATFORM_AMD__"]
+    args = [*lang, *(f"-I{r}" for r in dict.fromkeys([*roots, include])),
+            "-isystem", parse.builtin_include_dir(), *_defines(roots[0], desc)]
     index = ci.Index.create()
     opts = ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD | ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES
     prefixes = desc["prefixes"]
-    for header in (main_header(include, desc), *desc.get("extra_headers", ())):
-        path = include / header
+    declared_in: dict[str, str] = {}
+    # the library's own headers, as paths below include/ (LLVM: llvm-c-22/llvm-c, and
+    # llvm-22/llvm/Config whose Targets.def declares LLVMInitializeAMDGPUTarget & co. through
+    # Target.h's LLVM_TARGET macro)
+    own = tuple(str((r / d).relative_to(include)) for r in roots for d in desc["own"]
+                if (r / d).exists()) if "include" in entry else desc["own"]
+    for header in (main_header(roots[0], desc), *desc.get("extra_headers", ())):
+        path = roots[0] / header
         if not path.exists():
             raise parse.ParseError(f"{path} not found")
         manifest["headers"][header] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -157,8 +195,10 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
         errors = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
         if errors:
             raise parse.ParseError(f"{header}: " + "; ".join(str(d) for d in errors[:5]))
-        parse._Collector(ci, include, name, manifest, own=desc["own"],
+        parse._Collector(ci, include, name, manifest, own=own,
                          wants=lambda n: n.startswith(prefixes)).walk(tu.cursor)
+        if "include" in entry:
+            _declared_in(ci, tu.cursor, roots, header, declared_in)
     for fname in manifest["functions"]:
         manifest["skipped"].pop(fname, None)
     for fname, f in sorted(manifest["functions"].items()):
@@ -170,7 +210,43 @@ def parse_library(include: Path, name: str, entry: dict) -> dict:
     names = set(manifest["functions"]) | set(manifest["records"]) | set(manifest["typedefs"]) | set(manifest["enums"])
     manifest["aliases"] = {k: v for k, v in sorted(manifest["aliases"].items())
                            if v["target"] in names and k not in names}
+    if declared_in:
+        names |= set(manifest["constants"]) | set(manifest["skipped"])
+        manifest["library"]["declared_in"] = {k: v for k, v in sorted(declared_in.items()) if k in names}
+        # the library's headers each header includes (AMD's per-header module re-exports theirs:
+        # numba-hip takes LLVMCopyStringRepOfTargetData, Target.h's, from .targetmachine)
+        own_dir = desc["own"][0] + "/"
+        manifest["library"]["includes"] = {
+            h: sorted(set(re.findall(rf'#include\s+"({re.escape(own_dir)}[^"]+)"', (roots[0] / h).read_text())))
+            for h in sorted(set(manifest["library"]["declared_in"].values())) if (roots[0] / h).is_file()}
     return manifest
+
+
+def _declared_in(ci, cursor, roots: list[Path], main: str, out: dict) -> None:
+    """Name -> the header (``llvm-c/Core.h``) that declares it, for the library's top-level
+    declarations: functions, types, enum constants and macros (the first header parsed wins).
+    What a file outside ``roots[0]`` declares (Targets.def through Target.h's LLVM_TARGET, the
+    version macros of llvm-config.h) is the parsed header's."""
+    K = ci.CursorKind
+    prefixes = tuple(str(r) + "/" for r in roots)
+    for c in cursor.get_children():
+        if c.kind in (K.LINKAGE_SPEC, K.UNEXPOSED_DECL):
+            _declared_in(ci, c, roots, main, out)
+            continue
+        f = c.location.file
+        if not f or not f.name.startswith(prefixes) or not c.spelling:
+            continue
+        header = f.name[len(prefixes[0]):] if f.name.startswith(prefixes[0]) else main
+        out.setdefault(c.spelling, header)
+        if c.kind == K.ENUM_DECL:
+            for e in c.get_children():
+                out.setdefault(e.spelling, header)
+        elif c.kind == K.TYPEDEF_DECL:   # typedef struct LLVMOpaqueModule *LLVMModuleRef: the struct too
+            t = c.underlying_typedef_type
+            while t.kind == ci.TypeKind.POINTER:
+                t = t.get_pointee()
+            if t.get_declaration().spelling:
+                out.setdefault(t.get_declaration().spelling, header)
 
 
 def main_header(include: Path, desc: dict) -> str:

@@ -301,6 +301,10 @@ def _role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
         return "string" if to.get("const") else "pointer"
     if to["kind"] == "pointer":
         inner = resolve(to["to"], typedefs)
+        if func.startswith("LLVM") and not to.get("const"):
+            llvm = _llvm_role(name, inner)
+            if llvm:
+                return llvm
         if name == "extra" and func in LAUNCH_EXTRA:
             return "launch_extra"
         if _is_char(inner):
@@ -332,6 +336,23 @@ def _role(func: str, params: list[dict], index: int, typedefs: dict) -> str:
     if to["kind"] == "record" and to["name"] in RECORD_OUTS:
         return "out"
     return "pointer"
+
+
+def _llvm_role(name: str, inner: dict) -> "str | None":
+    """LLVM-C's ``T**``: a message LLVM allocates (``char **OutMessage``, ``ErrorMessage``) and a
+    handle it creates (``LLVMModuleRef *OutM``, ``LLVMTargetRef *T``) are outs, as AMD's
+    ``(status, module, message)``; every other handle array (``LLVMValueRef *Args`` with
+    ``NumArgs``, ``LLVMTypeRef *Dest`` that ``LLVMGetParamTypes`` fills) is the caller's."""
+    if _is_char(inner) and not inner.get("const"):
+        return "out" if name in LLVM_MESSAGE_OUTS else None
+    if inner["kind"] == "record":
+        return "out" if name.startswith("Out") or name in LLVM_HANDLE_OUTS else "pointer"
+    return None
+
+
+# LLVM-C's char** and single-handle outs not named Out*
+LLVM_MESSAGE_OUTS = frozenset({"OutMessage", "ErrorMessage"})
+LLVM_HANDLE_OUTS = frozenset({"T"})   # LLVMGetTargetFromTriple(Triple, LLVMTargetRef *T, ...)
 
 
 def _library_of(func: str) -> "str | None":

@@ -66,7 +66,7 @@ class Param:
 
 @dataclass(frozen=True)
 class Result:
-    kind: str                  # void, record, enum, cstr, address, bool, scalar
+    kind: str                  # void, record, enum, cstr, address, handle, bool, scalar
     carrier: str
     abi: str | None = None
     enum: str | None = None
@@ -74,6 +74,7 @@ class Result:
     status: bool = False       # the module's error/status enum
     nogil: bool = False        # the call releases the GIL
     lead: str | None = None    # the module's status enum, whose success member leads the tuple
+    handle: str | None = None  # handle: the class of the opaque struct pointer returned (LLVM-C)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,9 @@ def _result(c: CView, name: str, f: dict) -> Result:
         return Result("record", carrier, abi, record=ret["name"])
     if ret["kind"] == "pointer":
         to = c.resolve(ret["to"])
+        # AMD's LLVM-C returns a handle by value as its class (LLVMContextCreate -> LLVMOpaqueContext)
+        if libraries.bare_results(f["module"]) and c.handle_of(ret):
+            return Result("handle", carrier, abi, handle=c.handle_of(ret))
         return Result("cstr" if to["kind"] == "int" and to["size"] == 1 else "address", carrier, abi)
     if ret["kind"] == "enum":
         status = ret["name"] in ERROR_ENUMS or ret["name"] in libraries.STATUS_ENUMS

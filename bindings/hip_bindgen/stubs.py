@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import keyword
 
-from . import cheader, tables
+from . import cheader, libraries, tables
 from . import plan as plan_
 from .cview import CView
 
@@ -24,7 +24,7 @@ from typing import Any, Final, Protocol, TypeAlias, overload
 
 from typing_extensions import Buffer, disjoint_base
 
-from hip._util.types import CStr, DeviceArray, Handle, Pointer
+from hip._util.types import CStr, CString, DeviceArray, Handle, Pointer
 
 class _CudaArray(Protocol):
     @property
@@ -111,7 +111,7 @@ class StubEmitter:
 
     def result_type(self, r: plan_.Result) -> str:
         return {"void": "None", "record": r.record, "cstr": "CStr | None", "address": "int", "enum": r.enum,
-                "bool": "bool", "scalar": self.scalar_type(r.carrier)}[r.kind]
+                "bool": "bool", "scalar": self.scalar_type(r.carrier), "handle": f"{r.handle} | None"}[r.kind]
 
     @staticmethod
     def scalar_type(carrier: str) -> str:
@@ -126,6 +126,12 @@ class StubEmitter:
         vals = [r.lead] * bool(r.lead) + [self.result_type(r)] * (r.kind != "void" or not r.lead)
         vals += [self.out_type(p) for p in k.outs]
         ret = "None" if r.kind == "void" and not r.lead and not k.outs else f"tuple[{', '.join(vals)}]"
+        if libraries.bare_results(k.module) and not k.outs:   # AMD's LLVM-C: the value alone
+            ret = vals[0] if vals else "None"
+        elif libraries.bare_results(k.module) and r.kind == "void":   # the outs alone
+            ret = f"tuple[{', '.join(vals[1:])}]"
+        if libraries.bare_results(k.module):   # C strings keep LLVM's address (LLVMDisposeMessage frees them)
+            ret = ret.replace("CStr | None", "CString | None")
         doc = f'    """C: {self.c.c_signature(name)}"""'
         if k.struct_out_optional:
             first, other = args[0], args[1].split(":")[0]

@@ -8,13 +8,16 @@ Made per release here: for ``hip``, ``hiprtc`` and each ROCm library module the 
 alias ``rocm/bindings/<m>.py`` (the module object ``hip.<m>`` itself, put in ``sys.modules``),
 its stub ``<m>.pyi`` (``hip.<m>``'s, re-exported) and its cimport API ``cy<m>.pxd`` (``hip.c<m>``'s
 declarations, cimported whole); for each library of ``libemit.KNOWN`` the release lacks, an alias
-whose import raises ``hip``'s ImportError naming the libraries the wheel has.
+whose import raises ``hip``'s ImportError naming the libraries the wheel has; LLVM-C
+(``hip.llvm_c``) as AMD's ``rocm.bindings.llvm.c.*`` package instead (llvm_layout.py).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from hip_bindgen import capi, libemit
+
+from . import llvm_layout
 
 ROCM = Path(__file__).resolve().parents[1] / "rocm"
 STATIC_FILES = ("__init__.pxd", "py.typed", "version.py",
@@ -54,12 +57,17 @@ from hip.{c} cimport *
 def rocm_layout_files(manifest: dict) -> dict[str, str]:
     """Path in the wheel (``rocm/bindings/hip.py`` ...) -> text, for ``manifest``'s release."""
     files = {f"rocm/{name}": (ROCM / name).read_text() for name in STATIC_FILES}
-    libs = sorted(manifest.get("libraries", {}))
+    libs = sorted(set(manifest.get("libraries", {})) - {"llvm_c"})   # LLVM-C: AMD's llvm/c/ package
     for m in ("hip", "hiprtc", *libs):
         c = "chip" if m == "hip" else "chiprtc" if m == "hiprtc" else capi.pxd_name(m)
         files[f"rocm/bindings/{m}.py"] = ALIAS.format(m=m)
         files[f"rocm/bindings/{m}.pyi"] = STUB.format(m=m)
         files[f"rocm/bindings/cy{m}.pxd"] = CIMPORT.format(m=m, c=c)
-    for m in sorted(set(libemit.KNOWN) - set(libs)):
+    for m in sorted(set(libemit.KNOWN) - set(libs) - {"llvm_c"}):
         files[f"rocm/bindings/{m}.py"] = MISSING.format(m=m)
+    if "llvm_c" in manifest.get("libraries", {}):
+        files.update(llvm_layout.files(manifest["libraries"]["llvm_c"]))
+        # rocm.bindings.llvm is shared with llvm.config (comgr's helper package): one marker
+        files.setdefault("rocm/bindings/llvm/__init__.py", llvm_layout.PACKAGE.format(
+            sub="", version=manifest["libraries"]["llvm_c"]["library"]["version"]))
     return files

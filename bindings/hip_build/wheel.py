@@ -51,7 +51,7 @@ license = {{text = "MIT"}}
 classifiers = ["Operating System :: POSIX :: Linux", "Programming Language :: Cython"]
 
 [tool.setuptools]
-packages = ["hip", "hip._util", "rocm", "rocm.bindings", "rocm.bindings.util"]
+packages = {packages}
 include-package-data = false
 
 [tool.setuptools.package-data]
@@ -62,6 +62,8 @@ rocm = ["__init__.pxd", "py.typed"]
 "rocm.bindings" = ["__init__.pxd", "py.typed", "*.pyi", "cy*.pxd"]
 "rocm.bindings.util" = ["__init__.pxd", "*.pyi", "*.pxd"]
 '''
+
+PACKAGES = ("hip", "hip._util", "rocm", "rocm.bindings", "rocm.bindings.util")
 
 # The abi3 build: one wheel per release for the Pythons no per-version wheel serves (3.14 today).
 # The limited API of 3.11 is the first with the buffer protocol the bindings need.  pip takes a
@@ -83,7 +85,7 @@ picks the right wheel for a machine.
 GENERATOR_FILES = ("hip_bindgen/emit.py", "hip_bindgen/libemit.py", "hip_bindgen/compact.py", "hip_bindgen/libraries.py", "hip_bindgen/params.py", "hip_bindgen/contract.py", "hip_build/wheel.py",
                    "hip_bindgen/stubs.py", "hip_bindgen/capi.py", "hip_bindgen/plan.py", "hip_bindgen/cview.py",
                    "hip_bindgen/cheader.py", "hip_bindgen/tables.py", "hip_bindgen/wheelfiles.py",
-                   "hip_build/rocm_layout.py", *(f"rocm/{f}" for f in ROCM_STATIC_FILES))
+                   "hip_build/rocm_layout.py", "hip_build/llvm_layout.py", *(f"rocm/{f}" for f in ROCM_STATIC_FILES))
 
 
 def generator_digest() -> str:
@@ -112,7 +114,8 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
     for name, text in wheelfiles.files(manifest, version).items():
         (pkg / name).write_text(text)
     hip = manifest["hip_version"]["string"]
-    for name, text in rocm_layout_files(manifest).items():   # AMD's 10.x layout: rocm.bindings.hip ...
+    layout = rocm_layout_files(manifest)
+    for name, text in layout.items():   # AMD's 10.x layout: rocm.bindings.hip ...
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         (dest / name).write_text(text)
     setup_py = SETUP_PY
@@ -127,7 +130,11 @@ def stage(manifest: dict, version: str, dest: Path, abi3: bool = False) -> Path:
                              f"'cp{ABI3_FROM.replace('.', '')}'}}}})"))
     (dest / "setup.py").write_text(setup_py)
     (dest / "setup.cfg").write_text("[build_ext]\nparallel = 2\n")
+    # the release's rocm packages beyond the fixed ones (rocm.bindings.llvm.c ... where it has LLVM-C)
+    packages = list(PACKAGES) + sorted({str(Path(n).parent).replace("/", ".") for n in layout if n.endswith(".py")}
+                                       - set(PACKAGES))
     (dest / "pyproject.toml").write_text(PYPROJECT.format(
+        packages="[" + ", ".join(f'"{p}"' for p in packages) + "]",
         version=version, hip=hip, requires_python=project.requires_python(),
         requires="[" + ", ".join(f'"{r}"' for r in project.build_requirements()) + "]"))
     (dest / "README.md").write_text(README.format(version=version, hip=hip, gen=cheader.GENERATOR_VERSION))

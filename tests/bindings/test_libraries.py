@@ -28,13 +28,13 @@ def lib_manifests(manifests):
 def test_every_library_of_the_issue_table_is_pinned():
     """Debian's table (shared/README.md) as data: which release has which library."""
     have = {r: sorted(libraries.of_release(r)) for r in RELEASES}
-    assert have == {"5.2.3": ["amd_comgr", "hiprand", "hipsparse"],
-                    "5.7.1": ["amd_comgr", "amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl",
-                              "roctx"],
+    assert have == {"5.2.3": ["amd_comgr", "hiprand", "hipsparse", "llvm_c"],
+                    "5.7.1": ["amd_comgr", "amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "llvm_c",
+                              "rccl", "roctx"],
                     "6.4.3": ["amd_comgr", "amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver",
-                              "hipsparse", "rccl", "roctx"],
+                              "hipsparse", "llvm_c", "rccl", "roctx"],
                     "7.2.4": ["amd_comgr", "amdsmi", "hipblas", "hipblaslt", "hipfft", "hiprand", "hipsolver",
-                              "hipsparse", "hipsparselt", "rccl", "roctx"]}
+                              "hipsparse", "hipsparselt", "llvm_c", "rccl", "roctx"]}
     sonames = {r: libraries.of_release(r)["hipblas"]["soname"] for r in RELEASES[1:]}
     assert sonames == {"5.7.1": "libhipblas.so.0", "6.4.3": "libhipblas.so.2", "7.2.4": "libhipblas.so.3"}
     # a library's version is its own, not its suite's HIP: sid's hipBLASLt is 7.1.1 on HIP 6.4.3
@@ -50,6 +50,14 @@ def test_every_library_of_the_issue_table_is_pinned():
                      "6.4.3": ("7.0.2", "libamd_comgr.so.3"), "7.2.4": ("7.2.4", "libamd_comgr.so.3")}
     assert {r: libraries.header_version(libraries.tree(r, "amd_comgr", with_runtime=False) / "include", "amd_comgr")
             for r in RELEASES} == {"5.2.3": "2.4", "5.7.1": "2.6", "6.4.3": "3.0", "7.2.4": "3.0"}
+    # LLVM-C: the libLLVM each suite's comgr depends on (libamd-comgr2 5.2.3 -> libllvm15, 6.0 ->
+    # libllvm17t64, libamd-comgr3 7.0.2 -> libllvm21, 7.2.4 -> libllvm22), headers from llvm-N-dev
+    llvm = {r: (libraries.of_release(r)["llvm_c"]["version"], libraries.of_release(r)["llvm_c"]["soname"],
+                libraries.of_release(r)["llvm_c"]["dev"][0]["package"]) for r in RELEASES}
+    assert llvm == {"5.2.3": ("15.0.6", "libLLVM-15.so.1", "llvm-15-dev"),
+                    "5.7.1": ("17.0.6", "libLLVM-17.so.1", "llvm-17-dev"),
+                    "6.4.3": ("21.1.8", "libLLVM.so.21.1", "llvm-21-dev"),
+                    "7.2.4": ("22.1.8", "libLLVM.so.22.1", "llvm-22-dev")}
 
 
 @pytest.mark.parametrize("release,lib", PAIRS)

@@ -66,12 +66,15 @@ def refused(release: str) -> dict:
     return {lib: why for (r, lib), why in APT_REFUSES.items() if r == short}
 
 
-def pins(release: str, apt: bool | None = None) -> list[dict]:
+def pins(release: str, apt: bool | None = None, only: frozenset | None = None) -> list[dict]:
     """The pinned library packages of a release (each library's runtime, then its load_deps), once
-    each; ``apt=True``: those apt installs, ``False``: those unpacked (:data:`APT_REFUSES`)."""
+    each; ``apt=True``: those apt installs, ``False``: those unpacked (:data:`APT_REFUSES`);
+    ``only``: of these libraries alone (the LLVM-C cell: libLLVM, not the 8 GB of the others)."""
     out: dict = {}
     skip = refused(release)
     for name, entry in sorted(libraries.of_release(release).items()):
+        if only is not None and name not in only:
+            continue
         if apt is not None and (name in skip) == apt:
             continue
         for pin in ([entry["runtime"]] if "runtime" in entry else []) + list(entry.get("load_deps", [])):
@@ -129,8 +132,9 @@ def _stale_work(base: Path) -> None:
 
 
 @contextlib.contextmanager
-def library_env(release: str, wheel: Path, say: Callable[[str], None] = log) -> Iterator[LibraryEnv]:
-    """The release's libraries and ``wheel`` on its real runtime, for the block's duration."""
+def library_env(release: str, wheel: Path, say: Callable[[str], None] = log,
+                only: frozenset | None = None) -> Iterator[LibraryEnv]:
+    """The release's libraries (``only``: these) and ``wheel`` on its real runtime, for the block's duration."""
     rootfs.require_root()
     rel = releases.find(release)
     facts: dict = {"timings": {}}
@@ -139,7 +143,7 @@ def library_env(release: str, wheel: Path, say: Callable[[str], None] = log) -> 
     facts["timings"]["root filesystem"] = round(time.perf_counter() - t, 1)
     suite = env.suite
     t = time.perf_counter()
-    want, unpack = pins(release, apt=True), pins(release, apt=False)
+    want, unpack = pins(release, apt=True, only=only), pins(release, apt=False, only=only)
     debs = {p["package"]: debian.download(p) for p in want}
     loose = {p["package"]: debian.download(p) for p in unpack}
     facts["timings"]["fetch pinned .debs"] = round(time.perf_counter() - t, 1)

@@ -22,7 +22,12 @@ cdef class DeviceArray(Pointer):
     cdef Py_ssize_t _capacity   # bytes the allocation holds (-1: unknown)
 
 
+cdef class CString(DeviceArray):
+    pass
+
+
 cdef Pointer new_pointer(void* p)
+cdef object new_cstring(const char* p)
 cdef DeviceArray new_device_array(void* p, Py_ssize_t nbytes)
 cdef bytearray int_array(object seq, int width, bint signed, str name)
 cdef object as_int(object o, str name)

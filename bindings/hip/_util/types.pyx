@@ -14,6 +14,8 @@ cimport cython
 from cpython.long cimport PyLong_AsVoidPtr, PyLong_FromVoidPtr
 from hip._limited cimport PyBytes_AS_STRING, PyByteArray_AS_STRING, PyMemoryView_GET_BUFFER
 from libc.stdint cimport uintptr_t
+from libc.string cimport strlen
+from cpython.bytes cimport PyBytes_FromStringAndSize
 
 # Every generated module's struct base class, registered at its import: each module includes
 # _runtime.pxi and so has its own ``_Struct``; a module recognises another's struct (``hip.dim3``
@@ -638,3 +640,56 @@ class CStr(str):
 
     def __bytes__(self):
         return str.encode(self, "utf-8", "surrogateescape")
+
+
+cdef class CString(DeviceArray):
+    """A C string a library returned and still owns (AMD's LLVM-C ``CStr``): its address, so the
+    library's own free function takes it back (``LLVMDisposeMessage(msg)``: copying the text into
+    a Python object would lose the address, and freeing a copy crashes).  ``bytes(s)`` and
+    ``s.decode()`` read the bytes up to the NUL it had when returned (``shape``), or as many as
+    ``configure(_force=True, shape=(n,))`` says (``LLVMGetBufferStart``: bitcode holds NULs);
+    ``str(s)`` is the text.  Valid until the library frees it: the object does not own it."""
+
+    def __bytes__(self):
+        if self._ptr == NULL:
+            return b""
+        return PyBytes_FromStringAndSize(<const char*>self._ptr, _prod(self._shape) * self._itemsize)
+
+    def decode(self, encoding="utf-8", errors="strict"):
+        return self.__bytes__().decode(encoding, errors)
+
+    def __str__(self):
+        return self.decode("utf-8", "surrogateescape")
+
+    def __repr__(self):
+        return f"CString({self.__bytes__()!r} at {<uintptr_t>self._ptr:#x})"
+
+    def __len__(self):
+        return _prod(self._shape) * self._itemsize
+
+    def __eq__(self, other):
+        if isinstance(other, CString):
+            return self._ptr == (<CString>other)._ptr
+        if isinstance(other, (bytes, str)):
+            return (self.__bytes__() if isinstance(other, bytes) else str(self)) == other
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(<uintptr_t>self._ptr)
+
+
+cdef object new_cstring(const char* p):
+    """None for NULL, else a ``CString`` over the ``strlen(p)`` bytes at ``p``."""
+    if p == NULL:
+        return None
+    cdef Py_ssize_t n = strlen(p)
+    cdef CString s = CString.__new__(CString)
+    s._ptr = <void*>p
+    s._owner = None
+    s._shape = (n,)
+    s._typestr = "|u1"
+    s._itemsize = 1
+    s._strides = None
+    s._stream = None
+    s._capacity = n + 1
+    return s
