@@ -51,7 +51,8 @@ license = {{text = "MIT"}}
 classifiers = ["Operating System :: POSIX :: Linux", "Programming Language :: Cython"]
 
 [tool.setuptools]
-packages = ["hip", "hip._util", "rocm", "rocm.bindings", "rocm.bindings.util"]
+packages = ["hip", "hip._util", "rocm", "rocm.bindings", "rocm.bindings.util", "rocm.comgr", "rocm.bindings.clang",
+            "rocm.bindings.llvm.config"]
 include-package-data = false
 
 [tool.setuptools.package-data]

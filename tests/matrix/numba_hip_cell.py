@@ -36,8 +36,9 @@ from hip_bindgen import debian, releases  # noqa: E402
 
 IN_ROOT = "/opt/hip-numba-hip"
 # numba-hip 0.2.1 requires numba>=0.58,<0.64: 0.63.1 is the newest such with a CPython 3.14
-# wheel (experimental's Python); llvmlite and numpy are what numba 0.63.1 resolves to
-PYPI_PINS = ("numba-hip==0.2.1", "numba==0.63.1", "llvmlite==0.46.0", "numpy==2.3.5")
+# wheel (experimental's Python); llvmlite and numpy are what numba 0.63.1 resolves to; libclang
+# (clang.cindex) is what our rocm-bindings-compiler requires, the version requirements-dev.txt has
+PYPI_PINS = ("numba-hip==0.2.1", "numba==0.63.1", "llvmlite==0.46.0", "numpy==2.3.5", "libclang==18.1.1")
 PYPI = "https://pypi.org/simple"
 TIMEOUT = 900.0
 
