@@ -38,8 +38,9 @@ COMPILER = ("rocm.bindings.llvm.c",)   # what may fail while LLVM_C is off, and 
 # where import numba.hip stops while LLVM_C is off: numba-hip's first import of the LLVM-C API
 NEXT_MISSING = ("ModuleNotFoundError: No module named 'rocm.bindings.llvm.c'", "numba/hip/util/llvmutils.py:36:")
 # names numba-hip reads from cuda.bindings.runtime that AMD's superset has and our CUDA layer lacks
-# (docs/compatibility.md); a new gap fails the test.  Empty once the CUDA layer has them all.
-RUNTIME_GAPS = {"CUdevice", "CUdeviceptr", "CUstreamCallback"}
+# (docs/compatibility.md): none since the CUDA layer has CUdevice, CUdeviceptr, CUstreamCallback;
+# a new gap fails the test
+RUNTIME_GAPS: set = set()
 PYPI_FILES = "https://files.pythonhosted.org/"
 
 
