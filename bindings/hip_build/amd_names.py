@@ -22,6 +22,11 @@ from hip_python_select.distributions import AMD_NAMES, MAIN
 
 from . import project, purewheel
 
+# What an AMD name needs beyond hip-python: rocm.bindings.clang.cindex is PyPI's libclang binding
+# (clang.cindex), which AMD's rocm-bindings-compiler carries a copy of and this project takes as
+# a dependency instead; numba-hip's install pulls it through this name.
+EXTRA_REQUIRES = {"rocm-bindings-compiler": ("libclang",)}
+
 
 def _metadata(name: str, version: str, hip: str) -> str:
     return (f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
@@ -29,6 +34,7 @@ def _metadata(name: str, version: str, hip: str) -> str:
             "which holds them\n"
             f"Requires-Python: {project.requires_python()}\n"
             f"Requires-Dist: {MAIN}=={version}\n"
+            + "".join(f"Requires-Dist: {r}\n" for r in EXTRA_REQUIRES.get(name, ())) +
             "License: MIT\nClassifier: Operating System :: POSIX :: Linux\n\n"
             f"A metapackage: it installs no file. Its one dependency, {MAIN} {version}, is the wheel of "
             f"HIP {hip} with every module; this name exists so that what requires AMD's name resolves "

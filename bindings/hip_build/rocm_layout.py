@@ -2,7 +2,9 @@
 
 Hand-written, the same in every wheel (``bindings/rocm/``): ``rocm.version``, ``rocm.bindings``
 (its ``__init__`` checks for AMD's distributions in the same directory), ``rocm.bindings.util``
-(``types``, ``paths``), ``rocm.bindings.hiprtc_pyext``, Cython's package markers and ``py.typed``.
+(``types``, ``paths``), ``rocm.bindings.hiprtc_pyext``, Cython's package markers and ``py.typed``;
+the compiler layer: ``rocm.comgr`` (over ``hip.amd_comgr``; its import fails as that one does in a
+wheel without comgr), ``rocm.bindings.llvm.config.llvm_config``, ``rocm.bindings.clang.cindex``.
 
 Made per release here: for ``hip``, ``hiprtc`` and each ROCm library module the release has, the
 alias ``rocm/bindings/<m>.py`` (the module object ``hip.<m>`` itself, put in ``sys.modules``),
@@ -24,7 +26,13 @@ STATIC_FILES = ("__init__.pxd", "py.typed", "version.py",
                 "bindings/__init__.py", "bindings/__init__.pxd", "bindings/py.typed",
                 "bindings/hiprtc_pyext.py", "bindings/hiprtc_pyext.pyi",
                 "bindings/util/__init__.py", "bindings/util/__init__.pxd", "bindings/util/paths.py",
-                "bindings/util/types.py", "bindings/util/types.pyi", "bindings/util/types.pxd")
+                "bindings/util/types.py", "bindings/util/types.pyi", "bindings/util/types.pxd",
+                # the compiler layer numba-hip imports: comgr's Python API over hip.amd_comgr, the
+                # version of comgr's LLVM, libclang's binding under AMD's name (docs/libraries.md)
+                "comgr/__init__.py", "comgr/core.py", "comgr/compile.py", "comgr/metadata.py",
+                "comgr/disassemble.py", "comgr/hiprtc_header.py",
+                "bindings/llvm/config/__init__.py", "bindings/llvm/config/llvm_config.py",
+                "bindings/clang/__init__.py", "bindings/clang/cindex.py")
 
 ALIAS = '''\
 """``rocm.bindings.{m}``: AMD's HIP Python 10.x name of ``hip.{m}``, the same module object."""

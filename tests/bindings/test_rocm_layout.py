@@ -66,6 +66,10 @@ def test_the_wheel_carries_the_layout_and_no_compiled_module_in_it(wheel):
     assert {"rocm/version.py", "rocm/py.typed", "rocm/__init__.pxd", "rocm/bindings/__init__.py",
             "rocm/bindings/py.typed", "rocm/bindings/util/types.py", "rocm/bindings/util/types.pyi",
             "rocm/bindings/util/paths.py", "rocm/bindings/hiprtc_pyext.py"} <= rocm
+    # the compiler layer numba-hip imports (its use: tests/matrix library cells, numba-hip cell)
+    assert {"rocm/comgr/__init__.py", "rocm/comgr/compile.py", "rocm/comgr/metadata.py", "rocm/comgr/disassemble.py",
+            "rocm/comgr/hiprtc_header.py", "rocm/bindings/llvm/config/llvm_config.py",
+            "rocm/bindings/clang/cindex.py"} <= rocm
     assert "rocm/__init__.py" not in rocm                       # a namespace package, as AMD's
     assert not [n for n in rocm if n.endswith(".so")]           # the conflict check relies on this
 
@@ -173,6 +177,13 @@ print(json.dumps([os.fsdecode(found), os.path.realpath(os.fsdecode(found)) == os
     assert path.startswith(str(libdir)) and "libamdhip64.so.5" in path and same and kind == "bytes" and bundled
     assert rtc.startswith(str(libdir)) and ("libhiprtc" in rtc or "libamdhip64" in rtc)
     assert missing == "libnosuchlib.so" and clang is None
+
+
+def test_cindex_without_libclang_says_what_to_install(venv):
+    """rocm.bindings.clang.cindex is PyPI libclang's clang.cindex; the wheel alone lacks it."""
+    out = run(venv, "import json\ntry:\n    import rocm.bindings.clang.cindex\n    print(json.dumps('imported'))\n"
+                    "except ImportError as e:\n    print(json.dumps(str(e)))")
+    assert "pip install libclang" in out and "rocm-bindings-compiler" in out, out
 
 
 def test_named_file_is_what_paths_answers(venv, tmp_path):

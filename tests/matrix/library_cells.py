@@ -433,6 +433,101 @@ print(json.dumps(out))
 '''
 
 
+# AMD's high-level comgr API (rocm.comgr, over the wheel's hip.amd_comgr) on the suite's real comgr,
+# no GPU: HIP source -> bitcode -> code object for gfx90a, bitcode -> assembly -> code object, the
+# ISA metadata, the code object's metadata and symbols, its kernel disassembled; then the version
+# of comgr's LLVM (rocm.bindings.llvm.config) and the libclang paths resolves for it.
+ROCM_COMGR_CODE = r"""
+import json, os, sys, time
+out = {}
+t = time.perf_counter()
+from rocm import comgr
+from hip import _version
+out["import_seconds"] = round(time.perf_counter() - t, 3)
+ISA = "amdgcn-amd-amdhsa--gfx90a"
+src = (b'#define __global__ __attribute__((global))\n'
+       b'extern "C" __global__ void hip_python_probe(float *a) { a[0] = 42.0f; }\n')
+hip_version = tuple(int(x) for x in _version.HIP_VERSION_STRING.split(".")[:3])
+def step(name, fn):
+    try:
+        out[name] = fn()
+    except Exception as e:
+        out[name] = {"error": f"{type(e).__name__}: {e}"[-3000:]}
+def bc():
+    data, log, diag = comgr.compile_hip_to_bc(src, ISA, hip_version, logging=True)
+    out["_bc"] = data
+    return {"magic": data[:4].hex(), "bytes": len(data), "log": type(log).__name__}
+step("compile_hip_to_bc", bc)
+def exe():
+    co, log, diag = comgr.compile_bc(out["_bc"], ISA)
+    out["_co"] = co
+    return {"magic": co[:4].hex(), "bytes": len(co), "log": log}
+step("compile_bc", exe)
+def hsa():
+    text, _, _ = comgr.compile_bc_to_hsa(out["_bc"], ISA)
+    co, _, _ = comgr.compile_hsa(text, ISA)
+    return {"has_kernel": b"hip_python_probe:" in text, "magic": co[:4].hex(),
+            "kernels": comgr.parse_code_obj_kernel_names(co, len(co))}
+step("compile_bc_to_hsa + compile_hsa", hsa)
+def isa_md():
+    md = comgr.get_isa_metadata_all()
+    gfx = next(v for k, v in md.items() if k.startswith(ISA))
+    return {"count": len(md), "gfx90a in names": any(k.startswith(ISA) for k in md),
+            "gfx90a keys": sorted(gfx)[:40]}
+step("get_isa_metadata_all", isa_md)
+def symbols():
+    co = out["_co"]
+    syms = comgr.parse_code_symbols(co, len(co))
+    k = syms["hip_python_probe"]
+    return {"names": sorted(syms), "kernel": [k["type"], k["size"] > 0, k["nobits"],
+            co[k["code_object_offset"]:k["code_object_offset"] + 4] != b"\0\0\0\0"],
+            "kd": [syms["hip_python_probe.kd"]["type"], syms["hip_python_probe.kd"]["size"]]}
+step("parse_code_symbols", symbols)
+def metadata():
+    co = out["_co"]
+    md = comgr.parse_code_obj_metadata(co, len(co))
+    return {"kernels": [[k[".name"], k[".symbol"]] for k in md["amdhsa.kernels"]], "version": md.get("amdhsa.version")}
+step("parse_code_obj_metadata", metadata)
+def disasm():
+    text = comgr.disassemble_code_obj_function(out["_co"], ISA, "hip_python_probe")
+    return {"lines": len(text.splitlines()), "s_endpgm": "s_endpgm" in text, "store": "global_store" in text}
+step("disassemble_code_obj_function", disasm)
+def disasm_v6():
+    text = comgr.disassemble_amdhsa_code_obj_v6_kernel(out["_co"], ISA)
+    return {"directives": [l.strip().split()[0] for l in text.splitlines() if l.strip().startswith((".amdhsa_kernel", ".amdgpu_metadata", ".amdgcn_target"))],
+            "s_endpgm": "s_endpgm" in text}
+step("disassemble_amdhsa_code_obj_v6_kernel", disasm_v6)
+def header():
+    h = comgr.HIPRTC_RUNTIME_HEADER
+    return {"bytes": len(h), "origin": comgr.get_hiprtc_runtime_header_origin(), "has __ocml": "__ocml_" in h}
+step("HIPRTC_RUNTIME_HEADER", header)
+def rtc_bc():   # as numba-hip compiles its device library: the hiprtc header before the source
+    data, _, _ = comgr.compile_hip_to_bc(b'extern "C" __device__ float f(float x) { return sinf(x); }', ISA,
+                                         hip_version, prepend_hiprtc_runtime_header=True)
+    return {"magic": data[:4].hex()}
+step("compile_hip_to_bc with the hiprtc header", rtc_bc)
+def failure():
+    try:
+        comgr.compile_hip_to_bc(b"this is not C++", ISA, hip_version, logging=True)
+    except RuntimeError as e:
+        return {"raised": "RuntimeError", "names the action": "COMPILE_SOURCE_WITH_DEVICE_LIBS_TO_BC" in str(e),
+                "has log": "error" in str(e)}
+    return {"raised": None}
+step("a failing compile", failure)
+def llvm():
+    from rocm.bindings.llvm.config import llvm_config as c
+    from rocm.bindings.util import paths
+    clang = os.fsdecode(paths.get_library_path("clang"))
+    return {"version": [c.LLVM_VERSION_MAJOR, c.LLVM_VERSION_MINOR, c.LLVM_VERSION_PATCH], "string": c.LLVM_VERSION_STRING,
+            "file": c.LLVM_LIBRARY_FILE, "LLVM": os.fsdecode(paths.get_library_path("LLVM")), "clang": clang,
+            "clang exists": os.path.isabs(clang) and os.path.exists(clang),
+            "resource dir": paths.get_clang_resource_dir(clang)}
+step("llvm_config", llvm)
+for k in ("_bc", "_co"):
+    out.pop(k, None)
+print(json.dumps(out))
+"""
+
 # The pynvml and nvtx of hip-python-interop on the real AMD SMI and roctx (no GPU, no amdgpu driver):
 # what nvmlInit answers, and the roctx depth the nvtx ranges leave (asked of roctx itself).
 SHIM_CODE = r'''
@@ -591,6 +686,9 @@ def run_release(release: str, wheel: Path, say: Callable[[str], None] = log, scr
                        env={**base_env, var: case["file"]})
         result["missing"] = {**case, "variable": var, **(last_json(proc.stdout) or {}),
                              "exit": proc.returncode, "stderr": proc.stderr[-2000:]}
+        if "amd_comgr" in libs:
+            proc = env.run([env.python, "-c", ROCM_COMGR_CODE], env=base_env)
+            result["rocm_comgr"] = {**(last_json(proc.stdout) or {}), "exit": proc.returncode, "stderr": proc.stderr[-3000:]}
         if interop_wheel(wheel) is not None:
             proc = env.run([env.python, "-c", SHIM_CODE, json.dumps(libs)], env=base_env)
             result["shims"] = {**(last_json(proc.stdout) or {}), "exit": proc.returncode, "stderr": proc.stderr[-3000:]}

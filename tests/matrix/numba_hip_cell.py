@@ -11,7 +11,8 @@ has AMD's ``rocm-bindings-*`` 10.x, which the constraints keep out), resolved (`
 with and without the constraints, pip's ``--report`` saying where each distribution comes from;
 then installed;
 then :data:`PROBE`: every import numba-hip's own sources make of ``rocm``/``cuda``/``clang``
-(read from the installed files, never a list kept here), each tried, and ``import numba.hip``.
+(read from the installed files, never a list kept here), each tried, and ``import numba.hip``;
+when that works, :data:`COMPILE`: a kernel compiled for gfx90a to a code object, no GPU.
 
 numba-hip is read and run, never vendored or patched.  It and its PyPI dependencies are pinned
 (:data:`PYPI_PINS`, in the constraints file): the resolution reads PyPI (metadata), the install
@@ -35,8 +36,9 @@ from hip_bindgen import debian, releases
 
 IN_ROOT = "/opt/hip-numba-hip"
 # numba-hip 0.2.1 requires numba>=0.58,<0.64: 0.63.1 is the newest such with a CPython 3.14
-# wheel (experimental's Python); llvmlite and numpy are what numba 0.63.1 resolves to
-PYPI_PINS = ("numba-hip==0.2.1", "numba==0.63.1", "llvmlite==0.46.0", "numpy==2.3.5")
+# wheel (experimental's Python); llvmlite and numpy are what numba 0.63.1 resolves to; libclang
+# (clang.cindex) is what our rocm-bindings-compiler requires, the version requirements-dev.txt has
+PYPI_PINS = ("numba-hip==0.2.1", "numba==0.63.1", "llvmlite==0.46.0", "numpy==2.3.5", "libclang==18.1.1")
 PYPI = "https://pypi.org/simple"
 TIMEOUT = 900.0
 
@@ -110,6 +112,29 @@ except Exception as e:
 print(json.dumps(result, sort_keys=True))
 '''
 
+
+# numba-hip's GPU-free work once ``import numba.hip`` works: a Python kernel compiled for a named
+# target (gfx90a) to LLVM bitcode by numba-hip (its device library linked in), then to a code
+# object by numba-hip's own comgr step (numba.hip.util.comgrutils.compile_bc, what its code
+# library's get_codeobj calls), and the code object's kernels read back; nothing launched.
+COMPILE = r"""
+import json, time
+t = time.perf_counter()
+from numba import hip
+from numba.hip.util import comgrutils
+from rocm import comgr
+
+def hip_python_kernel(a):
+    a[0] = 42.0
+
+bc, resty = hip.compile_llvm_ir(hip_python_kernel, "void(float32[:])", amdgpu_arch="gfx90a", to_bc=True,
+                                ir_as_str=False)
+co, log, diagnostic = comgrutils.compile_bc(bc, isa_name="amdgcn-amd-amdhsa--gfx90a", logging=True)
+md = comgr.parse_code_obj_metadata(co, len(co))
+print(json.dumps({"bitcode": bytes(bc[:4]).hex(), "elf": bytes(co[:4]).hex(), "bytes": len(co),
+                  "target": md.get("amdhsa.target"), "kernels": [k[".name"] for k in md["amdhsa.kernels"]],
+                  "seconds": round(time.perf_counter() - t, 1)}))
+"""
 
 def log(msg: str) -> None:
     print(f"numba-hip cell: {msg}", file=sys.stderr, flush=True)
@@ -208,6 +233,11 @@ def run(release: str, wheel: Path, say=log) -> dict:
         probe = step("probe", [f"{venv}/bin/python", "-c", PROBE], timeout=300)
         lines = probe.stdout.strip().splitlines()
         out["probe"] = json.loads(lines[-1]) if probe.returncode == 0 and lines else None
+        out["compile"] = None
+        if out["probe"] and out["probe"]["import numba.hip"] == "ok":
+            done = step("compile", [f"{venv}/bin/python", "-c", COMPILE], timeout=600)
+            lines = done.stdout.strip().splitlines()
+            out["compile"] = json.loads(lines[-1]) if done.returncode == 0 and lines else None
         return out
     finally:
         rootfs.remove(work)

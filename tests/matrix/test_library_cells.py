@@ -230,6 +230,45 @@ def test_comgr_compiles_a_hip_kernel_and_reads_its_metadata(release):
     assert r["handle_type"] == "amd_comgr_data_s", r
 
 
+
+@pytest.mark.parametrize("release", [r for r in RELEASES if "amd_comgr" in libraries.of_release(r)])
+def test_rocm_comgr_api_compiles_and_reads_back_on_the_real_comgr(release):
+    """AMD's high-level API (``from rocm import comgr``, over the wheel's hip.amd_comgr), as
+    numba-hip calls it, on the suite's comgr without a GPU (library_cells.ROCM_COMGR_CODE):
+    HIP -> bitcode -> code object for gfx90a; bitcode -> assembly -> code object; every ISA's
+    metadata; the code object's metadata, symbols (file offsets: comgr's call from interface 2.5,
+    the ELF's program headers before) and disassembly; the hiprtc header of the suite's
+    libhiprtc-builtins; a failing compile's RuntimeError with comgr's log; the version of the
+    libLLVM comgr loaded (rocm.bindings.llvm.config) and the libclang of that LLVM (paths)."""
+    r = cell(release)["rocm_comgr"]
+    assert r["exit"] == 0, r["stderr"]
+    assert r["compile_hip_to_bc"]["magic"] == "4243c0de" and r["compile_hip_to_bc"]["log"] == "str", r
+    assert r["compile_bc"]["magic"] == "7f454c46" and r["compile_bc"]["bytes"] > 2048, r
+    assert r["compile_bc_to_hsa + compile_hsa"] == {"has_kernel": True, "magic": "7f454c46",
+                                                    "kernels": ["hip_python_probe"]}, r
+    isas = r["get_isa_metadata_all"]
+    _, count, _ = _calls(release)[0]["amd_comgr isas"]
+    assert isas["count"] == count and isas["gfx90a in names"], isas
+    assert {"Name", "Processor", "LocalMemorySize", "TotalNumVGPRs", "LDSBankCount"} <= set(isas["gfx90a keys"]), isas
+    syms = r["parse_code_symbols"]
+    assert {"hip_python_probe", "hip_python_probe.kd"} <= set(syms["names"]), syms
+    assert syms["kernel"] == ["FUNC", True, False, True] and syms["kd"] == ["OBJECT", 64], syms
+    assert r["parse_code_obj_metadata"]["kernels"] == [["hip_python_probe", "hip_python_probe.kd"]], r
+    assert r["disassemble_code_obj_function"]["s_endpgm"] and r["disassemble_code_obj_function"]["store"], r
+    assert r["disassemble_amdhsa_code_obj_v6_kernel"] == {
+        "directives": [".amdgcn_target", ".amdhsa_kernel", ".amdgpu_metadata"], "s_endpgm": True}, r
+    header = r["HIPRTC_RUNTIME_HEADER"]
+    major = releases.find(release)["hip"].split(".")[0]
+    assert header["has __ocml"] and header["bytes"] > 100_000, header
+    assert os.path.basename(header["origin"]).startswith(f"libhiprtc-builtins.so.{major}"), header
+    assert r["compile_hip_to_bc with the hiprtc header"] == {"magic": "4243c0de"}, r
+    assert r["a failing compile"] == {"raised": "RuntimeError", "names the action": True, "has log": True}, r
+    llvm = r["llvm_config"]
+    m = llvm["version"][0]
+    assert llvm["string"] == ".".join(map(str, llvm["version"])) and str(m) in os.path.basename(llvm["file"]), llvm
+    assert llvm["LLVM"] == llvm["file"] and llvm["clang"] == f"/usr/lib/llvm-{m}/lib/libclang-{m}.so.1", llvm
+    assert llvm["clang exists"] and llvm["resource dir"].startswith(f"/usr/lib/llvm-{m}/lib/clang/{m}"), llvm
+
 # -- hip-python-interop's pynvml and nvtx on the real libraries ------------------------------------
 
 @pytest.mark.parametrize("release", RELEASES)

@@ -37,6 +37,14 @@ def index(tmp_path_factory):
     for hip, version in RELEASES.items():
         _stand_in(root, version)
         amd_names.build(version, hip, root)
+    # PyPI's libclang, which rocm-bindings-compiler requires (rocm.bindings.clang.cindex), in form,
+    # beside the index (pip's --find-links): the resolution reads nothing else
+    di = "libclang-18.1.1.dist-info"
+    (root / "pypi").mkdir()
+    zip_wheel(root / "pypi" / "libclang-18.1.1-py2.py3-none-any.whl", di, {
+        "clang_standin/__init__.py": "",
+        f"{di}/METADATA": "Metadata-Version: 2.1\nName: libclang\nVersion: 18.1.1\n",
+        f"{di}/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py2.py3-none-any\n"})
     publish.write_index(root)
     return root
 
@@ -51,8 +59,10 @@ def test_each_name_is_a_metapackage_of_its_release(index):
             # no file of its own: uninstalling it never deletes a file hip-python owns
             assert all(f.split("/")[0].endswith(".dist-info") for f in files), files
             assert f"\nName: {name}\nVersion: {version}\n" in meta
+            # hip-python of its own version; the compiler name also PyPI's libclang (clang.cindex)
             assert [ln for ln in meta.splitlines() if ln.startswith("Requires-Dist:")] == \
-                [f"Requires-Dist: hip-python=={version}"]
+                [f"Requires-Dist: hip-python=={version}"] + \
+                (["Requires-Dist: libclang"] if name == "rocm-bindings-compiler" else [])
 
 
 def test_the_metapackages_are_byte_identical_when_rebuilt(tmp_path):
@@ -77,11 +87,11 @@ def test_every_name_is_a_project_of_the_combined_and_the_release_index(index):
 
 
 def _resolve(index, tmp_path, *args) -> dict:
-    """What pip would install (name -> version) for ``args``, from the index alone."""
+    """What pip would install (name -> version) for ``args``, from the index alone (and libclang beside it)."""
     report = tmp_path / "report.json"
     proc = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "-q",
                            "--disable-pip-version-check", "--report", str(report),
-                           "--index-url", (index / "simple").as_uri(), *args],
+                           "--index-url", (index / "simple").as_uri(), "--find-links", str(index / "pypi"), *args],
                           capture_output=True, text=True, env=clean_env(PATH="/usr/bin:/bin"), timeout=300)
     assert proc.returncode == 0, proc.stderr
     return {i["metadata"]["name"]: i["metadata"]["version"] for i in json.loads(report.read_text())["install"]}
@@ -96,6 +106,7 @@ def test_amds_names_with_the_constraints_resolve_to_the_releases_wheel(index, tm
     assert lines[1:] == [f"{n}>=5.2.21153.0,<5.2.21154" for n in distributions.PINNED[1:]]
     (tmp_path / "c.txt").write_text("\n".join(lines) + "\n")
     got = _resolve(index, tmp_path, "-c", str(tmp_path / "c.txt"), *wanted)
+    assert got.pop("libclang") == "18.1.1"   # what rocm-bindings-compiler requires besides (clang.cindex)
     assert got == {"hip-python": "5.2.21153.7", "rocm-bindings-hip": "5.2.21153.7",
                    "rocm-bindings-compiler": "5.2.21153.7", "rocm-bindings-core": "5.2.21153.7"}
 

@@ -111,4 +111,7 @@ def test_install_amd_names_puts_the_releases_names_beside_its_wheel(index, tmp_p
         f"{n}=={version}" for n in ("hip-python", "hip-python-interop", *AMD_NAMES))
     assert _versions(py) == {n: version for n in PINNED}
     check = subprocess.run([str(py), "-m", "pip", "check", "--disable-pip-version-check"], capture_output=True, text=True)
-    assert check.returncode == 0, check.stdout   # every name's Requires-Dist: hip-python==<it> is met
+    # every name's Requires-Dist: hip-python==<it> is met; the one unmet is PyPI's libclang, which
+    # rocm-bindings-compiler requires (rocm.bindings.clang.cindex) and --no-deps leaves to pip
+    assert [ln.split(",")[0] for ln in check.stdout.splitlines()] == \
+        [f"rocm-bindings-compiler {version} requires libclang"], check.stdout

@@ -12,7 +12,10 @@ it (Linux), found by this wheel's own search.
   the HIP runtime's file, as the loader uses it;
 * for any other library (the LLVM toolchain that numba-hip asks for, ``amd_comgr`` ...): AMD's
   places, ``$ROCM_PATH`` / ``$ROCM_HOME`` / ``/opt/rocm`` (its ``llvm`` tree for ``LLVM`` and
-  ``clang``, a versioned soname accepted), then the dynamic loader's directories;
+  ``clang``, a versioned soname accepted); for ``LLVM`` and ``clang`` then Debian's: the LLVM the
+  release's comgr runs on (``rocm.bindings.llvm.config.llvm_config``: its ``libLLVM`` file, and
+  ``/usr/lib/llvm-N/lib/libclang-N.so.1`` of its major N, whose ``clang/N`` beside it is the
+  resource directory); then the dynamic loader's directories;
 * else the bare file name (``b"libclang.so"``), left to the dynamic loader, as AMD's does.
 
 This wheel bundles no library, so ``bundled_location`` is looked in only when given.
@@ -84,10 +87,31 @@ def get_library_path(shortname: str, bundled_location: Optional[Path] = None) ->
         hit = _in(root / sub, file_name)
         if hit is not None:
             return os.fsencode(hit)
+    if shortname in _TOOLCHAIN:
+        found = _comgr_toolchain(shortname)
+        if found is not None:
+            return os.fsencode(found)
     hit = _hipfacts.dynamic(file_name, os.environ)
     if hit:
         return os.fsencode(hit[0])
     return os.fsencode(file_name)
+
+
+def _comgr_toolchain(shortname: str) -> Optional[str]:
+    """Debian's file of ``LLVM`` / ``clang`` for the LLVM this wheel's comgr runs on, else None."""
+    try:
+        from rocm.bindings.llvm.config import llvm_config
+    except ImportError:   # a wheel without comgr, or a comgr without a shared LLVM
+        return None
+    if shortname == "LLVM":
+        return llvm_config.LLVM_LIBRARY_FILE
+    major = llvm_config.LLVM_VERSION_MAJOR
+    lib = Path(f"/usr/lib/llvm-{major}/lib")
+    for name in (f"libclang-{major}.so.1", "libclang.so.1", f"libclang-{major}.so.{major}"):
+        if (lib / name).exists():
+            return str(lib / name)
+    hit = _hipfacts.dynamic(f"libclang-{major}.so.{major}", os.environ)
+    return hit[0] if hit else None
 
 
 def get_clang_resource_dir(libclang_file: Optional[str] = None) -> Optional[str]:
@@ -97,8 +121,8 @@ def get_clang_resource_dir(libclang_file: Optional[str] = None) -> Optional[str]
         libclang_file = os.fsdecode(get_library_path("clang"))
     roots = []
     lib = Path(libclang_file)
-    if lib.is_absolute() and lib.exists():
-        roots.append(lib.resolve().parent / "clang")
+    if lib.is_absolute() and lib.exists():   # beside the file named (Debian's llvm-N/lib), then its target
+        roots += [lib.parent / "clang", lib.resolve().parent / "clang"]
     root = Path(_rocm_root())
     roots += [root / "llvm" / "lib" / "clang", root / "lib" / "llvm" / "lib" / "clang"]
     for r in roots:
