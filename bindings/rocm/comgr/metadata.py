@@ -29,14 +29,6 @@ def _address(cb) -> int:
     return ctypes.cast(cb, ctypes.c_void_p).value
 
 
-def _handle(cls, value: int):
-    """A comgr handle struct (one ``uint64_t``) holding ``value``: a view of a ctypes integer it
-    keeps alive.  (Not ``cls(handle=value)``: a field write of the abi3 wheel under CPython < 3.12
-    drops a reference to ``False`` each time, which ends the process after a few hundred.)"""
-    box = ctypes.c_uint64(value)
-    return cls.from_ptr(ctypes.addressof(box), box)
-
-
 def _string(node) -> str:
     return _read(_c.amd_comgr_get_metadata_string, node).rstrip(b"\0").decode("utf-8")
 
@@ -45,7 +37,7 @@ def _map_keys(node) -> list:
     keys = []
 
     def each(key, _value, _user):
-        keys.append(_string(_handle(_c.amd_comgr_metadata_node_t, key)))
+        keys.append(_string(_c.amd_comgr_metadata_node_t(handle=key)))
         return _SUCCESS
     cb = _MAP_CB(each)
     check(_c.amd_comgr_iterate_map_metadata(node, _address(cb), None))
@@ -159,7 +151,7 @@ def _info(symbol, attribute, ctype):
 
 
 def _symbol(handle) -> dict:
-    symbol = _handle(_c.amd_comgr_symbol_t, handle)
+    symbol = _c.amd_comgr_symbol_t(handle=handle)
     s = Symbol()
     s.type = _c.amd_comgr_symbol_type_t(_info(symbol, "AMD_COMGR_SYMBOL_INFO_TYPE", ctypes.c_int)).name \
         .replace("AMD_COMGR_SYMBOL_TYPE_", "")
