@@ -171,3 +171,14 @@ def test_the_development_package_holds_every_tool_module():
     import hip_bindgen, rootfs   # noqa: E401 - installed editable: the source tree's files
     assert Path(hip_bindgen.__file__).parent == ROOT / "bindings" / "hip_bindgen"
     assert Path(rootfs.__file__) == ROOT / "harness" / "rootfs.py"
+
+
+def test_a_library_override_variable_is_a_name_a_shell_can_export():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("_hipfacts", ROOT / "bindings" / "hip" / "_hipfacts.py")
+    facts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(facts)
+    assert facts.env_var("amdhip64") == "HIP_PYTHON_LIBAMDHIP64_PATH"
+    # LLVM 15's soname stem is LLVM-15 (libLLVM-15.so.1): `export HIP_PYTHON_LIBLLVM-15_PATH=` is a shell error
+    assert facts.env_var("LLVM-15") == "HIP_PYTHON_LIBLLVM_15_PATH"
+    assert re.fullmatch(r"[A-Z_][A-Z0-9_]*", facts.env_var("amd_comgr.x"))

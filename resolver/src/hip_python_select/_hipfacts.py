@@ -21,8 +21,9 @@ GRADES = ("exact", "same-minor", "same-major", "different-major")
 
 
 def env_var(lib: str) -> str:
-    """``HIP_PYTHON_LIBAMDHIP64_PATH`` for ``amdhip64``: the file a user names explicitly."""
-    return f"HIP_PYTHON_LIB{lib.upper()}_PATH"
+    """``HIP_PYTHON_LIBAMDHIP64_PATH`` for ``amdhip64``: the file a user names explicitly
+    (``HIP_PYTHON_LIBLLVM_15_PATH`` for ``LLVM-15``: a shell name has no ``-`` or ``.``)."""
+    return "HIP_PYTHON_LIB" + "".join(c if c.isalnum() else "_" for c in lib.upper()) + "_PATH"
 
 
 def candidates(lib: str, major: int, env) -> list:
