@@ -32,7 +32,7 @@ RELEASE = "7.2.4"    # numba-hip 0.2.1 requires rocm-bindings-hip>=7.2.3: the on
 # The LLVM-C bindings (rocm.bindings.llvm.c.*, generated per release from the suite's llvm-N-dev):
 # the one part of AMD's rocm-bindings-compiler the wheel lacks today.  Switch on when they are in
 # the wheel: then import numba.hip must work and a kernel must compile (check_gpu_free_compile).
-LLVM_C = False
+LLVM_C = True
 COMPILER = ("rocm.bindings.llvm.c",)   # what may fail while LLVM_C is off, and only that
 # where import numba.hip stops while LLVM_C is off: numba-hip's first import of the LLVM-C API
 NEXT_MISSING = ("ModuleNotFoundError: No module named 'rocm.bindings.llvm.c'", "numba/hip/util/llvmutils.py:36:")
