@@ -251,6 +251,7 @@ cdef extern from *:
     PyObject* _new_i32 "PyLong_FromLong"(long) except NULL
     PyObject* _new_u64 "PyLong_FromUnsignedLongLong"(unsigned long long) except NULL
     void _tuple_put "__hp_tuple_set"(object, Py_ssize_t, PyObject*)   # steals the reference
+    void _incref "Py_INCREF"(PyObject*)
 
 
 cdef inline bint _hp_set_small(_hp_slot* s, int ct, long long v) noexcept:
@@ -373,7 +374,13 @@ cdef object _hp_call(object self, PyObject** args, Py_ssize_t nargs, PyObject* k
     cdef list keep = None
     cdef list back = None        # int arrays the call may write, given as lists: copied back after
     cdef const _hp_param* params = &_HP_PARAMS[F.first]   # once: -O1 reloads F per iteration otherwise
-    for k in range(F.nparams):
+    cdef Py_ssize_t start = 0
+    if F.nin == 0 and nouts != 0:   # outs only (a version, a count): storage of ours for each, at once
+        for k in range(F.nparams):
+            o[k].u64 = 0
+            a[k].p = &o[k]
+        start = F.nparams
+    for k in range(start, F.nparams):
         p = &params[k]
         code = p.code
         if code >= _OUT_CSTR and nouts != 0:
@@ -503,7 +510,10 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
         if nouts == 0:
             return None if F.lead < 0 else (_e(F.lead, 0),)   # roctx: None; RCCL: (ncclSuccess,)
         if F.lead >= 0:   # AMD's (SUCCESS, *outs): a void result is no element (amd_comgr_get_version)
-            return _hp_tuple(F, o, a, _e(F.lead, 0), None, 1)
+            if _ok_c[F.lead] != NULL:   # the success member as is: no temporary to count references of
+                return _hp_tuple(F, o, a, _ok_c[F.lead], NULL)
+            ok = _e(F.lead, 0)
+            return _hp_tuple(F, o, a, <PyObject*>ok, NULL)
     elif ret == _RET_CSTR:
         if nouts == 0:
             return _cstr1(<const char*>r.p, fi, F.lead)   # a static string's tuple, reused
@@ -515,7 +525,8 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
     if F.lead >= 0:   # AMD's (HIPSPARSE_STATUS_SUCCESS, value, *outs) for a result that is no status
         if nouts == 0:
             return (_e(F.lead, 0), res)
-        return _hp_tuple(F, o, a, _e(F.lead, 0), res, 2)
+        ok = _e(F.lead, 0)
+        return _hp_tuple(F, o, a, <PyObject*>ok, <PyObject*>res)
     if nouts == 0:
         return (res,)
     cdef const _hp_param* p = &_HP_PARAMS[F.first]
@@ -526,22 +537,23 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
         if p[k].code == _OUT_SCALAR:
             return (res, _hp_value(&o[k], p[k].ctype))
         return (res, _hp_out(&p[k], &o[k], a))
-    return _hp_tuple(F, o, a, res, None, 1)
+    return _hp_tuple(F, o, a, <PyObject*>res, NULL)
 
 
-cdef object _hp_tuple(const _hp_func* F, _hp_slot* o, _hp_slot* a, object x0, object x1, Py_ssize_t pre):
-    """``(x0, *outs)``, or with ``pre`` 2 ``(x0, x1, *outs)``, the outs in parameter order: the
+cdef object _hp_tuple(const _hp_func* F, _hp_slot* o, _hp_slot* a, PyObject* x0, PyObject* x1):
+    """``(x0, *outs)``, or ``(x0, x1, *outs)`` when ``x1`` is no NULL (both borrowed), the outs in parameter order: the
     tuple made at its size and filled in place, a number out converted without going through
     ``_hp_out`` (gathering the outs first, then packing them, cost comgr's two-out
     ``amd_comgr_get_version`` 1.5x the floor)."""
-    cdef Py_ssize_t n = pre + F.nouts, i = pre, k
+    cdef Py_ssize_t i = 1 if x1 == NULL else 2, k
+    cdef Py_ssize_t n = i + F.nouts
     cdef const _hp_param* p = &_HP_PARAMS[F.first]
     t = PyTuple_New(n)
-    Py_INCREF(x0)
-    PyTuple_SET_ITEM(t, 0, x0)
-    if pre == 2:
-        Py_INCREF(x1)
-        PyTuple_SET_ITEM(t, 1, x1)
+    _incref(x0)
+    _tuple_put(t, 0, x0)
+    if x1 != NULL:
+        _incref(x1)
+        _tuple_put(t, 1, x1)
     cdef int code, ct
     for k in range(F.nparams):
         code = p[k].code
