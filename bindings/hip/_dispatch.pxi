@@ -496,8 +496,8 @@ cdef inline object _hp_result(const _hp_func* F, Py_ssize_t fi, _hp_slot* r, _hp
         if nouts == 0:
             return res
         if ret == _RET_VOID:   # the outs alone: LLVMGetVersion() -> (22, 1, 8)
-            return (<tuple>_hp_tuple(F, o, a, None, None, 1))[1:]
-        return _hp_tuple(F, o, a, res, None, 1)
+            return (<tuple>_hp_tuple(F, o, a, <PyObject*>None, NULL))[1:]
+        return _hp_tuple(F, o, a, <PyObject*>res, NULL)
     if ret == _RET_ENUM:
         if nouts == 0 and F.lead < 0:
             return _e1(F.rextra, _hp_int(r, F.rtype))
