@@ -258,7 +258,7 @@ def test_rocm_comgr_api_compiles_and_reads_back_on_the_real_comgr(release):
     assert r["disassemble_amdhsa_code_obj_v6_kernel"] == {
         "directives": [".amdgcn_target", ".amdhsa_kernel", ".amdgpu_metadata"], "s_endpgm": True}, r
     header = r["HIPRTC_RUNTIME_HEADER"]
-    major = releases.find(release)["hip"].split(".")[0]
+    major = releases.find(release).hip.split(".")[0]
     assert header["has __ocml"] and header["bytes"] > 100_000, header
     assert os.path.basename(header["origin"]).startswith(f"libhiprtc-builtins.so.{major}"), header
     assert r["compile_hip_to_bc with the hiprtc header"] == {"magic": "4243c0de"}, r
