@@ -127,6 +127,21 @@ hip_check(hip.hipModuleUnload(module))
 hip_check(hiprtc.hiprtcDestroyProgram(prog.createRef()))
 print("ok")
 ''',
+    "handles_are_fieldless_records": '''
+# AMD's handle classes are records without fields: h[i] is an IndexError, so iterating one gives
+# nothing (numba-hip 0.2.1 reads an LLVM value as bytes(value) and gets b"")
+stream = hip_check(hip.hipStreamCreate())
+assert (list(stream), bytes(stream), 0 in stream, stream.PROPERTIES()) == ([], b"", False, [])
+for bad, errors in ((0, IndexError), ("x", ValueError), (1.5, TypeError)):
+    try:
+        stream[bad]
+    except errors:
+        pass
+    else:
+        raise AssertionError(bad)
+hip_check(hip.hipStreamDestroy(stream))
+print("ok")
+''',
     "jacobi_launch": '''
 # AMD's hip_jacobi.py: grid = hip.dim3(n / block[0]), a float whose value is an integer
 n = 1024

@@ -1,7 +1,7 @@
 # Types of hip._util.types (hand-written, like the module; checked by mypy.stubtest in
 # tests/bindings/test_stubs.py against the built module of every release).
 import ctypes
-from typing import Any, Protocol, TypeAlias
+from typing import Any, NoReturn, Protocol, TypeAlias
 
 from typing_extensions import Buffer, Self, disjoint_base
 
@@ -34,6 +34,10 @@ class Pointer:
 class Handle(Pointer):
     """An opaque HIP handle (``hipStream_t``, ``hiprtcProgram``, ...)."""
     def __bool__(self) -> bool: ...
+    @staticmethod
+    def PROPERTIES() -> list[str]: ...
+    def __contains__(self, item: object) -> bool: ...
+    def __getitem__(self, item: int) -> NoReturn: ...  # type: ignore[override]
 
 @disjoint_base
 class DeviceArray(Pointer):

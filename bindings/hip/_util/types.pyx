@@ -150,6 +150,26 @@ cdef class Handle(Pointer):
     def __bool__(self):
         return self._ptr != NULL
 
+    # AMD's handle classes are records without fields: ``h[i]`` is an IndexError for every int,
+    # so iterating a handle, ``list(h)`` or ``bytes(h)``, gives nothing.  Code written on them
+    # relies on it: numba-hip 0.2.1 reads an LLVM alias's target as ``bytes(value)`` (``b""``,
+    # which drops the alias line it is cleaning up).  Not Pointer's byte offset, for that reason.
+    @staticmethod
+    def PROPERTIES():
+        return []
+
+    def __contains__(self, item):
+        return False
+
+    def __getitem__(self, item):
+        if isinstance(item, int):
+            raise IndexError(f"a {type(self).__name__} has no fields to index")
+        raise _ItemTypeError(f"a {type(self).__name__} is indexed by an int, not {type(item).__name__}")
+
+
+class _ItemTypeError(TypeError, ValueError):
+    """A handle indexed by a non-int: a TypeError, and the ValueError AMD's classes raise."""
+
 
 _TYPESTRS = {
     "bool": "|b1", "int8": "|i1", "uint8": "|u1", "int16": "<i2", "uint16": "<u2", "int32": "<i4",
