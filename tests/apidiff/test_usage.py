@@ -120,8 +120,8 @@ def test_library_modules_are_judged_with_their_own_manifests():
     from hip_python_select import apidiff, manifests as M
 
     a, b, old = M.shipped("5.7.31921"), M.shipped("6.4.43484"), M.shipped("5.2.21153")
-    assert set(a["libraries"]) == {"amd_comgr", "amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl",
-                                   "roctx"}
+    assert set(a["libraries"]) == {"amd_comgr", "amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "llvm_c",
+                                   "rccl", "roctx"}
     uses = usage.scan_source(LIBRARIES, "app.py")
     assert {(u.module, u.name) for u in uses} >= {("hipblas", "hipblasCreate"), ("hipblas", "hipblasSgemm"),
                                                   ("hipfft", "hipfftGetVersion"), ("roctx", "roctxMarkA")}

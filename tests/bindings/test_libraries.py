@@ -327,7 +327,7 @@ def test_resolver_reads_the_library_manifests_a_wheel_carries(wheel_523):
     from hip_python_select import manifests as M
 
     m = M._from_dir(wheel_523.parent, "5.2.21153")
-    assert sorted(m["libraries"]) == ["amd_comgr", "hiprand", "hipsparse"]
+    assert sorted(m["libraries"]) == ["amd_comgr", "hiprand", "hipsparse", "llvm_c"]
     assert m["libraries"]["hiprand"]["library"]["version"] == "5.3.3"
     assert "hiprandGetVersion" in m["libraries"]["hiprand"]["functions"]
 
