@@ -185,10 +185,13 @@ def test_library_status_enums_are_what_their_functions_return():
     for release, m in _shipped_manifests(with_libraries=True).items():
         if "-" not in release:
             continue
+        llvm = release.endswith("-llvm_c")   # LLVM-C has no status enum: its enums are values
         for name, f in m["functions"].items():
             r = params.resolve(f["returns"], m["typedefs"])
             if r["kind"] == "enum":
-                (seen if r["name"] in libraries.STATUS_ENUMS else other).add(r["name"])
+                assert not (llvm and r["name"] in libraries.STATUS_ENUMS), (release, name)
+                if not llvm:
+                    (seen if r["name"] in libraries.STATUS_ENUMS else other).add(r["name"])
     assert seen == libraries.STATUS_ENUMS
     assert other == {"hipsparseDiagType_t", "hipsparseFillMode_t", "hipsparseIndexBase_t", "hipsparseMatrixType_t"}
 

@@ -123,7 +123,7 @@ print(json.dumps(msgs))
 ''')
     *errors, unknown, loaded = out
     for (kind, text), lib in zip(errors, ("hipblas", "hipfft", "rccl", "hipsolver")):
-        assert kind == "ImportError" and f"has no {lib} module" in text and "(amd_comgr, hiprand, hipsparse)" in text, text
+        assert kind == "ImportError" and f"has no {lib} module" in text and "(amd_comgr, hiprand, hipsparse, llvm_c)" in text, text
     assert unknown == "rocm.bindings.nosuchmodule" and loaded == []   # nothing half-imported is left
 
 
