@@ -158,7 +158,7 @@ def test_compact_backend_is_small_for_hipblas(lib_manifests):
 
 @pytest.fixture(scope="module")
 def wheel_523():
-    """bookworm's 5.2.3 wheel with its library modules (amd_comgr, hiprand, hipsparse)."""
+    """bookworm's 5.2.3 wheel with its library modules (amd_comgr, hiprand, hipsparse, llvm_c)."""
     return library_wheel("5.2.3")
 
 
