@@ -25,8 +25,9 @@ from library_scripts import SCRIPTS, for_release, no_device
 from nullrt_recorder import OUT_BASE, OUT_INT
 from wheels_for_tests import library_wheel, make_venv
 
-RELEASE_LIBRARIES = {"5.7.1": ("amd_comgr", "amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx"),
-                     "5.2.3": ("amd_comgr", "hiprand", "hipsparse")}
+RELEASE_LIBRARIES = {"5.7.1": ("amd_comgr", "amdsmi", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "llvm_c",
+                               "rccl", "roctx"),
+                     "5.2.3": ("amd_comgr", "hiprand", "hipsparse", "llvm_c")}
 
 
 @pytest.fixture(scope="module")
