@@ -304,15 +304,19 @@ cdef Pointer new_pointer(void* p):
 
 
 cdef DeviceArray new_device_array(void* p, Py_ssize_t nbytes):
-    cdef DeviceArray a = DeviceArray.__new__(DeviceArray)
+    return _bytes_at(DeviceArray.__new__(DeviceArray), p, nbytes, nbytes)
+
+
+cdef DeviceArray _bytes_at(DeviceArray a, void* p, Py_ssize_t n, Py_ssize_t capacity):
+    """``a`` (new, unowning) made ``n`` bytes at ``p``, of ``capacity`` bytes in all."""
     a._ptr = p
     a._owner = None
-    a._shape = (nbytes,)
+    a._shape = (n,)
     a._typestr = "|u1"
     a._itemsize = 1
     a._strides = None
     a._stream = None
-    a._capacity = nbytes
+    a._capacity = capacity
     return a
 
 
@@ -703,13 +707,4 @@ cdef object new_cstring(const char* p):
     if p == NULL:
         return None
     cdef Py_ssize_t n = strlen(p)
-    cdef CString s = CString.__new__(CString)
-    s._ptr = <void*>p
-    s._owner = None
-    s._shape = (n,)
-    s._typestr = "|u1"
-    s._itemsize = 1
-    s._strides = None
-    s._stream = None
-    s._capacity = n + 1
-    return s
+    return _bytes_at(CString.__new__(CString), <void*>p, n, n + 1)   # the NUL is C's too

@@ -50,8 +50,13 @@ def enum_of(enum, prefix: str, name: str):
     try:
         return getattr(enum, key)
     except AttributeError:
-        have = sorted(m[len(prefix):] for m in enum.__members__ if m.startswith(prefix))
+        have = names_of(enum, prefix)
         raise AttributeError(f"this comgr ({enum.__name__}) has no {key}; it has: {', '.join(have)}") from None
+
+
+def names_of(enum, prefix: str) -> list:
+    """The names of ``enum``'s members that start with ``prefix``, without it, sorted."""
+    return sorted(m[len(prefix):] for m in enum.__members__ if m.startswith(prefix))
 
 
 def _read(getter, handle) -> bytes:
@@ -74,7 +79,7 @@ class Data:
 
     @classmethod
     def valid_kinds(cls) -> list:
-        return sorted(m[len(cls.PREFIX):] for m in _c.amd_comgr_data_kind_t.__members__ if m.startswith(cls.PREFIX))
+        return names_of(_c.amd_comgr_data_kind_t, cls.PREFIX)
 
     def __init__(self, name, kind_str: str, source_buffer=None):
         self._data = None
@@ -157,7 +162,7 @@ class Action:
 
     @classmethod
     def valid_action_kinds(cls) -> list:
-        return sorted(m[len(cls.PREFIX):] for m in _c.amd_comgr_action_kind_t.__members__ if m.startswith(cls.PREFIX))
+        return names_of(_c.amd_comgr_action_kind_t, cls.PREFIX)
 
     @classmethod
     def lang_str_to_enum(cls, lang_str: str):
@@ -165,8 +170,7 @@ class Action:
 
     @classmethod
     def valid_languages(cls) -> list:
-        return sorted(m[len(cls.LANGUAGE_PREFIX):] for m in _c.amd_comgr_language_t.__members__
-                      if m.startswith(cls.LANGUAGE_PREFIX))
+        return names_of(_c.amd_comgr_language_t, cls.LANGUAGE_PREFIX)
 
     def __init__(self, action_kind_str: str, isa_name=None, lang_str: str = "NONE", logging: bool = False,
                  options=()):
