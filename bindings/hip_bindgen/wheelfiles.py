@@ -6,7 +6,7 @@ all three call ``files``.
 """
 from __future__ import annotations
 
-from . import capi, emit, libemit, parse, stubs
+from . import capi, contract, emit, libemit, parse, stubs
 
 
 def files(manifest: dict, version: str) -> dict[str, str]:
@@ -22,4 +22,5 @@ def files(manifest: dict, version: str) -> dict[str, str]:
     out["_libraries.py"] = libemit.libraries_py(libs, manifest["hip_version"]["string"])
     out["_manifest.json"] = parse.dumps({k: v for k, v in manifest.items() if k != "libraries"})
     out["_version.py"] = emit.version_py(manifest, version)
+    out["_contract.pxi"] = contract.runtime_pxi()   # the contract's names, for _util/runtime.pyx
     return out

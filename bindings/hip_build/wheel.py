@@ -16,7 +16,8 @@ from .rocm_layout import STATIC_FILES as ROCM_STATIC_FILES, rocm_layout_files
 BINDINGS = Path(__file__).resolve().parents[1]
 STATIC = BINDINGS / "hip"
 STATIC_FILES = ("__init__.py", "__main__.py", "_hipfacts.py", "_loader.py", "_runtime.pxi", "_dispatch.pxi", "_limited.pxd", "hiprtc_pyext.py",
-                "_util/__init__.py", "_util/types.pyx", "_util/types.pxd", "_util/types.pyi")
+                "_util/__init__.py", "_util/types.pyx", "_util/types.pxd", "_util/types.pyi",
+                "_util/runtime.pyx", "_util/runtime.pxd")
 
 SETUP_PY = '''\
 import os
@@ -25,13 +26,14 @@ from Cython.Build import cythonize
 
 here = os.path.dirname(os.path.abspath(__file__))
 flags = ["-O2", "-g0", "-Wno-unused-function", "-Wno-unused-variable", f"-ffile-prefix-map={here}=."]
-# hip, hiprtc, _util/types, then the ROCm library modules this release has (hipfft, roctx ...)
-names = ["hip", "hiprtc", "_util/types"] + sorted(
+# hip, hiprtc, the shared _util modules, then the ROCm library modules this release has (hipfft, roctx ...)
+shared = ["_util/types", "_util/runtime"]
+names = ["hip", "hiprtc"] + shared + sorted(
     f[:-4] for f in os.listdir(os.path.join(here, "hip")) if f.endswith(".pyx") and f[:-4] not in ("hip", "hiprtc"))
-# The library modules at -O1: their C is mostly the shared runtime, compiled once per library, and
-# -O1 takes ~40% less gcc time for ~1.5% more instructions per call (benchmarks/libraries.py).
+# The library modules at -O1: -O1 takes ~40% less gcc time for ~1.5% more instructions per call
+# (benchmarks/libraries.py).
 modules = [Extension(f"hip.{m.replace('/', '.')}", [f"hip/{m}.pyx"], include_dirs=["hip"], libraries=["dl"],
-                     extra_compile_args=flags if m in ("hip", "hiprtc", "_util/types") else ["-O1"] + flags[1:],
+                     extra_compile_args=flags if m in ["hip", "hiprtc"] + shared else ["-O1"] + flags[1:],
                      extra_link_args=["-Wl,--strip-all"]) for m in names]
 setup(ext_modules=cythonize(modules, language_level=3, quiet=True))
 '''

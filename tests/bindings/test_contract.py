@@ -14,7 +14,8 @@ from conftest import ROOT
 from hip_bindgen import contract as C
 from hip_bindgen import emit
 
-RUNTIME = (ROOT / "bindings" / "hip" / "_runtime.pxi").read_text()
+# the runtime's two halves: in each module (included) and compiled once per wheel
+RUNTIME = "".join((ROOT / "bindings" / "hip" / name).read_text() for name in ("_runtime.pxi", "_util/runtime.pyx"))
 
 
 def defined_names() -> set[str]:

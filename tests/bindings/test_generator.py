@@ -72,7 +72,8 @@ def test_generated_modules_are_valid_cython(release, tmp_path):
     (tmp_path / "_runtime.pxi").write_text((ROOT / "bindings/hip/_runtime.pxi").read_text())
     util = tmp_path / "hip" / "_util"   # the shared adapter types the modules cimport
     util.mkdir(parents=True)
-    for name in ("hip/__init__.py", "hip/_limited.pxd", "hip/_util/__init__.py", "hip/_util/types.pxd"):
+    for name in ("hip/__init__.py", "hip/_limited.pxd", "hip/_util/__init__.py", "hip/_util/types.pxd",
+                 "hip/_util/runtime.pxd"):
         (tmp_path / name).write_text((ROOT / "bindings" / name).read_text())
     for module in ("hip", "hiprtc"):
         proc = subprocess.run([sys.executable, "-m", "cython", "-3", "-I", str(tmp_path), "-o",
@@ -94,7 +95,7 @@ def test_generation_is_byte_identical(tmp_path):
                         str(out / "manifest.json")], check=True, env=env)
         outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     # every generated file of the wheel's package (hip_bindgen.wheelfiles), and the manifest
-    assert outs[0].keys() == {"_api.h", "hip.pyx", "hiprtc.pyx", "hip.pyi", "hiprtc.pyi", "py.typed", "chip.pxd",
+    assert outs[0].keys() == {"_api.h", "_contract.pxi", "hip.pyx", "hiprtc.pyx", "hip.pyi", "hiprtc.pyi", "py.typed", "chip.pxd",
                               "chiprtc.pxd", "_capi.h", "_libraries.py", "_manifest.json", "_version.py", "manifest.json"}
     assert outs[0] == outs[1]
 

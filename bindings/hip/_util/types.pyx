@@ -17,10 +17,6 @@ from libc.stdint cimport uintptr_t
 from libc.string cimport strlen
 from cpython.bytes cimport PyBytes_FromStringAndSize
 
-# Every generated module's struct base class, registered at its import: each module includes
-# _runtime.pxi and so has its own ``_Struct``; a module recognises another's struct (``hip.dim3``
-# given to a ``hip.hiprand`` handle) by this list.  Not part of the API.
-STRUCT_BASES = []
 
 __all__ = ["Pointer", "Handle", "DeviceArray", "ListOfBytes", "ListOfPointer", "ListOfInt",
            "ListOfUnsigned", "ListOfUnsignedLong", "CStr"]
