@@ -34,7 +34,7 @@ from hip._util.types import CStr as _CStr
 from hip._util.types cimport Pointer, Handle, int_array
 import _thread
 
-include "_contract.pxi"   # hip/, generated (hip_bindgen/contract.py): _KIND_*, _FIELD_*
+include "../_contract.pxi"   # generated (hip_bindgen/contract.py): _KIND_*, _FIELD_*
 
 
 cdef ModuleState new_state(str module, str qualname, dict ns, str version_string, int version_major,
