@@ -3,7 +3,6 @@
 # enum members of a status (_e), handles (_h), strings (_cstr*).  The cold half (library
 # loading, enum and struct classes, struct fields, holders, the slow paths) is compiled once
 # per wheel in hip/_util/runtime.pyx; it takes this module's tables as its ModuleState (_S).
-cimport cython
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE, PyBUF_WRITABLE
 from cpython.bytes cimport PyBytes_FromString
 from cpython.object cimport PyObject
@@ -14,7 +13,7 @@ cdef extern from "Python.h":
     const char* _utf8 "PyUnicode_AsUTF8AndSize"(object, Py_ssize_t*) except? NULL
 
 from hip._util.types import CStr as _CStr
-from hip._util.types cimport Pointer, Handle, DeviceArray, new_device_array, new_pointer, new_cstring
+from hip._util.types cimport Pointer, Handle, new_device_array, new_pointer, new_cstring
 from hip._util cimport runtime as _rt
 from hip._util.runtime cimport (ModuleState, StructBase, Holder as _Holder, _as_address, _err_occurred, _err_clear,
                                 int_arg as _index, fast_ptr as _fast_ptr, any_struct as _any_struct,

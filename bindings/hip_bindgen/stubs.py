@@ -22,7 +22,7 @@ PRELUDE = '''\
 import enum
 from typing import Any, Final, Protocol, TypeAlias, overload
 
-from typing_extensions import Buffer, disjoint_base
+from typing_extensions import Buffer
 
 from hip._util.types import CStr, CString, DeviceArray, Handle, Pointer
 
@@ -41,7 +41,7 @@ _Ptrs: TypeAlias = list[_Ptr] | list[int] | tuple[_Ptr, ...] | tuple[tuple[Any, 
 _Ints: TypeAlias = list[int] | tuple[int, ...] | _Ptr
 _Extra: TypeAlias = list[Any] | tuple[Any, ...] | _Ptr
 
-@disjoint_base
+# not a disjoint base: hip._util.runtime.StructBase, the one base of every module's _Struct, is
 class _Struct:
     """Base of every HIP struct/union class: fields as attributes, memory as a buffer."""
     def __init__(self, *args: Any, **kwargs: Any) -> None: ...
