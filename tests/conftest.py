@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import venv
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -71,48 +72,156 @@ from hip_bindgen import releases as _releases  # noqa: E402
 MANIFEST_RELEASES = _releases.short_names()   # every supported release (releases.json)
 
 
+class _Lazy(Mapping):
+    """A read-only mapping over fixed keys whose values are made on first use and kept: the
+    quick tier asks for one or two releases, and should not parse the headers of the other two."""
+
+    def __init__(self, keys, make):
+        self._keys, self._make, self._made = tuple(keys), make, {}
+
+    def __getitem__(self, key):
+        if key not in self._keys:
+            raise KeyError(key)
+        if key not in self._made:
+            self._made[key] = self._make(key)
+        return self._made[key]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+
 @pytest.fixture(scope="session")
-def manifests():
+def manifests() -> Mapping:
+    """release -> its HIP manifest, parsed from its headers on first use."""
     from hip_bindgen import parse, sources
-    return {r: parse.parse(sources.include_dir(r)) for r in MANIFEST_RELEASES}
+    return _Lazy(MANIFEST_RELEASES, lambda r: parse.parse(sources.include_dir(r)))
+
+
+@pytest.fixture(scope="session")
+def library_manifests(manifests) -> Mapping:
+    """(release, library) -> the library's manifest, on first use: ~1 s each, 37 pairs, and three
+    test files need the same ones (the shipped copies, the overrides, the libraries' own tests)."""
+    from hip_bindgen import libraries
+    pairs = [(r, lib) for r in MANIFEST_RELEASES for lib in sorted(libraries.of_release(r))]
+    return _Lazy(pairs, lambda key: libraries.manifest(key[0], key[1], manifests[key[0]]))
 
 
 # -- Two tiers: `./dev test` runs the quick one, `./dev test --all` (CI) everything ------------
-# A test belongs to the full tier when it needs something a developer's quick loop should not
-# wait for: the Debian root file systems (debootstrap, as root) or wheels of every release.
-# The reason is printed beside the count of what was left out, so nobody wonders where tests went.
+# The quick tier is a developer's loop (<= 5 minutes warm on 2 cores, docs/testing.md); it still
+# goes through every stage once (headers -> manifest -> plan -> renderers -> build -> runtime ->
+# resolver). A test belongs to the full tier by one of three rules, and the end of a quick run
+# prints how many each left out and why, so nobody wonders where tests went:
+#
+# 1. FULL_TIER, by path: what the test needs that a quick loop should not wait for.
 FULL_TIER = {
     "tests/matrix/": "the Debian root file systems of four suites (root, debootstrap)",
     "tests/compat/test_fuzz_every_function.py": "every function of every release and of its libraries, ~1,000,000 calls",
     "tests/compat/test_struct_fields.py": "a wheel of every release",
     "tests/compat/test_library_scripts.py": "a library wheel of every release",
 }
+# 2. One release: a test parametrized by release (a parameter whose value is one of
+#    releases.short_names()) runs in the quick tier for QUICK_RELEASE only -- the cases naming it
+#    (a diff of 5.2.3 and 7.2.4 is one), or the test's first case when none does, so no test
+#    disappears from the quick tier by this rule. 5.2.3 because it is the release this bookworm
+#    host has a real runtime of (runtime_523 below: the runtime tests use it anyway, so its
+#    wheel is built regardless), and the oldest, with the fewest functions and libraries.
+#    tests/resolver/ is exempt: there a release string is what a user types, not a release
+#    built or parsed here, and those cases cost milliseconds.
+QUICK_RELEASE = "5.2.3"
+RELEASE_RULE_EXEMPT = ("tests/resolver/",)
+# 3. SLOW, by test (all its cases): what took more than SLOW_SECONDS warm on 2 cores, its setup
+#    and all its cases together (`./dev test -q --durations=0`, 2026-12-07), unless it is the
+#    quick tier's only pass through a stage; with what makes it slow and the seconds measured.
+SLOW_SECONDS = 10
+SLOW = {
+    "tests/apidiff/test_outside.py::test_shipped_manifests_are_what_the_generator_makes_from_the_real_headers":
+        "every release's 37 library manifests parsed from their headers (25 s)",
+    "tests/bindings/test_params.py::test_overrides_name_real_parameters":
+        "every release's 37 library manifests parsed from their headers (21 s)",
+    "tests/bindings/test_debian.py::test_an_unreachable_archive_says_so_and_sends_nobody_to_edit_the_pins":
+        "apt-get update of four suites, failing (14 s)",
+    "tests/bindings/test_debian.py::test_a_version_the_archive_no_longer_serves_is_named_as_gone":
+        "apt-get update of four suites from Debian's archive (12 s)",
+    "tests/resolver/test_hostile.py::test_no_hang_past_the_timeout":
+        "waits out ~20 hanging hipconfigs and Pythons to their --timeout, one at a time (17 s)",
+    "tests/resolver/test_hostile.py::test_every_command_refuses_bad_input_in_process":
+        "over 300 runs of the CLI on bad input (16 s)",
+    "tests/compat/test_hostile_surface.py::test_a_typedef_alias_of_an_enum_is_the_class_itself":
+        "5.7.1's all-library wheel in a venv on nine null runtimes (17 s setup, shared by four tests)",
+    "tests/compat/test_hostile_surface.py::test_the_statuses_of_the_issue_are_instances_of_their_alias":
+        "5.7.1's all-library wheel in a venv on nine null runtimes (17 s setup, shared by four tests)",
+    "tests/compat/test_hostile_surface.py::test_threads_touching_enums_first_at_once_get_one_class":
+        "5.7.1's all-library wheel in a venv on nine null runtimes (17 s setup, shared by four tests)",
+    "tests/compat/test_hostile_surface.py::test_a_missing_library_is_named_by_its_own_version_not_as_a_hip_release":
+        "5.7.1's all-library wheel in a venv on nine null runtimes (17 s setup, shared by four tests)",
+    "tests/resolver/test_help_examples.py::test_every_help_example_runs_as_printed":
+        "every --help example run as printed, in fresh venvs (17 s)",
+    "tests/resolver/test_interrupt.py::test_ctrl_c_keeps_the_previous_or_completes":
+        "an install interrupted or killed at each point, a fresh venv each (30 s)",
+    "tests/resolver/test_interrupt.py::test_sigkill_then_next_run_mends":
+        "an install interrupted or killed at each point, a fresh venv each (30 s)",
+    "tests/resolver/test_install_cuda.py::test_install_cuda_is_refused_beside_nvidias_bindings_and_changes_nothing":
+        "three fresh venvs with pip installs (13 s)",
+}
+assert QUICK_RELEASE in MANIFEST_RELEASES
 
 
 def pytest_addoption(parser):
     parser.addoption("--all", action="store_true", dest="all_tiers",
-                     help="run the full tier too (what CI runs): root file systems, every release's wheels")
+                     help="run the full tier too (what CI runs): root file systems, every release's wheels, "
+                          "every release's cases, the slow tests")
 
 
-def _full_tier_reason(item) -> str | None:
-    rel = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
-    return next((why for prefix, why in FULL_TIER.items() if rel.startswith(prefix)), None)
+def _rel_path(item) -> str:
+    return Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
+
+
+def _releases_of(item) -> set:
+    """The releases a case is parametrized with (empty: not a release-parametrized case)."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return {v for v in params.values() if isinstance(v, str) and v in MANIFEST_RELEASES}
+
+
+def _full_tier_reasons(items) -> dict:
+    """item -> why it is in the full tier, for the items that are."""
+    why = {}
+    by_test = {}
+    for item in items:
+        rel = _rel_path(item)
+        reason = next((r for prefix, r in FULL_TIER.items() if rel.startswith(prefix)), None)
+        if reason is not None:
+            why[item] = f"need {reason}"
+            continue
+        test = item.nodeid.split("[")[0]
+        if test in SLOW:
+            why[item] = f"more than {SLOW_SECONDS} s warm: {SLOW[test]}"
+            continue
+        if not rel.startswith(RELEASE_RULE_EXEMPT) and _releases_of(item):
+            by_test.setdefault(test, []).append(item)
+    others = ", ".join(r for r in MANIFEST_RELEASES if r != QUICK_RELEASE)
+    for cases in by_test.values():
+        keep = [c for c in cases if QUICK_RELEASE in _releases_of(c)] or cases[:1]
+        for c in cases:
+            if c not in keep:
+                why[c] = f"the other releases' cases ({others}) of a release-parametrized test"
+    return why
 
 
 def pytest_collection_modifyitems(config, items):
     if config.getoption("all_tiers"):
         return
-    keep, left = [], {}
-    for item in items:
-        why = _full_tier_reason(item)
-        if why is None:
-            keep.append(item)
-        else:
-            left.setdefault(why, []).append(item)
-    if left:
-        config.hook.pytest_deselected(items=[i for group in left.values() for i in group])
-        items[:] = keep
-        config._hip_full_tier = {why: len(group) for why, group in left.items()}
+    why = _full_tier_reasons(items)
+    if why:
+        left = {}
+        for item in items:
+            if item in why:
+                left.setdefault(why[item], []).append(item)
+        config.hook.pytest_deselected(items=list(why))
+        items[:] = [i for i in items if i not in why]
+        config._hip_full_tier = {reason: len(group) for reason, group in left.items()}
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -120,8 +229,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if left:
         terminalreporter.write_line(f"quick tier: {sum(left.values())} tests of the full tier left out "
                                     "(./dev test --all runs them):")
-        for why, n in left.items():
-            terminalreporter.write_line(f"  {n:5d}  need {why}")
+        # by rule (what a test needs, then the release rule, then the slow ones), largest first
+        rank = {"need": 0, "the other": 1, "more than": 2}
+        for why, n in sorted(left.items(), key=lambda kv: (next(v for k, v in rank.items() if kv[0].startswith(k)), -kv[1])):
+            terminalreporter.write_line(f"  {n:5d}  {why}")
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -21,8 +21,9 @@ PAIRS = [(r, lib) for r in RELEASES for lib in sorted(libraries.of_release(r))]
 
 
 @pytest.fixture(scope="module")
-def lib_manifests(manifests):
-    return {(r, lib): libraries.manifest(r, lib, manifests[r]) for r, lib in PAIRS}
+def lib_manifests(library_manifests):
+    assert set(library_manifests) == set(PAIRS)      # conftest's pairs are this file's
+    return library_manifests
 
 
 def test_every_library_of_the_issue_table_is_pinned():

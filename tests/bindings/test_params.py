@@ -1,22 +1,15 @@
 """The out-parameter rule (hip_bindgen.params), checked on the real manifests."""
 import pytest
 
-from hip_bindgen import libraries, params, parse, releases, sources
+from hip_bindgen import libraries, params, releases
 
 
 RELEASES = ("5.2.3", "7.2.4")
-_manifests = {}
-
-
-def _manifest(release):
-    if release not in _manifests:
-        _manifests[release] = parse.parse(sources.include_dir(release))
-    return _manifests[release]
 
 
 @pytest.fixture(scope="module", params=RELEASES)
-def manifest(request):
-    return _manifest(request.param)
+def manifest(request, manifests):
+    return manifests[request.param]
 
 
 
@@ -68,13 +61,13 @@ ABSENT = {("5.2.3", "hipDrvGetErrorName"), ("7.2.4", "hipGetDeviceProperties"),
 
 @pytest.mark.parametrize("release", RELEASES)
 @pytest.mark.parametrize("func, param, expected", CASES)
-def test_role(release, func, param, expected):
-    functions = _manifest(release)["functions"]
+def test_role(manifests, release, func, param, expected):
+    functions = manifests[release]["functions"]
     assert (func in functions) == ((release, func) not in ABSENT)
     if (release, func) in ABSENT:
         return
     f = functions[func]
-    manifest = _manifest(release)
+    manifest = manifests[release]
     names = [p["name"] for p in f["params"]]
     assert params.role(func, f["params"], names.index(param), manifest["typedefs"]) == expected
 
@@ -85,15 +78,14 @@ def test_every_parameter_of_every_release_has_a_role(manifest):
         assert set(params.roles(name, f, manifest["typedefs"])) <= known, name
 
 
-def test_overrides_name_real_parameters():
+def test_overrides_name_real_parameters(manifests, library_manifests):
     """Every (function, parameter) in OVERRIDES exists in some supported release."""
     seen = set()
-    for rel in releases.short_names():
-        m = parse.parse(sources.include_dir(rel))
+    assert tuple(manifests) == releases.short_names()
+    for rel, m in manifests.items():
         seen |= {(n, p["name"]) for n, f in m["functions"].items() for p in f["params"]}
-        for lib in libraries.of_release(rel):   # and the ROCm libraries' (hip.rccl, hip.hipfft ...)
-            lm = libraries.manifest(rel, lib, m)
-            seen |= {(n, p["name"]) for n, f in lm["functions"].items() for p in f["params"]}
+    for lm in library_manifests.values():   # and the ROCm libraries' (hip.rccl, hip.hipfft ...)
+        seen |= {(n, p["name"]) for n, f in lm["functions"].items() for p in f["params"]}
     assert set(params.OVERRIDES) - seen == set()
 
 
@@ -116,11 +108,11 @@ def test_the_device_array_rule_picks_exactly_amds_device_allocations(manifest):
         assert params.device_array_size(name, manifest["functions"][name]["params"]) is None
 
 
-def test_hiprtc_link_create_takes_python_lists_by_rule():
+def test_hiprtc_link_create_takes_python_lists_by_rule(manifests):
     """hiprtcLinkCreate(n, [keys], [values]): the keys (hiprtcJIT_option, a 4-byte enum) are
     packed as an int array, the values as a void* array; no table names the function."""
     from hip_bindgen import contract, emit
-    m = _manifest("7.2.4")
+    m = manifests["7.2.4"]
     text = emit.Emitter(m).module("hiprtc")
     body = text[text.index("def hiprtcLinkCreate("):]
     body = body[:body.index("\ndef ")]
@@ -162,8 +154,8 @@ def test_read_only_inputs_name_real_non_const_pointer_parameters():
     assert stale == []
 
 
-def test_written_pointers_follow_constness_except_the_read_only_inputs():
-    m = _manifest("7.2.4")
+def test_written_pointers_follow_constness_except_the_read_only_inputs(manifests):
+    m = manifests["7.2.4"]
     td = m["typedefs"]
 
     def p(func, name):

@@ -17,15 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compat_harness import null_runner
-from wheels_for_tests import build_wheel, library_wheel, make_venv
+from compat_harness import null_523, null_runner  # noqa: F401  (null_523: the session's fixture)
+from wheels_for_tests import library_wheel, make_venv
 
 LIBRARY_MODULES = ("hip", "hiprtc", "hipblas", "hipfft", "hiprand", "hipsolver", "hipsparse", "rccl", "roctx")
-
-
-@pytest.fixture(scope="module")
-def null523(tmp_path_factory):
-    return null_runner(make_venv(tmp_path_factory.mktemp("venv") / "v523", build_wheel("5.2.3")), tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +136,8 @@ def test_threads_touching_enums_first_at_once_get_one_class(null571, name):
 
 
 # -- 2. read-only memory is never exposed writable ----------------------------------------------
-def test_a_struct_over_read_only_memory_refuses_writes(null523):
-    r = _run(null523, TRY + r'''
+def test_a_struct_over_read_only_memory_refuses_writes(null_523):
+    r = _run(null_523, TRY + r'''
 from hip import hip
 from hip._util.types import Pointer
 data = bytes(12)
@@ -171,8 +166,8 @@ print(json.dumps(out))
     assert r["writable"] == [5, 0, 0, 0]
 
 
-def test_read_only_memory_is_refused_where_c_writes_and_taken_where_c_reads(null523):
-    r = _run(null523, TRY + r'''
+def test_read_only_memory_is_refused_where_c_writes_and_taken_where_c_reads(null_523):
+    r = _run(null_523, TRY + r'''
 from hip import hip
 from hip._util.types import Pointer, DeviceArray
 ro_struct = hip.hipDeviceProp_t.fromObj(bytes(hip.sizeof(hip.hipDeviceProp_t)))
@@ -187,13 +182,13 @@ print(json.dumps(out))
     for k in ("prop", "memset", "memset_bytes_array", "memcpy_dst"):
         assert r[k][0] == "TypeError" and "C writes through this pointer" in r[k][1], (k, r[k])
     assert r["memcpy_src"][0] == "ok"     # read-only memory is fine where C only reads
-    called = [n for n, _ in null523.calls()]
+    called = [n for n, _ in null_523.calls()]
     assert called.count("hipMemcpy") == 1 and "hipMemset" not in called and "hipGetDeviceProperties" not in called
 
 
 # -- 3. a bool is no pointer -------------------------------------------------------------------
-def test_a_bool_is_no_address_but_still_an_int(null523):
-    r = _run(null523, TRY + r'''
+def test_a_bool_is_no_address_but_still_an_int(null_523):
+    r = _run(null_523, TRY + r'''
 from hip import hip
 from hip._util.types import Pointer, ListOfPointer
 out = {"free": attempt(lambda: hip.hipFree(True)),
@@ -208,14 +203,14 @@ print(json.dumps(out))
         assert r[k][0] == "TypeError" and "bool" in r[k][1], (k, r[k])
     # an int parameter takes a bool, as AMD's bindings (Cython int parameters) do
     assert r["set_device"][0] == "ok"
-    calls = null523.calls()
+    calls = null_523.calls()
     assert not [n for n, _ in calls if n in ("hipFree", "hipMemcpy")]
     assert [a for n, a in calls if n == "hipSetDevice"] == [["1"]]
 
 
 # -- 4. struct array fields --------------------------------------------------------------------
-def test_array_fields_are_assigned_whole(null523):
-    r = _run(null523, TRY + r'''
+def test_array_fields_are_assigned_whole(null_523):
+    r = _run(null_523, TRY + r'''
 from hip import hip
 from hip._util.types import ListOfBytes
 p = hip.hipDeviceProp_t()
@@ -259,8 +254,8 @@ print(json.dumps(out))
 
 
 # -- 5. DeviceArray and the CUDA array interface ------------------------------------------------
-def test_device_array_configure_refuses_what_the_interface_forbids(null523):
-    r = _run(null523, TRY + r'''
+def test_device_array_configure_refuses_what_the_interface_forbids(null_523):
+    r = _run(null_523, TRY + r'''
 from hip import hip
 from hip._util.types import DeviceArray
 a = hip.hipMalloc(64)[1]
@@ -343,9 +338,9 @@ _kwargs = st.fixed_dictionaries({}, optional={
 
 
 @pytest.fixture(scope="module")
-def configure_server(null523):
-    p = subprocess.Popen([str(null523.python), "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         text=True, env=null523.env(), cwd="/")
+def configure_server(null_523):
+    p = subprocess.Popen([str(null_523.python), "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True, env=null_523.env(), cwd="/")
     yield p
     p.stdin.close()
     p.wait(timeout=30)
