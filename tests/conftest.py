@@ -210,7 +210,22 @@ def _full_tier_reasons(items) -> dict:
     return why
 
 
-def pytest_collection_modifyitems(config, items):
+def _files_left_out(config, items) -> list:
+    """The test files a whole-suite run did not collect: pytest skips a folder silently when a
+    ``norecursedirs`` pattern matches it (its default named ``build``, and ``tests/build`` went
+    unrun for days).  A file that failed to import is reported by pytest itself."""
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return []       # a file or folder named on the command line: the selection is the user's
+    collected = {Path(str(i.fspath)).resolve() for i in items}
+    return sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("test_*.py")
+                  if p.resolve() not in collected)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    left_out = _files_left_out(config, items)
+    if left_out and not session.testsfailed:
+        raise pytest.UsageError(f"{len(left_out)} test file(s) were not collected: {', '.join(left_out)} "
+                                "(pyproject.toml's norecursedirs?)")
     if config.getoption("all_tiers"):
         return
     why = _full_tier_reasons(items)
