@@ -13,6 +13,9 @@ cdef extern from "Python.h":
     const char* _utf8 "PyUnicode_AsUTF8AndSize"(object, Py_ssize_t*) except? NULL
 
 from hip._util.types import CStr as _CStr
+# a module global of every generated module since the first release: user code reaches the
+# loader's errors through it (``hip.hip._loader.HipFunctionNotFoundError``)
+from hip import _loader
 from hip._util.types cimport Pointer, Handle, new_device_array, new_pointer, new_cstring
 from hip._util cimport runtime as _rt
 from hip._util.runtime cimport (ModuleState, StructBase, Holder as _Holder, _as_address, _err_occurred, _err_clear,
