@@ -16,10 +16,19 @@ TEST_WHEELS = ROOT / "build" / "test-wheels"
 LIBRARY_WHEELS = ROOT / "build" / "test-wheels-libraries"
 
 
+# (release, python, libraries, out) -> the wheels built in this process: the sources cannot change
+# during a test run, and asking the build command again costs a process and its cache check
+# (~5 s for a release with libraries), paid by every fixture that asks
+_built: dict = {}
+
+
 def build_wheels(release: str, python: str = "current", libraries: str = "none", out: Path = TEST_WHEELS) -> list:
     """The wheels of ``release`` for ``python`` (``current``, ``abi3``, or a list such as
     ``3.11,abi3``: built in one run, so they share one version), by the project's own build command
     (``libraries``: which ROCm library modules they carry; a subset goes to its own ``out``)."""
+    key = (release, python, libraries, Path(out))
+    if key in _built and all(w.is_file() for w in _built[key]):
+        return list(_built[key])
     results = out / f".results-{os.getpid()}-{release}-{python}.json"
     out.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_matrix.py"), "--hip", release,
@@ -29,7 +38,8 @@ def build_wheels(release: str, python: str = "current", libraries: str = "none",
     assert proc.returncode == 0, proc.stdout + proc.stderr
     builds = json.loads(results.read_text())["results"]
     results.unlink()
-    return [Path(b["wheel"]) for b in builds]
+    _built[key] = [Path(b["wheel"]) for b in builds]
+    return list(_built[key])
 
 
 def build_wheel(release: str, python: str = "current", libraries: str = "none", out: Path = TEST_WHEELS) -> Path:
