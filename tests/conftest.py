@@ -165,6 +165,8 @@ SLOW = {
         "an install interrupted or killed at each point, a fresh venv each (30 s)",
     "tests/resolver/test_install_cuda.py::test_install_cuda_is_refused_beside_nvidias_bindings_and_changes_nothing":
         "three fresh venvs with pip installs (13 s)",
+    "tests/build/test_index.py::test_rebuild_gives_identical_bytes":
+        "a 5.2.3 wheel compiled again with the cache off, to compare its bytes (44-116 s)",
 }
 assert QUICK_RELEASE in MANIFEST_RELEASES
 
