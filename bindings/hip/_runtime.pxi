@@ -79,10 +79,6 @@ cdef object _enum_member(Py_ssize_t i, int64_t v):
     return _S.enum_member(i, v)
 
 
-cdef object _record_class(str name):
-    return _S.record_class(name)
-
-
 cdef object _new_record(str name):
     return _S.record_class(name)()
 
